@@ -1,0 +1,79 @@
+package org.unfold4j;
+
+/**
+ * Where unfold and fold run: the {@linkplain #java() Java backend}, available everywhere, or an
+ * {@linkplain OpenCLBackend OpenCL backend} on one device.
+ *
+ * <p>Backends only compute: shapes are validated by {@link ColumnGeometry} before a backend sees
+ * them. Obtain one with {@link #java()}, {@link #openCL()}, {@link #openCL(String)} or
+ * {@link #defaultBackend()}.
+ *
+ * <p>Thread safety: every backend may be called from several threads at once.
+ */
+public abstract sealed class Backend implements AutoCloseable permits JavaBackend, OpenCLBackend {
+
+    Backend() {
+    }
+
+    /** {@code "java"} or {@code "opencl"}. */
+    public abstract String name();
+
+    /** What runs the computation, e.g. {@code "JVM, 2 threads"} or the OpenCL device's name. */
+    public abstract String deviceName();
+
+    /** Unfolds a host tensor whose shape {@code geometry} has validated. */
+    abstract Tensor unfold(ColumnGeometry geometry, Tensor input);
+
+    /** Folds a host tensor whose shape {@code geometry} has validated. */
+    abstract Tensor fold(ColumnGeometry geometry, Tensor input);
+
+    /** Releases what the backend holds; harmless when called again, and a no-op for shared backends. */
+    @Override
+    public abstract void close();
+
+    /** The Java backend (shared; closing it does nothing). */
+    public static Backend java() {
+        return JavaBackend.INSTANCE;
+    }
+
+    /**
+     * A new OpenCL backend on the device named by the system property {@code unfold4j.device}
+     * (a substring of the device name), or else the first GPU, accelerator or other device found.
+     * The caller owns it and closes it.
+     *
+     * @throws OpenCLException if no OpenCL runtime or matching device is available; the message
+     *     says what is missing and points to {@code native-notes.md}
+     */
+    public static OpenCLBackend openCL() {
+        return OpenCLBackend.create(BackendSelection.deviceProperty());
+    }
+
+    /**
+     * A new OpenCL backend on the first device whose name contains {@code deviceName}
+     * (ignoring case). The caller owns it and closes it.
+     *
+     * @throws OpenCLException if no OpenCL runtime or matching device is available
+     */
+    public static OpenCLBackend openCL(String deviceName) {
+        return OpenCLBackend.create(deviceName);
+    }
+
+    /**
+     * The backend that {@link Unfold#apply(Tensor)} and {@link Fold#apply(Tensor)} use, chosen once
+     * per JVM by the system property {@code unfold4j.backend} or else the environment variable
+     * {@code UNFOLD4J_BACKEND}: {@code java}, {@code opencl}, or {@code auto} (the default: an
+     * OpenCL GPU or accelerator when one exists, otherwise Java, with one logged line saying why).
+     * The instance is shared; closing it does nothing.
+     *
+     * @throws OpenCLException if {@code opencl} was requested and none is available
+     * @throws IllegalArgumentException if the property or variable has another value
+     */
+    public static Backend defaultBackend() {
+        return BackendSelection.defaultBackend();
+    }
+
+    @Override
+    public String toString() {
+        return name() + " (" + deviceName() + ")";
+    }
+}

@@ -1,0 +1,92 @@
+package org.unfold4j;
+
+import java.util.Locale;
+
+/** Chooses {@link Backend#defaultBackend()} from {@code unfold4j.backend} / {@code UNFOLD4J_BACKEND}. */
+final class BackendSelection {
+    private static final System.Logger LOG = System.getLogger("org.unfold4j");
+
+    private static volatile Backend chosen;
+
+    private BackendSelection() {
+    }
+
+    static Backend defaultBackend() {
+        Backend b = chosen;
+        if (b == null) {
+            synchronized (BackendSelection.class) {
+                b = chosen;
+                if (b == null) {
+                    b = choose(requested(), deviceProperty());
+                    chosen = b;
+                }
+            }
+        }
+        return b;
+    }
+
+    /** The requested backend: the system property, else the environment variable, else "auto". */
+    static String requested() {
+        String value = System.getProperty("unfold4j.backend");
+        if (value == null || value.isBlank()) {
+            value = System.getenv("UNFOLD4J_BACKEND");
+        }
+        return value == null || value.isBlank() ? "auto" : value.trim().toLowerCase(Locale.ROOT);
+    }
+
+    static String deviceProperty() {
+        return System.getProperty("unfold4j.device");
+    }
+
+    /**
+     * The backend for a request: {@code java}, {@code opencl} or {@code auto}. An OpenCL backend
+     * made here is shared, so closing it does nothing.
+     */
+    static Backend choose(String request, String device) {
+        switch (request) {
+            case "java":
+                return Backend.java();
+            case "opencl":
+                return OpenCLBackend.createShared(OpenCLRuntime.get().select(device));
+            case "auto":
+                return auto(device);
+            default:
+                throw new IllegalArgumentException("unfold4j.backend (or UNFOLD4J_BACKEND) must be auto, java or "
+                        + "opencl, but got '" + request + "'");
+        }
+    }
+
+    private static Backend auto(String device) {
+        String why = autoFallbackReason(device);
+        if (why == null) {
+            OpenCLDevice d = OpenCLRuntime.get().select(device);
+            try {
+                return OpenCLBackend.createShared(d);
+            } catch (OpenCLException e) {
+                why = "OpenCL device " + d.name() + " could not be used: " + e.getMessage();
+            }
+        }
+        LOG.log(System.Logger.Level.INFO, "unfold4j: using the Java backend because " + why);
+        return Backend.java();
+    }
+
+    /** Why {@code auto} would not use OpenCL, or null when it would. */
+    static String autoFallbackReason(String device) {
+        OpenCLRuntime runtime = OpenCLRuntime.get();
+        if (!runtime.available()) {
+            return runtime.unavailableReason();
+        }
+        if (device != null && !device.isBlank()) {
+            try {
+                runtime.select(device);
+                return null;
+            } catch (OpenCLException e) {
+                return e.getMessage();
+            }
+        }
+        if (runtime.devices().stream().noneMatch(OpenCLDevice::isGpuOrAccelerator)) {
+            return "no OpenCL GPU or accelerator was found (devices: " + runtime.devices() + ")";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,46 @@
+package org.unfold4j;
+
+import org.jocl.CL;
+
+/**
+ * A failure of the OpenCL runtime or device (as opposed to bad arguments, which are
+ * {@link IllegalArgumentException}s): no runtime or device, a failed kernel build, an allocation
+ * the device refused. The message names the operation and, where there is one, the OpenCL error.
+ */
+public class OpenCLException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** The OpenCL error code, or 0 when the failure has none (e.g. no runtime installed). */
+    private final int errorCode;
+
+    /** A failure without an OpenCL error code. */
+    public OpenCLException(String message, Throwable cause) {
+        super(message, cause);
+        this.errorCode = 0;
+    }
+
+    OpenCLException(String operation, int errorCode) {
+        super(operation + " failed: " + errorName(errorCode));
+        this.errorCode = errorCode;
+    }
+
+    /** The OpenCL error code (e.g. -4 for {@code CL_MEM_OBJECT_ALLOCATION_FAILURE}), or 0. */
+    public int errorCode() {
+        return errorCode;
+    }
+
+    /** Throws unless {@code errorCode} is {@code CL_SUCCESS}. */
+    static void check(int errorCode, String operation) {
+        if (errorCode != CL.CL_SUCCESS) {
+            throw new OpenCLException(operation, errorCode);
+        }
+    }
+
+    static String errorName(int errorCode) {
+        try {
+            return CL.stringFor_errorCode(errorCode) + " (" + errorCode + ")";
+        } catch (LinkageError e) {
+            return "OpenCL error " + errorCode;
+        }
+    }
+}
