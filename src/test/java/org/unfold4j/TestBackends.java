@@ -1,0 +1,60 @@
+package org.unfold4j;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The backends every contract test runs on: Java always, OpenCL where a runtime exists. Without
+ * OpenCL, tests that need it are skipped with the reason, or fail when the system property
+ * {@code unfold4j.requireOpenCL=true} is set (as {@code .ci/run} does), so CI cannot pass without
+ * exercising the kernels.
+ */
+final class TestBackends {
+    static final boolean REQUIRE_OPENCL = Boolean.getBoolean("unfold4j.requireOpenCL");
+
+    private static OpenCLBackend openCL;
+
+    private TestBackends() {
+    }
+
+    /** One OpenCL backend shared by the whole test run, or a skip (or failure) saying why there is none. */
+    static synchronized OpenCLBackend openCL() {
+        if (openCL == null) {
+            OpenCLRuntime runtime = OpenCLRuntime.get();
+            if (!runtime.available()) {
+                unavailable(runtime.unavailableReason());
+            }
+            openCL = OpenCLBackend.create(runtime.select(System.getProperty("unfold4j.device")));
+            OpenCLBackend b = openCL;
+            Runtime.getRuntime().addShutdownHook(new Thread(b::close));
+        }
+        return openCL;
+    }
+
+    /** Whether OpenCL tests can run here. */
+    static boolean openCLAvailable() {
+        return OpenCLRuntime.get().available();
+    }
+
+    /** Skips the calling test with the reason, or fails it when OpenCL is required. */
+    static void unavailable(String reason) {
+        String message = "OpenCL is not available, so the OpenCL backend is not tested here: " + reason;
+        if (REQUIRE_OPENCL) {
+            fail(message + " (unfold4j.requireOpenCL=true)");
+        }
+        Assumptions.abort(message);
+    }
+
+    /** Java, plus OpenCL when available (failing when it is required but missing). */
+    static List<Backend> all() {
+        List<Backend> backends = new ArrayList<>();
+        backends.add(Backend.java());
+        if (openCLAvailable() || REQUIRE_OPENCL) {
+            backends.add(openCL());
+        }
+        return backends;
+    }
+}
