@@ -13,15 +13,15 @@
   #define INDEX_T long
 #endif
 
-// The smallest kernel offset covering padded coordinate p, or kernel if none; *last gets the
+// The smallest kernel offset covering padded coordinate p, or size if none; *last gets the
 // inclusive upper bound. step and inverse come from the host (Covering.java).
-inline INDEX_T first_covering(const INDEX_T p, const INDEX_T kernel, const INDEX_T dilation,
+inline INDEX_T first_covering(const INDEX_T p, const INDEX_T size, const INDEX_T dilation,
                               const INDEX_T stride, const INDEX_T blocks, const INDEX_T gcd,
                               const INDEX_T step, const long inverse, INDEX_T* last)
 {
-    *last = min(kernel - 1, p / dilation);
+    *last = min(size - 1, p / dilation);
     if (p % gcd != 0) {
-        return kernel;
+        return size;
     }
     const INDEX_T low = p - (blocks - 1) * stride;
     const INDEX_T kLow = low <= 0 ? 0 : (low + dilation - 1) / dilation;

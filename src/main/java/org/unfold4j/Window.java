@@ -99,7 +99,7 @@ public final class Window {
     static long blocks(long size, int kernel, int dilation, int padding, int stride) {
         long extent = (long) dilation * (kernel - 1) + 1;
         long padded = Math.addExact(size, 2L * padding);
-        return (padded - extent) / stride + 1;
+        return Math.floorDiv(padded - extent, stride) + 1;
     }
 
     /** PyTorch's parameter list, as printed in its error messages. */
