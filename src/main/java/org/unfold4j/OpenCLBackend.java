@@ -33,6 +33,8 @@ public final class OpenCLBackend extends Backend {
     private final boolean shared;
     private final Set<DeviceTensor> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    /** Tests set this to run the 64-bit index kernels on small tensors. */
+    volatile boolean forceLongIndex;
 
     private OpenCLBackend(OpenCLDevice device, boolean shared) {
         this.device = device;
@@ -171,7 +173,7 @@ public final class OpenCLBackend extends Backend {
         try {
             synchronized (this) {
                 ensureOpen();
-                cl_kernel kernel = kernels.get(kernelName, g.fitsIntIndex());
+                cl_kernel kernel = kernels.get(kernelName, g.fitsIntIndex() && !forceLongIndex);
                 cl_mem inMem = input.mem();
                 OpenCLException.check(clSetKernelArg(kernel, 0, Sizeof.cl_mem, Pointer.to(inMem)), kernelName + " argument 0");
                 OpenCLException.check(clSetKernelArg(kernel, 1, Sizeof.cl_mem, Pointer.to(out.mem())), kernelName + " argument 1");

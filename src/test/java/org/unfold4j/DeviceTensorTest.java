@@ -1,0 +1,80 @@
+package org.unfold4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Device-resident tensors: chaining without host round trips, and the life cycle of native resources. */
+class DeviceTensorTest {
+
+    @Test
+    void chainOnDeviceEqualsHostCalls() {
+        OpenCLBackend cl = TestBackends.openCL();
+        int before = cl.openTensorCount();
+        Random r = new Random(21);
+        Tensor image = RandomCases.tensor(r, 2, 3, 17, 15);
+        Unfold unfold = Unfold.of(3, 4).withStride(2, 1).withPadding(1, 2).withDilation(1, 2);
+        Fold fold = Fold.of(17, 15, unfold.window());
+        try (DeviceTensor x = cl.upload(image);
+             DeviceTensor cols = unfold.apply(x);
+             DeviceTensor back = fold.apply(cols)) {
+            assertArrayEquals(unfold.geometry(image.shape()).columnsShape(), cols.shape());
+            Tensor expectedCols = unfold.apply(image, Backend.java());
+            assertEquals(expectedCols, cols.download());
+            assertEquals(fold.apply(expectedCols, Backend.java()), back.download());
+            assertEquals(image, x.download(), "the device input is unchanged");
+            assertEquals(before + 3, cl.openTensorCount());
+        }
+        assertEquals(before, cl.openTensorCount(), "every device tensor was released");
+    }
+
+    @Test
+    void useAfterCloseFailsAndCloseTwiceIsHarmless() {
+        OpenCLBackend cl = TestBackends.openCL();
+        DeviceTensor x = cl.upload(Tensor.zeros(1, 1, 4, 4));
+        x.close();
+        x.close();
+        assertTrue(x.isClosed());
+        assertThrows(IllegalStateException.class, x::download);
+        assertThrows(IllegalStateException.class, () -> Unfold.of(2).apply(x));
+    }
+
+    @Test
+    void closingTheBackendReleasesItsTensors() {
+        OpenCLBackend cl = Backend.openCL(TestBackends.openCL().deviceName());
+        DeviceTensor x = cl.upload(Tensor.zeros(1, 2, 5, 5));
+        DeviceTensor cols = Unfold.of(2).apply(x);
+        assertEquals(2, cl.openTensorCount());
+        cl.close();
+        cl.close();
+        assertTrue(x.isClosed() && cols.isClosed());
+        assertEquals(0, cl.openTensorCount());
+        assertThrows(IllegalStateException.class, () -> cl.upload(Tensor.zeros(1)));
+        assertThrows(IllegalStateException.class, () -> Unfold.of(1).apply(Tensor.zeros(1, 1, 1), cl));
+        x.close();
+    }
+
+    @Test
+    void tensorsDoNotCrossBackends() {
+        OpenCLBackend shared = TestBackends.openCL();
+        try (OpenCLBackend other = Backend.openCL(shared.deviceName());
+             DeviceTensor x = other.upload(Tensor.zeros(1, 1, 3, 3))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> shared.fold(Fold.of(3, 3, 1, 1).geometry(1, 1, 9), x));
+            assertTrue(e.getMessage().contains("another backend"), e.getMessage());
+        }
+    }
+
+    @Test
+    void emptyTensorsNeedNoBuffer() {
+        OpenCLBackend cl = TestBackends.openCL();
+        try (DeviceTensor x = cl.upload(Tensor.zeros(0, 3, 4, 4)); DeviceTensor cols = Unfold.of(2).apply(x)) {
+            assertArrayEquals(new long[] {0, 12, 9}, cols.shape());
+            assertEquals(0, cols.download().elementCount());
+        }
+    }
+}
