@@ -21,6 +21,9 @@ public abstract sealed class Backend implements AutoCloseable permits JavaBacken
     /** What runs the computation, e.g. {@code "JVM, 2 threads"} or the OpenCL device's name. */
     public abstract String deviceName();
 
+    /** Whether this backend can compute on tensors of type {@code dtype}. */
+    abstract boolean supports(DType dtype);
+
     /** Unfolds a host tensor whose shape {@code geometry} has validated. */
     abstract Tensor unfold(ColumnGeometry geometry, Tensor input);
 

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import org.jocl.cl_mem;
 
 /**
- * A float32 tensor resident in the memory of an OpenCL device, made by
+ * A tensor resident in the memory of an OpenCL device, made by
  * {@link OpenCLBackend#upload(Tensor)} or by applying {@link Unfold} / {@link Fold} to another
  * device tensor. It can exceed the size of a Java array.
  *
@@ -14,13 +14,15 @@ import org.jocl.cl_mem;
 public final class DeviceTensor implements AutoCloseable {
     private final OpenCLBackend backend;
     private final long[] shape;
+    private final DType dtype;
     private final long elements;
     private volatile cl_mem mem;
     private volatile boolean closed;
 
-    DeviceTensor(OpenCLBackend backend, long[] shape, cl_mem mem) {
+    DeviceTensor(OpenCLBackend backend, long[] shape, DType dtype, cl_mem mem) {
         this.backend = backend;
         this.shape = shape.clone();
+        this.dtype = dtype;
         this.elements = Tensor.elementCount(shape);
         this.mem = mem;
     }
@@ -28,6 +30,11 @@ public final class DeviceTensor implements AutoCloseable {
     /** A copy of the shape. */
     public long[] shape() {
         return shape.clone();
+    }
+
+    /** The element type. */
+    public DType dtype() {
+        return dtype;
     }
 
     /** The number of elements. */
@@ -80,6 +87,6 @@ public final class DeviceTensor implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "DeviceTensor" + Arrays.toString(shape);
+        return "DeviceTensor" + Arrays.toString(shape) + (dtype == DType.FLOAT32 ? "" : " " + dtype);
     }
 }

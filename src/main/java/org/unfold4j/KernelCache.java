@@ -27,14 +27,23 @@ final class KernelCache implements AutoCloseable {
     private final Map<String, cl_kernel> kernels = new HashMap<>();
     private final Map<cl_kernel, Long> workGroupLimits = new HashMap<>();
 
+    /**
+     * Fold mean divides; OpenCL's float division may be off by 2.5 ulp unless this option is
+     * given, and the Java backend's is correctly rounded, so it is asked for wherever supported.
+     */
+    private final boolean correctlyRoundedDivision;
+
     KernelCache(cl_context context, OpenCLDevice device) {
         this.context = context;
         this.device = device;
+        long[] config = new long[1];
+        clGetDeviceInfo(device.deviceId, CL_DEVICE_SINGLE_FP_CONFIG, Sizeof.cl_ulong, Pointer.to(config), null);
+        this.correctlyRoundedDivision = (config[0] & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0;
     }
 
-    /** The kernel {@code name} of {@code kernels/name.cl}, with 32-bit or 64-bit index arithmetic. */
-    cl_kernel get(String name, boolean intIndex) {
-        String options = "-D INDEX_T=" + (intIndex ? "int" : "long");
+    /** The kernel {@code name} of {@code kernels/name.cl}, specialised by the {@code -D} options {@code defines}. */
+    cl_kernel get(String name, String defines) {
+        String options = defines + (correctlyRoundedDivision ? " -cl-fp32-correctly-rounded-divide-sqrt" : "");
         String key = name + " " + options;
         cl_kernel kernel = kernels.get(key);
         if (kernel == null) {

@@ -89,19 +89,25 @@ public final class OpenCLBackend extends Backend {
         return open.size();
     }
 
+    @Override
+    boolean supports(DType dtype) {
+        return dtype != DType.FLOAT64 || device.fp64();
+    }
+
     /**
      * Copies a host tensor to the device. The caller closes the result.
      *
      * @throws IllegalStateException if this backend is closed
-     * @throws OpenCLException if the device cannot hold it
+     * @throws OpenCLException if the device cannot hold it, or has no cl_khr_fp64 for a float64 tensor
      */
     public DeviceTensor upload(Tensor tensor) {
-        DeviceTensor d = allocate(tensor.shape(), "upload");
+        requireSupported(tensor.dtype(), "upload");
+        DeviceTensor d = allocate(tensor.shape(), tensor.dtype(), "upload");
         if (d.elementCount() > 0) {
             try {
                 synchronized (this) {
                     OpenCLException.check(clEnqueueWriteBuffer(queue, d.mem(), CL_TRUE, 0,
-                            d.elementCount() * Sizeof.cl_float, Pointer.to(tensor.data()), 0, null, null),
+                            d.elementCount() * tensor.dtype().bytes(), hostPointer(tensor.array()), 0, null, null),
                             "upload of " + tensor);
                 }
             } catch (RuntimeException e) {
@@ -114,15 +120,33 @@ public final class OpenCLBackend extends Backend {
 
     /** Copies a device tensor back to the host. */
     Tensor download(DeviceTensor d) {
-        float[] data = new float[Tensor.checkedArrayLength(d.shape(), "download")];
-        if (data.length > 0) {
+        Object data = Tensor.newArray(d.dtype(), Tensor.checkedArrayLength(d.shape(), "download"));
+        if (d.elementCount() > 0) {
             synchronized (this) {
                 ensureOpen();
                 OpenCLException.check(clEnqueueReadBuffer(queue, d.mem(), CL_TRUE, 0,
-                        (long) data.length * Sizeof.cl_float, Pointer.to(data), 0, null, null), "download of " + d);
+                        d.elementCount() * d.dtype().bytes(), hostPointer(data), 0, null, null), "download of " + d);
             }
         }
-        return Tensor.of(data, d.shape());
+        return Tensor.wrap(data, d.dtype(), d.shape());
+    }
+
+    private static Pointer hostPointer(Object array) {
+        if (array instanceof float[] a) {
+            return Pointer.to(a);
+        } else if (array instanceof double[] a) {
+            return Pointer.to(a);
+        } else if (array instanceof byte[] a) {
+            return Pointer.to(a);
+        }
+        return Pointer.to((int[]) array);
+    }
+
+    private void requireSupported(DType dtype, String what) {
+        if (!supports(dtype)) {
+            throw new OpenCLException(what + " of " + dtype + " data: the OpenCL device " + device.name()
+                    + " has no cl_khr_fp64 (double precision); use the Java backend for float64", null);
+        }
     }
 
     @Override
@@ -141,45 +165,78 @@ public final class OpenCLBackend extends Backend {
         }
     }
 
+    // Kernel arguments: the long16/long4 vectors described at the top of unfold.cl and fold.cl.
+
     DeviceTensor unfold(ColumnGeometry g, DeviceTensor input) {
         requireOwn(input);
-        DeviceTensor out = allocate(g.columnsShape(), "unfold output");
-        launch(out, "unfold", g, g.columnElements(), input, packed(g, g.columnElements()), null);
+        requireSupported(g.dtype(), "unfold");
+        DeviceTensor out = allocate(g.columnsShape(), g.dtype(), "unfold output");
+        String defines = common(g) + " -D PAD_MODE=" + g.paddingMode().ordinal() + " -D ORDER=" + order(g);
+        launch(out, "unfold", defines, g, g.columnElements(), input, shapeArgument(g, g.columnElements()),
+                windowArgument(g));
         return out;
     }
 
     DeviceTensor fold(ColumnGeometry g, DeviceTensor input) {
         requireOwn(input);
-        DeviceTensor out = allocate(g.imageShape(), "fold output");
-        Covering h = g.coveringH(), w = g.coveringW();
-        long[] cover = {h.gcd(), h.step(), h.inverse(), w.gcd(), w.step(), w.inverse(), 0, 0};
-        launch(out, "fold", g, g.imageElements(), input, packed(g, g.imageElements()), cover);
+        requireSupported(g.dtype(), "fold");
+        DeviceTensor out = allocate(g.imageShape(), g.dtype(), "fold output");
+        String defines = common(g) + (g.imageLayout() == ImageLayout.CHANNELS_LAST ? " -D IMAGE_CL" : "")
+                + (g.foldMode() == FoldMode.MEAN ? " -D FOLD_MEAN" : "");
+        long[] cover = new long[16];
+        for (int d = 0; d < 3; d++) {
+            Axis a = g.axis(d);
+            cover[d] = a.gcd();
+            cover[3 + d] = a.step();
+            cover[6 + d] = a.inverse();
+        }
+        launch(out, "fold", defines, g, g.imageElements(), input, shapeArgument(g, g.imageElements()),
+                windowArgument(g), g.columnStrides(), cover);
         return out;
     }
 
-    /** The long16 geometry vector of unfold.cl and fold.cl. */
-    private static long[] packed(ColumnGeometry g, long total) {
-        Window w = g.window();
-        return new long[] {total, g.channels(), g.height(), g.width(), w.kernelH(), w.kernelW(),
-            w.dilationH(), w.dilationW(), w.paddingH(), w.paddingW(), w.strideH(), w.strideW(),
-            g.blocksH(), g.blocksW(), 0, 0};
+    private String common(ColumnGeometry g) {
+        return "-D T=" + g.dtype().openCLType() + " -D INDEX_T=" + (g.fitsIntIndex() && !forceLongIndex ? "int" : "long")
+                + (g.dtype() == DType.FLOAT64 ? " -D USE_FP64" : "");
     }
 
-    private void launch(DeviceTensor out, String kernelName, ColumnGeometry g, long total, DeviceTensor input,
-                        long[] geometry, long[] cover) {
+    /** The ORDER define of unfold.cl: the column side's axis order. */
+    private static int order(ColumnGeometry g) {
+        int columnsFirst = g.columnLayout() == ColumnLayout.COLUMNS ? 0 : 2;
+        return columnsFirst + (g.imageLayout() == ImageLayout.CHANNELS_LAST ? 1 : 0);
+    }
+
+    private static long[] shapeArgument(ColumnGeometry g, long total) {
+        long[] size = g.size3(), blocks = g.blocks3();
+        int[] kernel = g.kernel3();
+        return new long[] {total, g.channels(), g.kernelVolume(), g.blocks(), size[0], size[1], size[2],
+            blocks[0], blocks[1], blocks[2], kernel[0], kernel[1], kernel[2], 0, 0, 0};
+    }
+
+    private static long[] windowArgument(ColumnGeometry g) {
+        int[] d = g.dilation3(), p = g.padding3(), s = g.stride3();
+        long[] image = g.imageStrides();
+        return new long[] {d[0], d[1], d[2], p[0], p[1], p[2], s[0], s[1], s[2],
+            image[0], image[1], image[2], image[3], image[4], 0, 0};
+    }
+
+    private static final int[] VECTOR_SIZES = {Sizeof.cl_long, Sizeof.cl_long2, Sizeof.cl_long4, Sizeof.cl_long8, Sizeof.cl_long16};
+
+    private void launch(DeviceTensor out, String kernelName, String defines, ColumnGeometry g, long total,
+                        DeviceTensor input, long[]... vectors) {
         if (total == 0) {
             return;
         }
         try {
             synchronized (this) {
                 ensureOpen();
-                cl_kernel kernel = kernels.get(kernelName, g.fitsIntIndex() && !forceLongIndex);
-                cl_mem inMem = input.mem();
-                OpenCLException.check(clSetKernelArg(kernel, 0, Sizeof.cl_mem, Pointer.to(inMem)), kernelName + " argument 0");
+                cl_kernel kernel = kernels.get(kernelName, defines);
+                OpenCLException.check(clSetKernelArg(kernel, 0, Sizeof.cl_mem, Pointer.to(input.mem())), kernelName + " argument 0");
                 OpenCLException.check(clSetKernelArg(kernel, 1, Sizeof.cl_mem, Pointer.to(out.mem())), kernelName + " argument 1");
-                OpenCLException.check(clSetKernelArg(kernel, 2, Sizeof.cl_long16, Pointer.to(geometry)), kernelName + " argument 2");
-                if (cover != null) {
-                    OpenCLException.check(clSetKernelArg(kernel, 3, Sizeof.cl_long8, Pointer.to(cover)), kernelName + " argument 3");
+                for (int i = 0; i < vectors.length; i++) {
+                    int bytes = VECTOR_SIZES[Integer.numberOfTrailingZeros(vectors[i].length)];
+                    OpenCLException.check(clSetKernelArg(kernel, 2 + i, bytes, Pointer.to(vectors[i])),
+                            kernelName + " argument " + (2 + i));
                 }
                 long local = Math.min(Math.min(256, maxWorkGroup), kernels.workGroupLimit(kernel));
                 long global = (total + local - 1) / local * local;
@@ -192,14 +249,14 @@ public final class OpenCLBackend extends Backend {
         }
     }
 
-    private DeviceTensor allocate(long[] shape, String what) {
+    private DeviceTensor allocate(long[] shape, DType dtype, String what) {
         ensureOpen();
         long elements = Tensor.elementCount(shape);
         cl_mem mem = null;
         if (elements > 0) {
             long bytes;
             try {
-                bytes = Math.multiplyExact(elements, (long) Sizeof.cl_float);
+                bytes = Math.multiplyExact(elements, (long) dtype.bytes());
             } catch (ArithmeticException e) {
                 throw new IllegalArgumentException(what + " of " + elements + " elements overflows a byte count");
             }
@@ -211,7 +268,7 @@ public final class OpenCLBackend extends Backend {
             mem = clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, err);
             OpenCLException.check(err[0], "clCreateBuffer of " + bytes + " bytes for " + what);
         }
-        DeviceTensor d = new DeviceTensor(this, shape, mem);
+        DeviceTensor d = new DeviceTensor(this, shape, dtype, mem);
         open.add(d);
         return d;
     }
