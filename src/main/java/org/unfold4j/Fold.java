@@ -151,7 +151,7 @@ public final class Fold {
      *     type is an integer type; the message names the shape and every parameter
      */
     public Tensor apply(Tensor input) {
-        return apply(input, Backend.defaultBackend());
+        return apply(input, BackendSelection.defaultFor(input.dtype()));
     }
 
     /** As {@link #apply(Tensor)}, on the given backend. */

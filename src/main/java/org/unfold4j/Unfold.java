@@ -127,7 +127,7 @@ public final class Unfold {
      *     the shape and every parameter), or the result exceeds {@link Tensor#MAX_ELEMENTS}
      */
     public Tensor apply(Tensor input) {
-        return apply(input, Backend.defaultBackend());
+        return apply(input, BackendSelection.defaultFor(input.dtype()));
     }
 
     /** As {@link #apply(Tensor)}, on the given backend. */
