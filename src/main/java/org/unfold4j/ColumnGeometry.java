@@ -227,6 +227,30 @@ public final class ColumnGeometry {
         return blocks;
     }
 
+    /** The same geometry for {@code n} images (batched), e.g. one chunk of a large batch. */
+    ColumnGeometry batchSlice(long n) {
+        return new ColumnGeometry(true, n, channels, size, window, blocks, dtype, imageLayout, columnLayout,
+                paddingMode, foldMode, "a batch slice of " + this);
+    }
+
+    /** Whether {@link #asPlanes()} applies: channels-first images with PyTorch's columns. */
+    boolean splitsIntoPlanes() {
+        return imageLayout == ImageLayout.CHANNELS_FIRST && columnLayout == ColumnLayout.COLUMNS;
+    }
+
+    /**
+     * The same data seen as N·C single-channel images: for channels-first images and columns,
+     * {@code [N, C, *spatial]} is {@code [N·C, 1, *spatial]} and {@code [N, C·K, L]} is
+     * {@code [N·C, K, L]}, element for element. Lets a backend split one huge image by channels.
+     */
+    ColumnGeometry asPlanes() {
+        if (!splitsIntoPlanes()) {
+            throw new IllegalStateException("only channels-first columns split into planes: " + this);
+        }
+        return new ColumnGeometry(true, batch * channels, 1, size, window, blocks, dtype, imageLayout, columnLayout,
+                paddingMode, foldMode, "the planes of " + this);
+    }
+
     /** Whether the tensors carry a leading batch dimension. */
     public boolean batched() { return batched; }
     /** N (1 for unbatched tensors). */
