@@ -68,8 +68,22 @@ final class Axis {
         return Math.max(-1, Math.min(blocks - 1, Math.floorDiv(size - 1 - raw(k, 0), stride)));
     }
 
+    /** The first kernel offset of window {@code o} whose tap lands inside the image (above {@link #lastTapInside} if none). */
+    long firstTapInside(long o) {
+        return Math.max(0, -Math.floorDiv(raw(0, o), dilation));
+    }
+
+    /** The last kernel offset of window {@code o} whose tap lands inside the image. */
+    long lastTapInside(long o) {
+        return Math.max(-1, Math.min(kernel - 1, Math.floorDiv(size - 1 - raw(0, o), dilation)));
+    }
+
     long stride() {
         return stride;
+    }
+
+    long dilation() {
+        return dilation;
     }
 
     // ---- fold: which windows cover a pixel

@@ -160,6 +160,20 @@ public final class Fold {
     }
 
     /**
+     * As {@link #apply(Tensor, Backend)}, writing the result into {@code output} instead of a new
+     * tensor (every element is overwritten), so that a caller can reuse one output buffer.
+     *
+     * @param output the result's shape and type; modified; must not share the input's array
+     * @throws IllegalArgumentException for a bad input shape, an output of another shape or type,
+     *     or an output sharing the input's array; {@code output} is then left untouched
+     */
+    public void apply(Tensor input, Tensor output, Backend backend) {
+        ColumnGeometry g = geometry(input.dtype(), input.shape());
+        Backend.checkOutput(output, g.imageShape(), input);
+        backend.fold(g, input, output);
+    }
+
+    /**
      * Folds a tensor resident on an OpenCL device into a new tensor on the same device, with no
      * transfer to or from the host. The caller closes the result.
      *

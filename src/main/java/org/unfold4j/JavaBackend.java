@@ -7,13 +7,21 @@ import java.util.stream.IntStream;
 /**
  * Unfold and fold in plain Java, parallel over independent pieces of the output.
  *
- * <p>Unfold writes, for each (n, c, kernel offset), the runs of window positions whose tap lands
- * inside the image as strided copies ({@code System.arraycopy} where both sides are contiguous);
- * taps in the padding are left zero or, for the other padding modes, copied one by one. Fold
- * gathers each output image row from the windows that cover it (see {@link Axis}), adding kernel
- * offsets in ascending order: the order of {@code fold.cl}, so both backends give the same bits.
+ * <p>Unfold copies runs: along the window positions of one kernel offset (each a strided run of
+ * an input row, {@code System.arraycopy} where both sides are contiguous), or, for kernels wider
+ * than the number of window positions (ViT patches, large tiles), along the kernel offsets of one
+ * window (a contiguous input run). Taps in the padding are written as zeros or, for the other
+ * padding modes, copied one by one.
  *
- * <p>Stateless and thread-safe.
+ * <p>Fold gathers each output image row from the windows that cover it (see {@link Axis}).
+ * Note [fold summation order]: every pixel adds its contributions in ascending kernel-offset
+ * order, starting from zero, exactly as {@code fold.cl} does, so both backends give the same
+ * bits. The run along window positions of one kernel offset keeps that order trivially; the run
+ * along kernel offsets of one window visits windows from the last to the first, so that each
+ * pixel still meets its kernel offsets in ascending order.
+ *
+ * <p>Every output element is written (zeros included), so outputs may be reused. Stateless and
+ * thread-safe.
  */
 final class JavaBackend extends Backend {
     static final JavaBackend INSTANCE = new JavaBackend();
@@ -45,17 +53,13 @@ final class JavaBackend extends Backend {
     }
 
     @Override
-    Tensor unfold(ColumnGeometry g, Tensor input) {
-        Object out = Tensor.newArray(g.dtype(), Tensor.checkedArrayLength(g.columnsShape(), "unfold output"));
-        new UnfoldPass(g, input.array(), out).run();
-        return Tensor.wrap(out, g.dtype(), g.columnsShape());
+    void unfold(ColumnGeometry g, Tensor input, Tensor output) {
+        new UnfoldPass(g, input.array(), output.array()).run();
     }
 
     @Override
-    Tensor fold(ColumnGeometry g, Tensor input) {
-        Object out = Tensor.newArray(g.dtype(), Tensor.checkedArrayLength(g.imageShape(), "fold output"));
-        new FoldPass(g, input.array(), out).run();
-        return Tensor.wrap(out, g.dtype(), g.imageShape());
+    void fold(ColumnGeometry g, Tensor input, Tensor output) {
+        new FoldPass(g, input.array(), output.array()).run();
     }
 
     private static void forEach(long tasks, long work, IntConsumer body) {
@@ -73,8 +77,10 @@ final class JavaBackend extends Backend {
         final ColumnGeometry g;
         final Object in, out;
         final Axis z, y, x;
-        final int kh, kw, bh, bw;
+        final int kd, kh, kw, bd, bh, bw;
         final long[] image, columns;
+        /** Whether runs go along the kernel offsets of one window rather than along the windows of one offset. */
+        final boolean alongKernel;
 
         Pass(ColumnGeometry g, Object in, Object out) {
             this.g = g;
@@ -84,66 +90,122 @@ final class JavaBackend extends Backend {
             this.y = g.axis(1);
             this.x = g.axis(2);
             int[] k = g.kernel3();
+            this.kd = k[0];
             this.kh = k[1];
             this.kw = k[2];
             long[] b = g.blocks3();
+            this.bd = (int) b[0];
             this.bh = (int) b[1];
             this.bw = (int) b[2];
             this.image = g.imageStrides();
             this.columns = g.columnStrides();
+            this.alongKernel = kw > bw;
         }
     }
 
-    /** Unfold: one task per (n, c, kernel offset). Output arrays are new, hence already zero where taps read zero padding. */
+    /** Unfold: one task per (n, c, kernel offset), or per (n, c, kz, ky) when runs go along the kernel. */
     private static final class UnfoldPass extends Pass {
-        private final int blocksD, kd;
         private final boolean zeros;
 
         UnfoldPass(ColumnGeometry g, Object in, Object out) {
             super(g, in, out);
-            this.blocksD = (int) g.blocks3()[0];
-            this.kd = g.kernel3()[0];
             this.zeros = g.paddingMode() == PaddingMode.ZEROS;
         }
 
         void run() {
-            long volume = g.kernelVolume(), channels = g.channels();
-            forEach(g.batch() * channels * volume, g.columnElements(),
-                    t -> row(t / (channels * volume), t / volume % channels, t % volume));
+            long channels = g.channels();
+            long perPlane = alongKernel ? (long) kd * kh : g.kernelVolume();
+            forEach(g.batch() * channels * perPlane, g.columnElements(), t -> {
+                long n = t / (channels * perPlane), c = t / perPlane % channels, k = t % perPlane;
+                if (alongKernel) {
+                    kernelRuns(n, c, k / kh, k % kh);
+                } else {
+                    windowRuns(n, c, k);
+                }
+            });
         }
 
-        private void row(long n, long c, long k) {
+        /** Output row (n, c, k): for each window row, the window positions whose tap k lands inside the image. */
+        private void windowRuns(long n, long c, long k) {
             long kx = k % kw, ky = k / kw % kh, kz = k / ((long) kw * kh);
             long inBase = n * image[0] + c * image[1];
             long outBase = n * columns[0] + c * columns[1] + k * columns[2];
-            long lStride = columns[3];
+            int lStride = (int) columns[3];
             long xLo = x.firstInside(kx), xHi = x.lastInside(kx);
-            long srcStep = x.stride() * image[4];
-            for (int oz = 0; oz < blocksD; oz++) {
+            for (int oz = 0; oz < bd; oz++) {
                 long iz = z.source(z.raw(kz, oz));
-                if (iz < 0) {
-                    continue;
-                }
                 for (int oy = 0; oy < bh; oy++) {
                     long iy = y.source(y.raw(ky, oy));
-                    if (iy < 0) {
+                    int rowOut = (int) (outBase + (long) (oz * bh + oy) * bw * lStride);
+                    if (iz < 0 || iy < 0) {
+                        Runs.zero(out, rowOut, lStride, bw);
                         continue;
                     }
                     long rowIn = inBase + iz * image[2] + iy * image[3];
-                    long rowOut = outBase + (long) (oz * bh + oy) * bw * lStride;
-                    if (xLo <= xHi) {
-                        Runs.copy(in, (int) (rowIn + x.raw(kx, xLo) * image[4]), (int) srcStep,
-                                out, (int) (rowOut + xLo * lStride), (int) lStride, (int) (xHi - xLo + 1));
+                    if (xLo > xHi) {
+                        border(rowIn, rowOut, lStride, kx, 0, bw);
+                        continue;
                     }
-                    if (!zeros) {
-                        for (long ox = 0; ox < bw; ox++) {
-                            if (ox < xLo || ox > xHi) {
-                                long ix = x.source(x.raw(kx, ox));
-                                Runs.copy(in, (int) (rowIn + ix * image[4]), 1, out, (int) (rowOut + ox * lStride), 1, 1);
-                            }
+                    border(rowIn, rowOut, lStride, kx, 0, xLo);
+                    Runs.copy(in, (int) (rowIn + x.raw(kx, xLo) * image[4]), (int) (x.stride() * image[4]),
+                            out, (int) (rowOut + xLo * lStride), lStride, (int) (xHi - xLo + 1));
+                    border(rowIn, rowOut, lStride, kx, xHi + 1, bw);
+                }
+            }
+        }
+
+        /** Window positions [from, to) of tap kx, which fall into the padding. */
+        private void border(long rowIn, int rowOut, int lStride, long kx, long from, long to) {
+            if (zeros) {
+                Runs.zero(out, (int) (rowOut + from * lStride), lStride, (int) (to - from));
+                return;
+            }
+            for (long ox = from; ox < to; ox++) {
+                long ix = x.source(x.raw(kx, ox));
+                Runs.copy(in, (int) (rowIn + ix * image[4]), 1, out, (int) (rowOut + ox * lStride), 1, 1);
+            }
+        }
+
+        /** Kernel rows (kz, ky) of every window: for each window, the run of offsets kx inside the image. */
+        private void kernelRuns(long n, long c, long kz, long ky) {
+            long inBase = n * image[0] + c * image[1];
+            long kBase = (kz * kh + ky) * kw;
+            long outBase = n * columns[0] + c * columns[1] + kBase * columns[2];
+            int kStride = (int) columns[2];
+            for (int oz = 0; oz < bd; oz++) {
+                long iz = z.source(z.raw(kz, oz));
+                for (int oy = 0; oy < bh; oy++) {
+                    long iy = y.source(y.raw(ky, oy));
+                    long rowIn = inBase + iz * image[2] + iy * image[3];
+                    for (int ox = 0; ox < bw; ox++) {
+                        int windowOut = (int) (outBase + ((long) (oz * bh + oy) * bw + ox) * columns[3]);
+                        if (iz < 0 || iy < 0) {
+                            Runs.zero(out, windowOut, kStride, kw);
+                            continue;
                         }
+                        long lo = x.firstTapInside(ox), hi = x.lastTapInside(ox);
+                        if (lo > hi) {
+                            taps(rowIn, windowOut, kStride, ox, 0, kw);
+                            continue;
+                        }
+                        taps(rowIn, windowOut, kStride, ox, 0, lo);
+                        Runs.copy(in, (int) (rowIn + x.raw(lo, ox) * image[4]), (int) (x.dilation() * image[4]),
+                                out, (int) (windowOut + lo * kStride), kStride, (int) (hi - lo + 1));
+                        taps(rowIn, windowOut, kStride, ox, hi + 1, kw);
                     }
                 }
+            }
+        }
+
+        /** Taps [from, to) of window ox, which fall into the padding. */
+        private void taps(long rowIn, int windowOut, int kStride, long ox, long from, long to) {
+            if (zeros) {
+                Runs.zero(out, (int) (windowOut + from * kStride), kStride, (int) (to - from));
+                return;
+            }
+            for (long kx = from; kx < to; kx++) {
+                long ix = x.source(x.raw(kx, ox));
+                Runs.copy(in, (int) (rowIn + ix * image[4]), 1, out, (int) (windowOut + kx * kStride), 1, 1);
             }
         }
     }
@@ -176,29 +238,40 @@ final class JavaBackend extends Backend {
         }
 
         private void row(long n, long c, long pz, long py) {
-            long rowOut = n * image[0] + c * image[1] + pz * image[2] + py * image[3];
+            int rowOut = (int) (n * image[0] + c * image[1] + pz * image[2] + py * image[3]);
+            int pixel = (int) image[4];
             long colBase = n * columns[0] + c * columns[1];
-            long xStep = x.stride() * image[4];
+            Runs.zero(out, rowOut, pixel, width);
             for (long kz = z.first(pz), lastZ = z.last(pz); kz <= lastZ; kz += z.step()) {
                 long oz = z.position(pz, kz);
                 for (long ky = y.first(py), lastY = y.last(py); ky <= lastY; ky += y.step()) {
                     long oy = y.position(py, ky);
                     long kBase = (kz * kh + ky) * kw;
                     long lBase = (oz * bh + oy) * bw;
-                    for (long kx = 0; kx < kw; kx++) {
-                        long xLo = x.firstInside(kx), xHi = x.lastInside(kx);
-                        if (xLo > xHi) {
-                            continue;
+                    if (alongKernel) {
+                        // Windows from last to first: see Note [fold summation order].
+                        for (long ox = bw - 1; ox >= 0; ox--) {
+                            long lo = x.firstTapInside(ox), hi = x.lastTapInside(ox);
+                            if (lo <= hi) {
+                                Runs.add(out, (int) (rowOut + x.raw(lo, ox) * pixel), (int) (x.dilation() * pixel),
+                                        in, (int) (colBase + (kBase + lo) * columns[2] + (lBase + ox) * columns[3]),
+                                        (int) columns[2], (int) (hi - lo + 1));
+                            }
                         }
-                        Runs.add(out, (int) (rowOut + x.raw(kx, xLo) * image[4]), (int) xStep,
-                                in, (int) (colBase + (kBase + kx) * columns[2] + (lBase + xLo) * columns[3]),
-                                (int) columns[3], (int) (xHi - xLo + 1));
+                    } else {
+                        for (long kx = 0; kx < kw; kx++) {
+                            long lo = x.firstInside(kx), hi = x.lastInside(kx);
+                            if (lo <= hi) {
+                                Runs.add(out, (int) (rowOut + x.raw(kx, lo) * pixel), (int) (x.stride() * pixel),
+                                        in, (int) (colBase + (kBase + kx) * columns[2] + (lBase + lo) * columns[3]),
+                                        (int) columns[3], (int) (hi - lo + 1));
+                            }
+                        }
                     }
                 }
             }
             if (g.foldMode() == FoldMode.MEAN) {
-                long countZY = z.count(pz) * y.count(py);
-                Runs.divide(out, (int) rowOut, (int) image[4], countX, countZY);
+                Runs.divide(out, rowOut, pixel, countX, z.count(pz) * y.count(py));
             }
         }
     }

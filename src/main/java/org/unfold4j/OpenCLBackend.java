@@ -183,13 +183,13 @@ public final class OpenCLBackend extends Backend {
     // ---------------------------------------------------------------- host tensors
 
     @Override
-    Tensor unfold(ColumnGeometry g, Tensor input) {
-        return onHost(g, input, true);
+    void unfold(ColumnGeometry g, Tensor input, Tensor output) {
+        onHost(g, input, output.array(), true);
     }
 
     @Override
-    Tensor fold(ColumnGeometry g, Tensor input) {
-        return onHost(g, input, false);
+    void fold(ColumnGeometry g, Tensor input, Tensor output) {
+        onHost(g, input, output.array(), false);
     }
 
     /**
@@ -197,12 +197,10 @@ public final class OpenCLBackend extends Backend {
      * too large) that fit the allocation limit; a chunk the device cannot allocate is halved and
      * retried, so a full device slows the call down instead of failing it.
      */
-    private Tensor onHost(ColumnGeometry g, Tensor input, boolean unfold) {
+    private void onHost(ColumnGeometry g, Tensor input, Object out, boolean unfold) {
         requireSupported(g.dtype(), unfold ? "unfold" : "fold");
-        long[] outShape = unfold ? g.columnsShape() : g.imageShape();
-        Object out = Tensor.newArray(g.dtype(), Tensor.checkedArrayLength(outShape, unfold ? "unfold output" : "fold output"));
         if (g.imageElements() == 0) {
-            return Tensor.wrap(out, g.dtype(), outShape);
+            return;
         }
         ColumnGeometry units = g.batchSlice(g.batch());
         long limit = allocationLimit;
@@ -234,7 +232,6 @@ public final class OpenCLBackend extends Backend {
             }
             return null;
         });
-        return Tensor.wrap(out, g.dtype(), outShape);
     }
 
     private static long bytesPerUnit(ColumnGeometry units) {

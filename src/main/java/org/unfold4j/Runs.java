@@ -35,6 +35,42 @@ final class Runs {
         }
     }
 
+    /** dst[dstPos + i·dstStride] = 0 for i in [0, len). */
+    static void zero(Object dst, int dstPos, int dstStride, int len) {
+        if (len <= 0) {
+            return;
+        }
+        if (dstStride == 1) {
+            int to = dstPos + len;
+            if (dst instanceof float[] d) {
+                java.util.Arrays.fill(d, dstPos, to, 0f);
+            } else if (dst instanceof double[] d) {
+                java.util.Arrays.fill(d, dstPos, to, 0d);
+            } else if (dst instanceof byte[] d) {
+                java.util.Arrays.fill(d, dstPos, to, (byte) 0);
+            } else {
+                java.util.Arrays.fill((int[]) dst, dstPos, to, 0);
+            }
+        } else if (dst instanceof float[] d) {
+            for (int i = 0; i < len; i++, dstPos += dstStride) {
+                d[dstPos] = 0f;
+            }
+        } else if (dst instanceof double[] d) {
+            for (int i = 0; i < len; i++, dstPos += dstStride) {
+                d[dstPos] = 0d;
+            }
+        } else if (dst instanceof byte[] d) {
+            for (int i = 0; i < len; i++, dstPos += dstStride) {
+                d[dstPos] = 0;
+            }
+        } else {
+            int[] d = (int[]) dst;
+            for (int i = 0; i < len; i++, dstPos += dstStride) {
+                d[dstPos] = 0;
+            }
+        }
+    }
+
     /** dst[dstPos + i·dstStride] += src[srcPos + i·srcStride] for i in [0, len); float32 or float64. */
     static void add(Object dst, int dstPos, int dstStride, Object src, int srcPos, int srcStride, int len) {
         if (dst instanceof float[] d) {
