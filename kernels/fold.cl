@@ -13,6 +13,7 @@
 //   INDEX_T    int when every index fits in 32 bits (ColumnGeometry.fitsIntIndex), else long
 //   IMAGE_CL   defined for channels-last images ([N, H, W, C]); else channels-first
 //   FOLD_MEAN  defined to divide each pixel by the number of windows covering it
+//   P_C ...    the geometry as constants for large tensors (P_SPECIALISED), as in unfold.cl
 #ifndef T
   #define T float
 #endif
@@ -22,6 +23,45 @@
 #ifdef USE_FP64
   #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #endif
+
+// shape, window: as in unfold.cl, with shape.s0 the number of output pixels.
+// columns: element strides of the input (n, c, k, l).
+// cover:   s0-s2 gcd, s3-s5 step, s6-s8 inverse (d, h, w).
+#ifndef P_SPECIALISED
+  #define P_C shape.s1
+  #define P_SIZE_D shape.s4
+  #define P_SIZE_H shape.s5
+  #define P_SIZE_W shape.s6
+  #define P_BLOCKS_D shape.s7
+  #define P_BLOCKS_H shape.s8
+  #define P_BLOCKS_W shape.s9
+  #define P_KERNEL_D shape.sa
+  #define P_KERNEL_H shape.sb
+  #define P_KERNEL_W shape.sc
+  #define P_DIL_D window.s0
+  #define P_DIL_H window.s1
+  #define P_DIL_W window.s2
+  #define P_PAD_D window.s3
+  #define P_PAD_H window.s4
+  #define P_PAD_W window.s5
+  #define P_STRIDE_D window.s6
+  #define P_STRIDE_H window.s7
+  #define P_STRIDE_W window.s8
+  #define P_COL_N columns.s0
+  #define P_COL_C columns.s1
+  #define P_COL_K columns.s2
+  #define P_COL_L columns.s3
+  #define P_GCD_D cover.s0
+  #define P_GCD_H cover.s1
+  #define P_GCD_W cover.s2
+  #define P_STEP_D cover.s3
+  #define P_STEP_H cover.s4
+  #define P_STEP_W cover.s5
+  #define P_INV_D cover.s6
+  #define P_INV_H cover.s7
+  #define P_INV_W cover.s8
+#endif
+#define V(p) ((INDEX_T) (p))
 
 // The smallest kernel offset covering padded coordinate p, or size if none; *last gets the
 // inclusive upper bound. step and inverse come from the host (Axis.java).
@@ -40,9 +80,6 @@ inline INDEX_T first_covering(const INDEX_T p, const INDEX_T size, const INDEX_T
     return kLow + (((residue - kLow) % step) + step) % step;
 }
 
-// shape, window: as in unfold.cl, with shape.s0 the number of output pixels.
-// columns: element strides of the input (n, c, k, l).
-// cover:   s0-s2 gcd, s3-s5 step, s6-s8 inverse (d, h, w).
 __kernel void fold(__global const T* restrict input,
                    __global T* restrict output,
                    const long16 shape,
@@ -54,8 +91,7 @@ __kernel void fold(__global const T* restrict input,
     if (idx >= (INDEX_T) shape.s0) {
         return;  // the global size is rounded up to whole work-groups
     }
-    const INDEX_T channels = (INDEX_T) shape.s1;
-    const INDEX_T depth = (INDEX_T) shape.s4, height = (INDEX_T) shape.s5, width = (INDEX_T) shape.s6;
+    const INDEX_T depth = V(P_SIZE_D), height = V(P_SIZE_H), width = V(P_SIZE_W), channels = V(P_C);
 #ifdef IMAGE_CL
     const INDEX_T c = idx % channels, x = idx / channels % width, y = idx / channels / width % height;
     const INDEX_T z = idx / channels / width / height % depth, n = idx / channels / width / height / depth;
@@ -63,36 +99,34 @@ __kernel void fold(__global const T* restrict input,
     const INDEX_T x = idx % width, y = idx / width % height, z = idx / width / height % depth;
     const INDEX_T c = idx / width / height / depth % channels, n = idx / width / height / depth / channels;
 #endif
-    const INDEX_T bd = (INDEX_T) shape.s7, bh = (INDEX_T) shape.s8, bw = (INDEX_T) shape.s9;
-    const INDEX_T kd = (INDEX_T) shape.sa, kh = (INDEX_T) shape.sb, kw = (INDEX_T) shape.sc;
-    const INDEX_T dd = (INDEX_T) window.s0, dh = (INDEX_T) window.s1, dw = (INDEX_T) window.s2;
-    const INDEX_T sd = (INDEX_T) window.s6, sh = (INDEX_T) window.s7, sw = (INDEX_T) window.s8;
-    const INDEX_T pz = z + (INDEX_T) window.s3, py = y + (INDEX_T) window.s4, px = x + (INDEX_T) window.s5;
+    const INDEX_T pz = z + V(P_PAD_D), py = y + V(P_PAD_H), px = x + V(P_PAD_W);
 
     INDEX_T lastZ, lastY, lastX;
-    const INDEX_T firstZ = first_covering(pz, kd, dd, sd, bd, (INDEX_T) cover.s0, (INDEX_T) cover.s3, cover.s6, &lastZ);
-    const INDEX_T firstY = first_covering(py, kh, dh, sh, bh, (INDEX_T) cover.s1, (INDEX_T) cover.s4, cover.s7, &lastY);
-    const INDEX_T firstX = first_covering(px, kw, dw, sw, bw, (INDEX_T) cover.s2, (INDEX_T) cover.s5, cover.s8, &lastX);
-    const INDEX_T stepZ = (INDEX_T) cover.s3, stepY = (INDEX_T) cover.s4, stepX = (INDEX_T) cover.s5;
-    const INDEX_T base = n * (INDEX_T) columns.s0 + c * (INDEX_T) columns.s1;
-    const INDEX_T kStride = (INDEX_T) columns.s2, lStride = (INDEX_T) columns.s3;
+    const INDEX_T firstZ = first_covering(pz, V(P_KERNEL_D), V(P_DIL_D), V(P_STRIDE_D), V(P_BLOCKS_D),
+                                          V(P_GCD_D), V(P_STEP_D), (long) (P_INV_D), &lastZ);
+    const INDEX_T firstY = first_covering(py, V(P_KERNEL_H), V(P_DIL_H), V(P_STRIDE_H), V(P_BLOCKS_H),
+                                          V(P_GCD_H), V(P_STEP_H), (long) (P_INV_H), &lastY);
+    const INDEX_T firstX = first_covering(px, V(P_KERNEL_W), V(P_DIL_W), V(P_STRIDE_W), V(P_BLOCKS_W),
+                                          V(P_GCD_W), V(P_STEP_W), (long) (P_INV_W), &lastX);
+    const INDEX_T base = n * V(P_COL_N) + c * V(P_COL_C);
 
     T sum = (T) 0;
-    for (INDEX_T kz = firstZ; kz <= lastZ; kz += stepZ) {
-        const INDEX_T oz = (pz - kz * dd) / sd;
-        for (INDEX_T ky = firstY; ky <= lastY; ky += stepY) {
-            const INDEX_T oy = (py - ky * dh) / sh;
-            const INDEX_T kBase = (kz * kh + ky) * kw, lBase = (oz * bh + oy) * bw;
-            for (INDEX_T kx = firstX; kx <= lastX; kx += stepX) {
-                const INDEX_T ox = (px - kx * dw) / sw;
-                sum += input[base + (kBase + kx) * kStride + (lBase + ox) * lStride];
+    for (INDEX_T kz = firstZ; kz <= lastZ; kz += V(P_STEP_D)) {
+        const INDEX_T oz = (pz - kz * V(P_DIL_D)) / V(P_STRIDE_D);
+        for (INDEX_T ky = firstY; ky <= lastY; ky += V(P_STEP_H)) {
+            const INDEX_T oy = (py - ky * V(P_DIL_H)) / V(P_STRIDE_H);
+            const INDEX_T kBase = (kz * V(P_KERNEL_H) + ky) * V(P_KERNEL_W);
+            const INDEX_T lBase = (oz * V(P_BLOCKS_H) + oy) * V(P_BLOCKS_W);
+            for (INDEX_T kx = firstX; kx <= lastX; kx += V(P_STEP_W)) {
+                const INDEX_T ox = (px - kx * V(P_DIL_W)) / V(P_STRIDE_W);
+                sum += input[base + (kBase + kx) * V(P_COL_K) + (lBase + ox) * V(P_COL_L)];
             }
         }
     }
 #ifdef FOLD_MEAN
-    const INDEX_T countZ = firstZ > lastZ ? 0 : (lastZ - firstZ) / stepZ + 1;
-    const INDEX_T countY = firstY > lastY ? 0 : (lastY - firstY) / stepY + 1;
-    const INDEX_T countX = firstX > lastX ? 0 : (lastX - firstX) / stepX + 1;
+    const INDEX_T countZ = firstZ > lastZ ? 0 : (lastZ - firstZ) / V(P_STEP_D) + 1;
+    const INDEX_T countY = firstY > lastY ? 0 : (lastY - firstY) / V(P_STEP_H) + 1;
+    const INDEX_T countX = firstX > lastX ? 0 : (lastX - firstX) / V(P_STEP_W) + 1;
     const long count = (long) countZ * countY * countX;
     sum = count > 0 ? sum / (T) count : (T) 0;
 #endif

@@ -12,6 +12,9 @@
 //   ORDER     the column side's axes from slowest to fastest after n (ColumnGeometry.columnOrder):
 //             0 (c, k, l) columns (PyTorch's row order for either image layout)
 //             2 (l, c, k) patches, channels-first      3 (l, k, c) patches, channels-last
+//   P_C ...   for large tensors the host also defines every geometry value below as a constant
+//             (P_SPECIALISED): divisions by constants compile to multiplications, which is what
+//             makes an index-heavy copy run at memory speed; small calls share one generic build.
 #ifndef T
   #define T float
 #endif
@@ -28,6 +31,39 @@
   #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #endif
 
+// The geometry, from the kernel arguments unless the host made them constants:
+// shape:  s0 total, s1 C, s2 K (kernel volume), s3 L (windows), s4-s6 size (d, h, w),
+//         s7-s9 blocks (d, h, w), sa-sc kernel (d, h, w)
+// window: s0-s2 dilation, s3-s5 padding, s6-s8 stride (d, h, w),
+//         s9-sd image element strides (n, c, d, h, w)
+#ifndef P_SPECIALISED
+  #define P_C shape.s1
+  #define P_K shape.s2
+  #define P_L shape.s3
+  #define P_SIZE_D shape.s4
+  #define P_SIZE_H shape.s5
+  #define P_SIZE_W shape.s6
+  #define P_BLOCKS_H shape.s8
+  #define P_BLOCKS_W shape.s9
+  #define P_KERNEL_H shape.sb
+  #define P_KERNEL_W shape.sc
+  #define P_DIL_D window.s0
+  #define P_DIL_H window.s1
+  #define P_DIL_W window.s2
+  #define P_PAD_D window.s3
+  #define P_PAD_H window.s4
+  #define P_PAD_W window.s5
+  #define P_STRIDE_D window.s6
+  #define P_STRIDE_H window.s7
+  #define P_STRIDE_W window.s8
+  #define P_IN_N window.s9
+  #define P_IN_C window.sa
+  #define P_IN_D window.sb
+  #define P_IN_H window.sc
+  #define P_IN_W window.sd
+#endif
+#define V(p) ((INDEX_T) (p))
+
 // The pixel read for coordinate raw of a dimension of the given size, or -1 for a zero.
 inline INDEX_T source(const INDEX_T raw, const INDEX_T size)
 {
@@ -42,10 +78,6 @@ inline INDEX_T source(const INDEX_T raw, const INDEX_T size)
 #endif
 }
 
-// shape:  s0 total, s1 C, s2 K (kernel volume), s3 L (windows), s4-s6 size (d, h, w),
-//         s7-s9 blocks (d, h, w), sa-sc kernel (d, h, w)
-// window: s0-s2 dilation, s3-s5 padding, s6-s8 stride (d, h, w),
-//         s9-sd image element strides (n, c, d, h, w)
 __kernel void unfold(__global const T* restrict input,
                      __global T* restrict output,
                      const long16 shape,
@@ -55,29 +87,24 @@ __kernel void unfold(__global const T* restrict input,
     if (idx >= (INDEX_T) shape.s0) {
         return;  // the global size is rounded up to whole work-groups
     }
-    const INDEX_T channels = (INDEX_T) shape.s1, volume = (INDEX_T) shape.s2, blocks = (INDEX_T) shape.s3;
 #if ORDER == 0
-    const INDEX_T l = idx % blocks, k = idx / blocks % volume, c = idx / blocks / volume % channels;
+    const INDEX_T l = idx % V(P_L), k = idx / V(P_L) % V(P_K), c = idx / V(P_L) / V(P_K) % V(P_C);
 #elif ORDER == 2
-    const INDEX_T k = idx % volume, c = idx / volume % channels, l = idx / volume / channels % blocks;
+    const INDEX_T k = idx % V(P_K), c = idx / V(P_K) % V(P_C), l = idx / V(P_K) / V(P_C) % V(P_L);
 #else
-    const INDEX_T c = idx % channels, k = idx / channels % volume, l = idx / channels / volume % blocks;
+    const INDEX_T c = idx % V(P_C), k = idx / V(P_C) % V(P_K), l = idx / V(P_C) / V(P_K) % V(P_L);
 #endif
-    const INDEX_T n = idx / (channels * volume * blocks);
+    const INDEX_T n = idx / (V(P_C) * V(P_K) * V(P_L));
+    const INDEX_T ox = l % V(P_BLOCKS_W), oy = l / V(P_BLOCKS_W) % V(P_BLOCKS_H), oz = l / V(P_BLOCKS_W) / V(P_BLOCKS_H);
+    const INDEX_T kx = k % V(P_KERNEL_W), ky = k / V(P_KERNEL_W) % V(P_KERNEL_H), kz = k / V(P_KERNEL_W) / V(P_KERNEL_H);
 
-    const INDEX_T bw = (INDEX_T) shape.s9, bh = (INDEX_T) shape.s8;
-    const INDEX_T kw = (INDEX_T) shape.sc, kh = (INDEX_T) shape.sb;
-    const INDEX_T ox = l % bw, oy = l / bw % bh, oz = l / bw / bh;
-    const INDEX_T kx = k % kw, ky = k / kw % kh, kz = k / kw / kh;
-
-    const INDEX_T iz = source(oz * (INDEX_T) window.s6 - (INDEX_T) window.s3 + kz * (INDEX_T) window.s0, (INDEX_T) shape.s4);
-    const INDEX_T iy = source(oy * (INDEX_T) window.s7 - (INDEX_T) window.s4 + ky * (INDEX_T) window.s1, (INDEX_T) shape.s5);
-    const INDEX_T ix = source(ox * (INDEX_T) window.s8 - (INDEX_T) window.s5 + kx * (INDEX_T) window.s2, (INDEX_T) shape.s6);
+    const INDEX_T iz = source(oz * V(P_STRIDE_D) - V(P_PAD_D) + kz * V(P_DIL_D), V(P_SIZE_D));
+    const INDEX_T iy = source(oy * V(P_STRIDE_H) - V(P_PAD_H) + ky * V(P_DIL_H), V(P_SIZE_H));
+    const INDEX_T ix = source(ox * V(P_STRIDE_W) - V(P_PAD_W) + kx * V(P_DIL_W), V(P_SIZE_W));
 
     T value = (T) 0;  // zero padding
     if (iz >= 0 && iy >= 0 && ix >= 0) {
-        value = input[n * (INDEX_T) window.s9 + c * (INDEX_T) window.sa + iz * (INDEX_T) window.sb
-                      + iy * (INDEX_T) window.sc + ix * (INDEX_T) window.sd];
+        value = input[n * V(P_IN_N) + c * V(P_IN_C) + iz * V(P_IN_D) + iy * V(P_IN_H) + ix * V(P_IN_W)];
     }
     output[idx] = value;
 }

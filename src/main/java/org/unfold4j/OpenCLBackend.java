@@ -60,6 +60,12 @@ public final class OpenCLBackend extends Backend {
     volatile long allocationLimit;
     /** Tests set this to run the 64-bit index kernels on small tensors. */
     volatile boolean forceLongIndex;
+    /**
+     * Calls of at least this many elements get kernels built for their geometry (P_SPECIALISED
+     * in the kernels): worth a build for large tensors, not for many small different ones.
+     * Tests lower it to check the specialised kernels too.
+     */
+    volatile long specialiseFrom = 1 << 20;
 
     private OpenCLBackend(OpenCLDevice device, boolean shared) {
         this.device = device;
@@ -339,6 +345,9 @@ public final class OpenCLBackend extends Backend {
             }
             vectors = new long[][] {shapeArgument(g, total), windowArgument(g), g.columnStrides(), cover};
         }
+        if (total >= specialiseFrom) {
+            defines += constants(g);
+        }
         cl_kernel kernel = lane.kernel(name, defines);
         try (DeviceBuffer.Use in = input.buffer().use(); DeviceBuffer.Use o = out.buffer().use()) {
             cl.check(clSetKernelArg(kernel, 0, Sizeof.cl_mem, Pointer.to(in.mem())), name + " argument 0");
@@ -363,6 +372,41 @@ public final class OpenCLBackend extends Backend {
             }
             return event;
         }
+    }
+
+    /** The geometry as -D constants (P_SPECIALISED in unfold.cl and fold.cl); the batch size stays an argument. */
+    private static String constants(ColumnGeometry g) {
+        long[] size = g.size3(), blocks = g.blocks3(), image = g.imageStrides(), columns = g.columnStrides();
+        int[] kernel = g.kernel3(), dilation = g.dilation3(), padding = g.padding3(), stride = g.stride3();
+        StringBuilder d = new StringBuilder(" -D P_SPECIALISED");
+        define(d, "C", g.channels());
+        define(d, "K", g.kernelVolume());
+        define(d, "L", g.blocks());
+        String[] dims = {"D", "H", "W"};
+        for (int i = 0; i < 3; i++) {
+            Axis a = g.axis(i);
+            define(d, "SIZE_" + dims[i], size[i]);
+            define(d, "BLOCKS_" + dims[i], blocks[i]);
+            define(d, "KERNEL_" + dims[i], kernel[i]);
+            define(d, "DIL_" + dims[i], dilation[i]);
+            define(d, "PAD_" + dims[i], padding[i]);
+            define(d, "STRIDE_" + dims[i], stride[i]);
+            define(d, "GCD_" + dims[i], a.gcd());
+            define(d, "STEP_" + dims[i], a.step());
+            define(d, "INV_" + dims[i], a.inverse());
+            define(d, "IN_" + dims[i], image[2 + i]);
+        }
+        define(d, "IN_N", image[0]);
+        define(d, "IN_C", image[1]);
+        String[] col = {"N", "C", "K", "L"};
+        for (int i = 0; i < 4; i++) {
+            define(d, "COL_" + col[i], columns[i]);
+        }
+        return d.toString();
+    }
+
+    private static void define(StringBuilder d, String name, long value) {
+        d.append(" -D P_").append(name).append('=').append(value).append('L');
     }
 
     /** The ORDER define of unfold.cl: the column side's axis order (ColumnGeometry.columnOrder). */

@@ -139,6 +139,36 @@ class FeatureAgreementTest {
         assertEquals(32, foldCases);
     }
 
+    /**
+     * The kernels built for one geometry (P_SPECIALISED, normally used only from 2^20 elements)
+     * agree with Java: every rank and image layout with every padding mode, both column layouts
+     * and types spread over them, and fold sum and mean. Each case is a build of its own, so the
+     * set stays small.
+     */
+    @Test
+    void specialisedKernelsMatchJava() {
+        TestBackends.openCL();
+        int cases = 0;
+        try (OpenCLBackend specialised = Backend.openCL(TestBackends.openCL().deviceName())) {
+            specialised.specialiseFrom = 0;
+            Random r = new Random(0x5BEC_1A1L);
+            for (FeatureCase.Kind kind : FeatureCase.KINDS) {
+                for (PaddingMode mode : PaddingMode.values()) {
+                    ColumnLayout columns = ColumnLayout.values()[(mode.ordinal() + cases) % 2];
+                    DType dtype = DType.values()[(mode.ordinal() + kind.rank()) % DType.values().length];
+                    compareUnfold(specialised, FeatureCase.random(r, kind, mode, columns, dtype), r,
+                            "specialised, case " + cases++);
+                }
+                for (FoldMode foldMode : FoldMode.values()) {
+                    ColumnLayout columns = ColumnLayout.values()[cases % 2];
+                    FeatureCase f = FeatureCase.random(r, kind, PaddingMode.ZEROS, columns, FLOAT_TYPES[cases % 2]);
+                    compareFold(specialised, f, foldMode, r, "specialised, case " + cases++);
+                }
+            }
+        }
+        assertEquals(24, cases);
+    }
+
     private static void compareUnfold(OpenCLBackend openCL, FeatureCase f, Random r, String where) {
         Tensor image = f.randomImage(r);
         String what = "unfold " + where + ": " + f + " on " + openCL;
