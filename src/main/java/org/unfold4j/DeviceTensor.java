@@ -58,6 +58,19 @@ public final class DeviceTensor implements AutoCloseable {
         return mem;
     }
 
+    /**
+     * The OpenCL buffer behind this tensor, for interoperation with other JOCL code (e.g. passing
+     * it to CLBlast on {@link OpenCLBackend#commandQueue()}). The tensor keeps owning it: do not
+     * release it, and do not use it after this tensor is closed. Its layout is row-major float32,
+     * {@link #elementCount()} values from offset 0.
+     *
+     * @return the buffer, or null for a tensor with no elements
+     * @throws IllegalStateException if this tensor is closed
+     */
+    public cl_mem buffer() {
+        return mem();
+    }
+
     /** Whether {@link #close()} was called (directly or by the backend's close). */
     public boolean isClosed() {
         return closed;

@@ -84,6 +84,32 @@ public final class OpenCLBackend extends Backend {
         return device;
     }
 
+    /**
+     * The OpenCL context, for interoperation with other JOCL code (buffers made in it can be used
+     * with this backend's queue). The backend keeps owning it: do not release it.
+     *
+     * @throws IllegalStateException if this backend is closed
+     */
+    public cl_context context() {
+        ensureOpen();
+        return context;
+    }
+
+    /**
+     * The in-order command queue on which this backend enqueues its transfers and kernels, for
+     * interoperation with other JOCL code: work enqueued here runs after the unfold and fold calls
+     * already made, so their {@link DeviceTensor#buffer() buffers} can be read without waiting on
+     * the host. The backend keeps owning the queue: do not release it. The backend enqueues while
+     * holding its own monitor, so code that enqueues while other threads use the backend should
+     * do so inside {@code synchronized (backend)}.
+     *
+     * @throws IllegalStateException if this backend is closed
+     */
+    public cl_command_queue commandQueue() {
+        ensureOpen();
+        return queue;
+    }
+
     /** The number of device tensors of this backend not yet closed. */
     public int openTensorCount() {
         return open.size();
