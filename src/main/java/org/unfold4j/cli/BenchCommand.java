@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
  * performance issue's floor does. Host-side timing includes launch overhead, which matters only
  * for the tiny {@code seed} shape; the JMH benchmarks time kernels with profiling events.
  */
-@Command(name = "bench", sortOptions = false,
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         description = {"Time unfold and fold on the standard shapes (conv3x3, vit16, tile256, dilated, seed) and "
                 + "print the median time, GB/s moved (input + output bytes) and the ratio to the copy floor of the "
                 + "same bytes measured in the same run (System.arraycopy on Java, clEnqueueCopyBuffer on OpenCL); "

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code unfold4j demo}: the main job on the bundled photograph, in one command. */
-@Command(name = "demo",
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Show what unfold and fold do, on the bundled photograph (or IMAGE): unfold it into "
                 + "overlapping 48x48 patches (contact sheet and .npy), fold them back (the mean returns the "
                 + "image exactly; the sum shows the overlap, drawn as a heat map), and filter it with a 5x5 "

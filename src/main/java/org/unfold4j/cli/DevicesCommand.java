@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code unfold4j devices}: the OpenCL platforms and devices, and what {@code --backend auto} picks. */
-@Command(name = "devices",
+@Command(name = "devices", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"List the OpenCL platforms and devices (type, global memory, largest allocation, compute "
                 + "units, fp64/fp16) and say which backend --backend auto picks, and why."},
         footer = {"", "Example:", "  unfold4j devices"})

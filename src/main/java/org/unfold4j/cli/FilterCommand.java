@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code unfold4j filter}: a convolution as unfold + matrix product + view, checked against a direct loop. */
-@Command(name = "filter", sortOptions = false,
+@Command(name = "filter", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         description = {"Filter an image with a convolution computed as unfold + matrix product + view, the "
                 + "equivalence conv2d(x, w) = (w.view(C, -1) @ unfold(x)).view(C, H, W): the product runs on "
                 + "CLBlast (SGEMM on the OpenCL device) or EJML (Java). Prints the largest difference from a "
@@ -59,12 +59,14 @@ final class FilterCommand extends BaseCommand {
         int n = (int) Math.round(Math.sqrt(filter.length));
         int c = pic.channels();
         long l = (long) pic.height() * pic.width();
-        long t0 = System.nanoTime();
         Filters.Result r = Filters.viaUnfold(pic, filter, b.backend());
-        double viaMs = millisSince(t0);
-        cmd.say("%s %dx%d as unfold [1, %d, %d, %d] -> [1, %d, %d], then weight [%d, %d] @ columns -> [%d, %d], "
-                + "viewed as [%d, %d, %d]: %.2f ms", kind.label(), n, n, c, pic.height(), pic.width(), c * n * n, l,
-                c, c * n * n, c, l, c, pic.height(), pic.width(), viaMs);
+        cmd.say("%s %dx%d filter as unfold + matrix product + view:", kind.label(), n, n);
+        cmd.say("  unfold [1, %d, %d, %d] -> [1, %d, %d] (padding %d): %.2f ms", c, pic.height(), pic.width(),
+                c * n * n, l, n / 2, r.unfoldMs());
+        cmd.say("  weight [%d, %d] @ columns [%d, %d] -> [%d, %d], viewed as [%d, %d, %d]: %.2f ms%s", c, c * n * n,
+                c * n * n, l, c, l, c, pic.height(), pic.width(), r.productMs(), r.setupMs() > 0
+                ? String.format(java.util.Locale.ROOT, " (first call %.0f ms: CLBlast builds its kernels)", r.setupMs())
+                : "");
         cmd.say("  matrix product: %s", r.product());
         long t1 = System.nanoTime();
         Picture direct = Filters.direct(pic, filter);
@@ -74,8 +76,8 @@ final class FilterCommand extends BaseCommand {
         for (int i = 0; i < a.length; i++) {
             maxDiff = Math.max(maxDiff, Math.abs(a[i] - d[i]));
         }
-        cmd.say("direct convolution loop: %.2f ms; max |unfold-matmul - direct| = %.3g (pixel values 0..255)",
-                directMs, maxDiff);
+        cmd.say("direct convolution loop: %.2f ms; max |unfold-matmul - direct| = %s (pixel values 0..255)",
+                directMs, maxDiff == 0 ? "0" : String.format(java.util.Locale.ROOT, "%.3g", maxDiff));
         Picture shown = kind.signed() ? magnitude(r.image()) : r.image();
         if (kind.signed()) {
             cmd.say("filtered-%s.png shows |response|, scaled so the largest is white", kind.label());

@@ -12,6 +12,7 @@ import org.jocl.blast.CLBlastTranspose;
 import org.unfold4j.Backend;
 import org.unfold4j.DeviceTensor;
 import org.unfold4j.OpenCLBackend;
+import org.unfold4j.OpenCLException;
 import org.unfold4j.Tensor;
 import org.unfold4j.Unfold;
 
@@ -57,11 +58,11 @@ final class Filters {
      * {@code 1/n²}. Sobel: the outer product of binomial smoothing and a central difference,
      * the 3×3 Sobel operator for {@code n = 3} and its usual extension for larger {@code n}.
      *
-     * @throws BadInputException if {@code n} is not an odd number ≥ 1 (≥ 3 for Sobel) or sigma is negative
+     * @throws BadInputException if {@code n} is not an odd number >= 1 (≥ 3 for Sobel) or sigma is negative
      */
     static float[] kernel(Kind kind, int n, double sigma) {
         if (n < 1 || n % 2 == 0) {
-            throw new BadInputException("--size must be an odd number ≥ 1 (so the filtered image keeps its size), but got " + n);
+            throw new BadInputException("--size must be an odd number >= 1 (so the filtered image keeps its size), but got " + n);
         }
         if (n > 255) {
             throw new BadInputException("--size must be at most 255, but got " + n);
@@ -165,8 +166,11 @@ final class Filters {
         return new Picture(out, c, h, w);
     }
 
-    /** What computed the matrix product, and the result. */
-    record Result(Picture image, String product) {
+    /**
+     * The result, what computed the matrix product, and the milliseconds of the unfold and of the
+     * product (for CLBlast the second call: the first builds CLBlast's kernels, {@code setupMs}).
+     */
+    record Result(Picture image, String product, double unfoldMs, double productMs, double setupMs) {
     }
 
     /**
@@ -179,50 +183,70 @@ final class Filters {
         int c = x.channels();
         Unfold unfold = Unfold.of(n).withPadding(n / 2);
         float[] weight = weight(filter, c);
-        long l = (long) x.height() * x.width();
         int k = c * n * n;
         if (backend instanceof OpenCLBackend cl) {
             String why = clBlastUnavailableReason();
             if (why == null) {
-                return new Result(clBlast(x, unfold, weight, k, l, cl), "CLBlast SGEMM on " + cl.deviceName());
+                return clBlast(x, unfold, weight, k, cl);
             }
-            Tensor cols = unfold.apply(x.batch(), backend);
-            return new Result(ejml(x, cols, weight, k), "EJML on the host (CLBlast unavailable: " + why + ")");
+            return ejml(x, unfold, weight, k, backend, "EJML on the host (CLBlast unavailable: " + why + ")");
         }
-        Tensor cols = unfold.apply(x.batch(), backend);
-        return new Result(ejml(x, cols, weight, k), "EJML CommonOps_FDRM.mult");
+        return ejml(x, unfold, weight, k, backend, "EJML CommonOps_FDRM.mult");
     }
 
-    private static Picture ejml(Picture x, Tensor cols, float[] weight, int k) {
+    private static Result ejml(Picture x, Unfold unfold, float[] weight, int k, Backend backend, String label) {
         int c = x.channels();
         int l = x.height() * x.width();
+        long t0 = System.nanoTime();
+        Tensor cols = unfold.apply(x.batch(), backend);
+        double unfoldMs = (System.nanoTime() - t0) / 1e6;
+        long t1 = System.nanoTime();
         FMatrixRMaj a = FMatrixRMaj.wrap(c, k, weight);
         FMatrixRMaj b = FMatrixRMaj.wrap(k, l, cols.toFloatArray());
         FMatrixRMaj out = new FMatrixRMaj(c, l);
         CommonOps_FDRM.mult(a, b, out);
-        return new Picture(out.data, c, x.height(), x.width()); // the view: [C, H·W] is [C, H, W]
+        double productMs = (System.nanoTime() - t1) / 1e6;
+        // The view: [C, H·W] is [C, H, W].
+        return new Result(new Picture(out.data, c, x.height(), x.width()), label, unfoldMs, productMs, 0);
     }
 
-    private static Picture clBlast(Picture x, Unfold unfold, float[] weight, int k, long l, OpenCLBackend cl) {
+    private static Result clBlast(Picture x, Unfold unfold, float[] weight, int k, OpenCLBackend cl) {
         int c = x.channels();
+        long l = (long) x.height() * x.width();
         try (DeviceTensor in = cl.upload(x.batch());
-             DeviceTensor cols = unfold.apply(in);
              DeviceTensor w = cl.upload(Tensor.of(weight, c, k));
              DeviceTensor out = cl.upload(Tensor.zeros(c, l))) {
-            int status;
-            synchronized (cl) {
-                // Row-major C[c × L] = W[c × k] · cols[k × L], on the backend's own in-order queue,
-                // so it runs after the unfold without a host round trip.
-                status = CLBlast.CLBlastSgemm(CLBlastLayout.CLBlastLayoutRowMajor, CLBlastTranspose.CLBlastTransposeNo,
-                        CLBlastTranspose.CLBlastTransposeNo, c, l, k, 1f, w.buffer(), 0, k, cols.buffer(), 0, l, 0f,
-                        out.buffer(), 0, l, cl.commandQueue(), null);
+            long t0 = System.nanoTime();
+            double setupMs;
+            double productMs;
+            try (DeviceTensor cols = unfold.apply(in)) {
                 clFinish(cl.commandQueue());
+                double unfoldMs = (System.nanoTime() - t0) / 1e6;
+                // Row-major out[c × L] = w[c × k] · cols[k × L] on the backend's own in-order queue, so it
+                // runs after the unfold with no host round trip. The first call builds CLBlast's kernels.
+                setupMs = sgemm(cl, c, l, k, w, cols, out);
+                productMs = sgemm(cl, c, l, k, w, cols, out);
+                Picture result = new Picture(out.download().toFloatArray(), c, x.height(), x.width()); // the view
+                return new Result(result, "CLBlast SGEMM on " + cl.deviceName(), unfoldMs, productMs, setupMs);
             }
-            if (status != CLBlastStatusCode.CLBlastSuccess) {
-                throw new IllegalStateException("CLBlast SGEMM failed: " + CLBlastStatusCode.stringFor(status));
-            }
-            return new Picture(out.download().toFloatArray(), c, x.height(), x.width()); // the view
         }
+    }
+
+    /** One SGEMM, waited for; returns its milliseconds. */
+    private static double sgemm(OpenCLBackend cl, int c, long l, int k, DeviceTensor w, DeviceTensor cols,
+                                DeviceTensor out) {
+        long t0 = System.nanoTime();
+        int status;
+        synchronized (cl) {
+            status = CLBlast.CLBlastSgemm(CLBlastLayout.CLBlastLayoutRowMajor, CLBlastTranspose.CLBlastTransposeNo,
+                    CLBlastTranspose.CLBlastTransposeNo, c, l, k, 1f, w.buffer(), 0, k, cols.buffer(), 0, l, 0f,
+                    out.buffer(), 0, l, cl.commandQueue(), null);
+            clFinish(cl.commandQueue());
+        }
+        if (status != CLBlastStatusCode.CLBlastSuccess) {
+            throw new OpenCLException("CLBlast SGEMM failed: " + CLBlastStatusCode.stringFor(status), null);
+        }
+        return (System.nanoTime() - t0) / 1e6;
     }
 
     private static volatile String clBlastReason;

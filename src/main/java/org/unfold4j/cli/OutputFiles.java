@@ -3,6 +3,7 @@ package org.unfold4j.cli;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -77,6 +78,9 @@ final class OutputFiles implements AutoCloseable {
         }
         if (e instanceof AccessDeniedException f) {
             return "permission denied (" + f.getFile() + ")";
+        }
+        if (e instanceof DirectoryNotEmptyException f) {
+            return f.getFile() + " is a directory that is not empty";
         }
         if (e instanceof NoSuchFileException f) {
             return f.getFile() + " does not exist";

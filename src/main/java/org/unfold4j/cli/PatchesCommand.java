@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code unfold4j patches}: unfold an image, write a contact sheet and the patch tensor. */
-@Command(name = "patches", sortOptions = false,
+@Command(name = "patches", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         description = {"Unfold an image into its sliding windows (nn.Unfold / im2col) and write them as a contact "
                 + "sheet PNG (every patch at its grid position, with thin gaps) and as patches.npy, the tensor "
                 + "[C*kh*kw, L] in NumPy's format (np.load reads it; values 0..255 as float32)."},

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code unfold4j reconstruct}: tiled processing, unfold, a per-tile operation, fold back. */
-@Command(name = "reconstruct", sortOptions = false,
+@Command(name = "reconstruct", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         description = {"Cut an image into overlapping tiles as in tiled inference (unfold), optionally process "
                 + "each tile on its own (--tile-op), and put the tiles back (fold). With --mode mean (each pixel "
                 + "the mean of its tiles) and no tile operation the image comes back exactly; with --mode sum "
