@@ -88,6 +88,7 @@ public final class OpenCLBackend extends Backend {
      * The OpenCL context, for interoperation with other JOCL code (buffers made in it can be used
      * with this backend's queue). The backend keeps owning it: do not release it.
      *
+     * @return the context of this backend's device
      * @throws IllegalStateException if this backend is closed
      */
     public cl_context context() {
@@ -103,6 +104,7 @@ public final class OpenCLBackend extends Backend {
      * holding its own monitor, so code that enqueues while other threads use the backend should
      * do so inside {@code synchronized (backend)}.
      *
+     * @return the queue
      * @throws IllegalStateException if this backend is closed
      */
     public cl_command_queue commandQueue() {

@@ -80,22 +80,30 @@ final class FilterCommand extends BaseCommand {
                 directMs, maxDiff == 0 ? "0" : String.format(java.util.Locale.ROOT, "%.3g", maxDiff));
         Picture shown = kind.signed() ? magnitude(r.image()) : r.image();
         if (kind.signed()) {
-            cmd.say("filtered-%s.png shows |response|, scaled so the largest is white", kind.label());
+            cmd.say("filtered-%s.png shows |response|, scaled so that the 99th percentile is white", kind.label());
         }
         files.write("filtered-" + kind.label() + ".png", f -> Images.writePng(shown, f));
         return maxDiff;
     }
 
-    /** |v| scaled to 0..255 by the largest |v|. */
+    /**
+     * |v| scaled so that the 99th percentile of |v| is 255 (clipped above): scaling by the largest
+     * value would leave all but a few edges nearly black.
+     */
     static Picture magnitude(Picture p) {
-        float max = 0;
-        for (float v : p.data()) {
-            max = Math.max(max, Math.abs(v));
+        float[] abs = new float[p.data().length];
+        for (int i = 0; i < abs.length; i++) {
+            abs[i] = Math.abs(p.data()[i]);
         }
-        float[] out = new float[p.data().length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = max > 0 ? Math.abs(p.data()[i]) * 255f / max : 0;
+        float[] sorted = abs.clone();
+        java.util.Arrays.sort(sorted);
+        float white = sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, 0.99 * sorted.length)];
+        if (white == 0 && sorted.length > 0) {
+            white = sorted[sorted.length - 1];
         }
-        return new Picture(out, p.channels(), p.height(), p.width());
+        for (int i = 0; i < abs.length; i++) {
+            abs[i] = white > 0 ? Math.min(255f, abs[i] * 255f / white) : 0;
+        }
+        return new Picture(abs, p.channels(), p.height(), p.width());
     }
 }

@@ -67,7 +67,7 @@ class CommandsTest {
         assertTrue(r.out().contains("--backend auto picks "), r.out());
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("org.unfold4j.cli.Cli#backends")
     void demoWritesItsPictures(String backend) throws IOException {
         Cli.assumeBackend(backend);
@@ -89,7 +89,7 @@ class CommandsTest {
         }
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("org.unfold4j.cli.Cli#backends")
     void patchesWritesContactSheetAndNpy(String backend) throws IOException {
         Cli.assumeBackend(backend);
@@ -117,7 +117,7 @@ class CommandsTest {
         assertNpy(out.resolve("patches.npy"), new long[] {3072, 126}, expected.toFloatArray());
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("org.unfold4j.cli.Cli#backends")
     void patchesOnAGrayImageWithEveryParameter(String backend) throws IOException {
         Cli.assumeBackend(backend);
@@ -177,7 +177,7 @@ class CommandsTest {
         assertEquals(0, Npy.header(new long[] {123456789, 2, 3, 4, 5}).length % 64);
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("org.unfold4j.cli.Cli#backends")
     void reconstructMeanReturnsTheImage(String backend) throws IOException {
         Cli.assumeBackend(backend);
@@ -189,7 +189,7 @@ class CommandsTest {
         assertSamePixels(ImageIO.read(Images.class.getResource(Images.BUNDLED)), png(out.resolve("reconstruction-mean.png")));
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("org.unfold4j.cli.Cli#backends")
     void reconstructSumShowsTheOverlap(String backend) throws IOException {
         Cli.assumeBackend(backend);
@@ -247,7 +247,7 @@ class CommandsTest {
 
     private static final Pattern MAX_DIFF = Pattern.compile("max \\|unfold-matmul - direct\\| = (\\S+)");
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("org.unfold4j.cli.Cli#backends")
     void filterEqualsTheDirectConvolution(String backend) throws IOException {
         Cli.assumeBackend(backend);
@@ -273,7 +273,7 @@ class CommandsTest {
         }
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("org.unfold4j.cli.Cli#backends")
     void everyFilterKindViaUnfoldMatchesDirect(String backend) {
         Cli.assumeBackend(backend);
@@ -308,7 +308,7 @@ class CommandsTest {
         assertEquals(8f, Filters.direct(tiny, Filters.kernel(Filters.Kind.sobel_x, 3, 0)).data()[4]);
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("org.unfold4j.cli.Cli#backends")
     void benchWritesJson(String backend) throws IOException {
         Cli.assumeBackend(backend);
