@@ -21,11 +21,42 @@ public abstract sealed class Backend implements AutoCloseable permits JavaBacken
     /** What runs the computation, e.g. {@code "JVM, 2 threads"} or the OpenCL device's name. */
     public abstract String deviceName();
 
-    /** Unfolds a host tensor whose shape {@code geometry} has validated. */
-    abstract Tensor unfold(ColumnGeometry geometry, Tensor input);
+    /** Whether this backend can compute on tensors of type {@code dtype}. */
+    abstract boolean supports(DType dtype);
 
-    /** Folds a host tensor whose shape {@code geometry} has validated. */
-    abstract Tensor fold(ColumnGeometry geometry, Tensor input);
+    /**
+     * Unfolds a host tensor whose shape {@code geometry} has validated into {@code output} (of
+     * the columns' shape and type, not sharing the input's array), writing every element.
+     */
+    abstract void unfold(ColumnGeometry geometry, Tensor input, Tensor output);
+
+    /** Folds a host tensor whose shape {@code geometry} has validated into {@code output}, writing every element. */
+    abstract void fold(ColumnGeometry geometry, Tensor input, Tensor output);
+
+    /** Rejects an output argument of the wrong shape or type, or one aliasing the input. */
+    static void checkOutput(Tensor output, long[] shape, Tensor input) {
+        if (!java.util.Arrays.equals(output.shape(), shape) || output.dtype() != input.dtype()) {
+            throw new IllegalArgumentException("output must be " + input.dtype() + " " + java.util.Arrays.toString(shape)
+                    + ", but got " + output.dtype() + " " + java.util.Arrays.toString(output.shape()));
+        }
+        if (output.array() == input.array()) {
+            throw new IllegalArgumentException("output must not share its array with the input");
+        }
+    }
+
+    /** Unfolds into a new tensor. */
+    final Tensor unfold(ColumnGeometry geometry, Tensor input) {
+        Tensor out = Tensor.zeros(geometry.dtype(), geometry.columnsShape());
+        unfold(geometry, input, out);
+        return out;
+    }
+
+    /** Folds into a new tensor. */
+    final Tensor fold(ColumnGeometry geometry, Tensor input) {
+        Tensor out = Tensor.zeros(geometry.dtype(), geometry.imageShape());
+        fold(geometry, input, out);
+        return out;
+    }
 
     /** Releases what the backend holds; harmless when called again, and a no-op for shared backends. */
     @Override

@@ -7,6 +7,7 @@ final class BackendSelection {
     private static final System.Logger LOG = System.getLogger("org.unfold4j");
 
     private static volatile Backend chosen;
+    private static volatile boolean chosenByAuto;
 
     private BackendSelection() {
     }
@@ -17,10 +18,27 @@ final class BackendSelection {
             synchronized (BackendSelection.class) {
                 b = chosen;
                 if (b == null) {
-                    b = choose(requested(), deviceProperty());
+                    String request = requested();
+                    b = choose(request, deviceProperty());
+                    chosenByAuto = request.equals("auto");
                     chosen = b;
                 }
             }
+        }
+        return b;
+    }
+
+    /**
+     * The default backend for tensors of {@code dtype}: where {@code auto} chose an OpenCL device
+     * that cannot hold the type (float64 without cl_khr_fp64), the Java backend; an explicit
+     * {@code opencl} request keeps the device, which then refuses with a clear error.
+     */
+    static Backend defaultFor(DType dtype) {
+        Backend b = defaultBackend();
+        if (chosenByAuto && !b.supports(dtype)) {
+            LOG.log(System.Logger.Level.DEBUG, "unfold4j: " + dtype + " runs on the Java backend: " + b.deviceName()
+                    + " has no cl_khr_fp64");
+            return Backend.java();
         }
         return b;
     }

@@ -3,117 +3,197 @@ package org.unfold4j;
 import java.util.Arrays;
 
 /**
- * The validated shape of one unfold or fold call: the image side {@code [N, C, H, W]}, the
- * column side {@code [N, C·kh·kw, L]}, the window, and the block grid {@code L = blocksH · blocksW}.
+ * The validated shape of one unfold or fold call: the image side ({@code [N, C, *spatial]} or
+ * channels-last {@code [N, *spatial, C]}), the column side ({@code [N, C·K, L]} or patch-major
+ * {@code [N, L, C·K]}), the window, the element type, the padding mode and the fold mode.
  *
  * <p>This is the only place where shapes are checked (PyTorch's {@code im2col_shape_check.h}
  * plays the same role): every backend receives a {@code ColumnGeometry} and computes without
  * checking anything. All size arithmetic is exact; a geometry whose sizes overflow a 64-bit
  * count is rejected here rather than producing a wrong index in a kernel.
  *
+ * <p>Note [normalised 3-D view]: backends see every rank as three spatial dimensions (depth,
+ * height, width), a missing leading dimension having size 1 and a trivial window (kernel 1,
+ * dilation 1, padding 0, stride 1, one block), and every layout as element strides. So one
+ * kernel design, in Java and in OpenCL, serves 1-D, 2-D and 3-D windows and every layout.
+ *
  * <p>Thread-safe (immutable).
  */
 public final class ColumnGeometry {
-    private final boolean batched;
-    private final long batch, channels, height, width;
-    private final Window window;
-    private final long blocksH, blocksW;
-    private final long blocks, rows, imageElements, columnElements;
+    /** Axes of the column side, for {@link #columnOrder()}. */
+    static final int AXIS_CHANNEL = 0, AXIS_KERNEL = 1, AXIS_BLOCK = 2;
 
-    private ColumnGeometry(boolean batched, long batch, long channels, long height, long width,
-                           Window window, long blocksH, long blocksW, String context) {
+    private final boolean batched;
+    private final long batch, channels;
+    private final long[] size, blocks;
+    private final Window window;
+    private final DType dtype;
+    private final ImageLayout imageLayout;
+    private final ColumnLayout columnLayout;
+    private final PaddingMode paddingMode;
+    private final FoldMode foldMode;
+    private final long blockCount, kernelVolume, rows, imageElements, columnElements;
+
+    private ColumnGeometry(boolean batched, long batch, long channels, long[] size, Window window, long[] blocks,
+                           DType dtype, ImageLayout imageLayout, ColumnLayout columnLayout,
+                           PaddingMode paddingMode, FoldMode foldMode, String context) {
         this.batched = batched;
         this.batch = batch;
         this.channels = channels;
-        this.height = height;
-        this.width = width;
+        this.size = size;
         this.window = window;
-        this.blocksH = blocksH;
-        this.blocksW = blocksW;
+        this.blocks = blocks;
+        this.dtype = dtype;
+        this.imageLayout = imageLayout;
+        this.columnLayout = columnLayout;
+        this.paddingMode = paddingMode;
+        this.foldMode = foldMode;
+        this.kernelVolume = window.kernelVolume();
         try {
-            this.blocks = Math.multiplyExact(blocksH, blocksW);
-            this.rows = Math.multiplyExact(channels, window.kernelArea());
-            this.imageElements = Math.multiplyExact(Math.multiplyExact(batch, channels),
-                    Math.multiplyExact(height, width));
-            this.columnElements = Math.multiplyExact(Math.multiplyExact(batch, rows), blocks);
+            this.blockCount = product(blocks);
+            this.rows = Math.multiplyExact(channels, kernelVolume);
+            this.imageElements = Math.multiplyExact(Math.multiplyExact(batch, channels), product(size));
+            this.columnElements = Math.multiplyExact(Math.multiplyExact(batch, rows), blockCount);
+            Math.multiplyExact(Math.max(imageElements, columnElements), (long) dtype.bytes());
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException(context + ": the tensor sizes overflow a 64-bit element count");
+            throw new IllegalArgumentException(context + ": the tensor sizes overflow a 64-bit count");
         }
     }
 
+    private static long product(long[] values) {
+        long p = 1;
+        for (long v : values) {
+            p = Math.multiplyExact(p, v);
+        }
+        return p;
+    }
+
+    /** A float32, channels-first, zero-padded unfold (nn.Unfold); see the full overload. */
+    public static ColumnGeometry forUnfold(long[] inputShape, Window window) {
+        return forUnfold(inputShape, window, DType.FLOAT32, ImageLayout.CHANNELS_FIRST, ColumnLayout.COLUMNS,
+                PaddingMode.ZEROS);
+    }
+
     /**
-     * Validates an unfold of an input of the given shape, {@code [N, C, H, W]} or unbatched
-     * {@code [C, H, W]}.
+     * Validates an unfold of an input of the given shape: {@code [N, C, *spatial]} or unbatched
+     * {@code [C, *spatial]} (channels-last: {@code [N, H, W, C]} or {@code [H, W, C]}), with as
+     * many spatial dimensions as the window has.
      *
      * @throws IllegalArgumentException if the rank is wrong, a non-batch dimension is zero, a
-     *     dimension is negative, the window leaves fewer than one block along a dimension, or the
-     *     sizes overflow; the message names the shape and every parameter
+     *     dimension is negative, the window leaves fewer than one block along a dimension, the
+     *     padding mode cannot pad that much, or the sizes overflow; the message names the shape
+     *     and every parameter
      */
-    public static ColumnGeometry forUnfold(long[] inputShape, Window window) {
-        boolean batched = inputShape.length == 4;
-        if ((inputShape.length != 3 && !batched) || !nonBatchDimsPositive(inputShape, batched)) {
-            throw new IllegalArgumentException("Expected 3D or 4D (batch mode) tensor for input with possibly "
-                    + "0 batch size and other non-zero dimensions, but got: " + Arrays.toString(inputShape));
+    public static ColumnGeometry forUnfold(long[] inputShape, Window window, DType dtype, ImageLayout imageLayout,
+                                           ColumnLayout columnLayout, PaddingMode paddingMode) {
+        int r = window.rank();
+        requireChannelsLastIs2d(imageLayout, r);
+        boolean batched = inputShape.length == r + 2;
+        if ((inputShape.length != r + 1 && !batched) || !nonBatchDimsPositive(inputShape, batched)) {
+            throw new IllegalArgumentException("Expected " + (r + 1) + "D or " + (r + 2) + "D (batch mode) tensor "
+                    + "for input with possibly 0 batch size and other non-zero dimensions, but got: "
+                    + Arrays.toString(inputShape) + " (" + imageLayout + ", " + window.describe() + ")");
         }
         int o = batched ? 1 : 0;
         long n = batched ? inputShape[0] : 1;
-        long c = inputShape[o], h = inputShape[o + 1], w = inputShape[o + 2];
-        String context = "Given input with spatial size " + Window.pair(h, w) + ", " + window.describe();
-        long bh = blocksOrReject(h, window.kernelH(), window.dilationH(), window.paddingH(), window.strideH(), context);
-        long bw = blocksOrReject(w, window.kernelW(), window.dilationW(), window.paddingW(), window.strideW(), context);
-        if (bh < 1 || bw < 1) {
-            throw new IllegalArgumentException(context + ", calculated shape of the array of sliding blocks as "
-                    + Window.pair(bh, bw) + ", but its components must be at least one");
-        }
-        return new ColumnGeometry(batched, n, c, h, w, window, bh, bw, context);
+        long c = imageLayout == ImageLayout.CHANNELS_FIRST ? inputShape[o] : inputShape[inputShape.length - 1];
+        int first = imageLayout == ImageLayout.CHANNELS_FIRST ? o + 1 : o;
+        long[] size = Arrays.copyOfRange(inputShape, first, first + r);
+        String context = "Given input with spatial size " + Window.tuple(size) + ", " + window.describe();
+        long[] blocks = blocksOrReject(size, window, context);
+        checkPaddingMode(paddingMode, size, window, inputShape);
+        return new ColumnGeometry(batched, n, c, size, window, blocks, dtype, imageLayout, columnLayout,
+                paddingMode, FoldMode.SUM, context);
+    }
+
+    /** A float32, channels-first, summing 2-D fold (nn.Fold); see the full overload. */
+    public static ColumnGeometry forFold(long[] inputShape, long outputH, long outputW, Window window) {
+        return forFold(inputShape, new long[] {outputH, outputW}, window, DType.FLOAT32,
+                ImageLayout.CHANNELS_FIRST, ColumnLayout.COLUMNS, FoldMode.SUM);
     }
 
     /**
-     * Validates a fold of an input of the given shape, {@code [N, C·kh·kw, L]} or unbatched
-     * {@code [C·kh·kw, L]}, into an image of {@code outputH × outputW} pixels.
+     * Validates a fold of an input of the given shape, {@code [N, C·K, L]} or unbatched
+     * {@code [C·K, L]} (patch-major: {@code [N, L, C·K]}), into an image of {@code outputSize}.
      *
      * @throws IllegalArgumentException if the rank is wrong, a non-batch dimension is zero, the
-     *     output size is not positive, the channel dimension is not divisible by {@code kh·kw},
-     *     the block count is below 1 or differs from {@code L}, or the sizes overflow
+     *     output size is not positive or of another rank than the window, the type is not a
+     *     floating-point type, the row dimension is not divisible by the kernel volume, the block
+     *     count is below 1 or differs from {@code L}, or the sizes overflow
      */
-    public static ColumnGeometry forFold(long[] inputShape, long outputH, long outputW, Window window) {
+    public static ColumnGeometry forFold(long[] inputShape, long[] outputSize, Window window, DType dtype,
+                                         ImageLayout imageLayout, ColumnLayout columnLayout, FoldMode foldMode) {
+        int r = window.rank();
+        String context = "Given output_size=" + Window.tuple(outputSize) + ", " + window.describe();
+        if (outputSize.length != r) {
+            throw new IllegalArgumentException(context + ": output_size must have " + r
+                    + " entries, one per kernel dimension");
+        }
+        if (Arrays.stream(outputSize).anyMatch(s -> s <= 0)) {
+            throw new IllegalArgumentException(context + ": output_size must be greater than zero");
+        }
+        requireChannelsLastIs2d(imageLayout, r);
+        if (!dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException("fold sums float32 or float64 values, but the input is " + dtype
+                    + " (unfold copies every type; convert before folding)");
+        }
         boolean batched = inputShape.length == 3;
         if ((inputShape.length != 2 && !batched) || !nonBatchDimsPositive(inputShape, batched)) {
             throw new IllegalArgumentException("Expected 2D or 3D (batch mode) tensor for input with possibly "
-                    + "0 batch size and non-zero dimensions, but got: " + Arrays.toString(inputShape));
-        }
-        String context = "Given output_size=" + Window.pair(outputH, outputW) + ", " + window.describe();
-        if (outputH <= 0 || outputW <= 0) {
-            throw new IllegalArgumentException(context + ": output_size must be greater than zero");
+                    + "0 batch size and non-zero dimensions for input, but got: " + Arrays.toString(inputShape));
         }
         int o = batched ? 1 : 0;
+        int rowDim = columnLayout == ColumnLayout.COLUMNS ? o : o + 1;
+        int blockDim = columnLayout == ColumnLayout.COLUMNS ? o + 1 : o;
         long n = batched ? inputShape[0] : 1;
-        long rows = inputShape[o], l = inputShape[o + 1];
-        int area = window.kernelArea();
-        if (rows % area != 0) {
-            throw new IllegalArgumentException("Expected size of input's dimension " + o + " to be divisible by the "
-                    + "product of kernel_size, but got input.size(" + o + ")=" + rows + " and kernel_size="
-                    + Window.pair(window.kernelH(), window.kernelW()));
+        long rows = inputShape[rowDim], l = inputShape[blockDim];
+        long volume = window.kernelVolume();
+        if (rows % volume != 0) {
+            throw new IllegalArgumentException("Expected size of input's dimension " + rowDim + " to be divisible by "
+                    + "the product of kernel_size, but got input.size(" + rowDim + ")=" + rows + " and kernel_size="
+                    + Window.tuple(window.kernel()));
         }
-        long bh = blocksOrReject(outputH, window.kernelH(), window.dilationH(), window.paddingH(), window.strideH(), context);
-        long bw = blocksOrReject(outputW, window.kernelW(), window.dilationW(), window.paddingW(), window.strideW(), context);
-        if (bh < 1 || bw < 1) {
-            throw new IllegalArgumentException(context + ", calculated shape of the array of sliding blocks as "
-                    + Window.pair(bh, bw) + ", but its components must be at least one");
-        }
-        long expected = multiplyOrMinusOne(bh, bw);
+        long[] size = outputSize.clone();
+        long[] blocks = blocksOrReject(size, window, context);
+        long expected = multiplyOrMinusOne(blocks);
         if (expected != l) {
-            throw new IllegalArgumentException(context + ", expected size of input's dimension " + (o + 1)
-                    + " to match the calculated number of sliding blocks " + bh + " * " + bw + " = "
-                    + (expected < 0 ? "(overflow)" : String.valueOf(expected)) + ", but got input.size("
-                    + (o + 1) + ")=" + l);
+            throw new IllegalArgumentException(context + ", expected size of input's dimension " + blockDim + " to match the calculated number of "
+                    + "sliding blocks " + String.join(" * ", Arrays.stream(blocks).mapToObj(Long::toString).toList())
+                    + " = " + (expected < 0 ? "(overflow)" : String.valueOf(expected)) + ", but got input.size("
+                    + blockDim + ")=" + l);
         }
-        return new ColumnGeometry(batched, n, rows / area, outputH, outputW, window, bh, bw, context);
+        return new ColumnGeometry(batched, n, rows / volume, size, window, blocks, dtype, imageLayout, columnLayout,
+                PaddingMode.ZEROS, foldMode, context);
     }
 
-    private static long multiplyOrMinusOne(long a, long b) {
+    private static void requireChannelsLastIs2d(ImageLayout layout, int rank) {
+        if (layout == ImageLayout.CHANNELS_LAST && rank != 2) {
+            throw new IllegalArgumentException("channels-last (nhwc) input needs a 2-D window, but kernel_size has "
+                    + rank + " entries");
+        }
+    }
+
+    /** F.pad's limits: reflect needs padding below the size, circular at most the size. */
+    private static void checkPaddingMode(PaddingMode mode, long[] size, Window window, long[] inputShape) {
+        for (int d = 0; d < size.length; d++) {
+            long p = window.padding(d);
+            if (mode == PaddingMode.REFLECT && p >= size[d]) {
+                throw new IllegalArgumentException("reflect padding must be less than the corresponding input "
+                        + "dimension, but got padding " + p + " for spatial dimension " + d + " of size " + size[d]
+                        + " in input " + Arrays.toString(inputShape) + " (padding=" + Window.tuple(window.padding()) + ")");
+            }
+            if (mode == PaddingMode.CIRCULAR && p > size[d]) {
+                throw new IllegalArgumentException("circular padding must not exceed the corresponding input "
+                        + "dimension (it would wrap around more than once), but got padding " + p + " for spatial "
+                        + "dimension " + d + " of size " + size[d] + " in input " + Arrays.toString(inputShape)
+                        + " (padding=" + Window.tuple(window.padding()) + ")");
+            }
+        }
+    }
+
+    private static long multiplyOrMinusOne(long[] values) {
         try {
-            return Math.multiplyExact(a, b);
+            return product(values);
         } catch (ArithmeticException e) {
             return -1;
         }
@@ -131,12 +211,44 @@ public final class ColumnGeometry {
         return true;
     }
 
-    private static long blocksOrReject(long size, int kernel, int dilation, int padding, int stride, String context) {
+    private static long[] blocksOrReject(long[] size, Window window, String context) {
+        long[] blocks = new long[size.length];
         try {
-            return Window.blocks(size, kernel, dilation, padding, stride);
+            for (int d = 0; d < size.length; d++) {
+                blocks[d] = window.blocks(d, size[d]);
+            }
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException(context + ": the padded size overflows a 64-bit count");
         }
+        if (Arrays.stream(blocks).anyMatch(b -> b < 1)) {
+            throw new IllegalArgumentException(context + ", calculated shape of the array of sliding blocks as " + Window.tuple(blocks)
+                    + ", but its components must be at least one");
+        }
+        return blocks;
+    }
+
+    /** The same geometry for {@code n} images (batched), e.g. one chunk of a large batch. */
+    ColumnGeometry batchSlice(long n) {
+        return new ColumnGeometry(true, n, channels, size, window, blocks, dtype, imageLayout, columnLayout,
+                paddingMode, foldMode, "a batch slice of " + this);
+    }
+
+    /** Whether {@link #asPlanes()} applies: channels-first images with PyTorch's columns. */
+    boolean splitsIntoPlanes() {
+        return imageLayout == ImageLayout.CHANNELS_FIRST && columnLayout == ColumnLayout.COLUMNS;
+    }
+
+    /**
+     * The same data seen as N·C single-channel images: for channels-first images and columns,
+     * {@code [N, C, *spatial]} is {@code [N·C, 1, *spatial]} and {@code [N, C·K, L]} is
+     * {@code [N·C, K, L]}, element for element. Lets a backend split one huge image by channels.
+     */
+    ColumnGeometry asPlanes() {
+        if (!splitsIntoPlanes()) {
+            throw new IllegalStateException("only channels-first columns split into planes: " + this);
+        }
+        return new ColumnGeometry(true, batch * channels, 1, size, window, blocks, dtype, imageLayout, columnLayout,
+                paddingMode, foldMode, "the planes of " + this);
     }
 
     /** Whether the tensors carry a leading batch dimension. */
@@ -145,43 +257,131 @@ public final class ColumnGeometry {
     public long batch() { return batch; }
     /** C, the image channels. */
     public long channels() { return channels; }
-    /** H, the image height. */
-    public long height() { return height; }
-    /** W, the image width. */
-    public long width() { return width; }
-    /** The sliding window. */
+    /** The spatial rank, 1 to 3. */
+    public int rank() { return size.length; }
+    /** The image's spatial sizes. */
+    public long[] spatialSize() { return size.clone(); }
+    /** The number of window positions along each spatial dimension. */
+    public long[] blocksPerDim() { return blocks.clone(); }
+    /** The window. */
     public Window window() { return window; }
+    /** The element type. */
+    public DType dtype() { return dtype; }
+    /** Where the image's channels are. */
+    public ImageLayout imageLayout() { return imageLayout; }
+    /** How the column side is laid out. */
+    public ColumnLayout columnLayout() { return columnLayout; }
+    /** How unfold reads the padding. */
+    public PaddingMode paddingMode() { return paddingMode; }
+    /** What fold does with overlaps. */
+    public FoldMode foldMode() { return foldMode; }
+    /** Image height (second-to-last spatial dimension; 1 for 1-D). */
+    public long height() { return size3()[1]; }
+    /** Image width (last spatial dimension). */
+    public long width() { return size3()[2]; }
     /** Window positions along the height. */
-    public long blocksH() { return blocksH; }
+    public long blocksH() { return blocks3()[1]; }
     /** Window positions along the width. */
-    public long blocksW() { return blocksW; }
-    /** L = blocksH · blocksW, the number of columns per image. */
-    public long blocks() { return blocks; }
-    /** C · kh · kw, the length of one column. */
+    public long blocksW() { return blocks3()[2]; }
+    /** L, the number of windows per image. */
+    public long blocks() { return blockCount; }
+    /** K, the kernel volume. */
+    public long kernelVolume() { return kernelVolume; }
+    /** C · K, the length of one column. */
     public long rows() { return rows; }
-    /** N · C · H · W. */
+    /** The number of image elements, N · C · spatial. */
     public long imageElements() { return imageElements; }
-    /** N · C · kh · kw · L. */
+    /** The number of column elements, N · C · K · L. */
     public long columnElements() { return columnElements; }
 
-    /** The windows covering each pixel row. */
-    Covering coveringH() {
-        return new Covering(window.kernelH(), window.dilationH(), window.paddingH(), window.strideH(), blocksH);
-    }
-
-    /** The windows covering each pixel column. */
-    Covering coveringW() {
-        return new Covering(window.kernelW(), window.dilationW(), window.paddingW(), window.strideW(), blocksW);
-    }
-
-    /** {@code [N, C, H, W]}, or {@code [C, H, W]} when unbatched. */
+    /** The image shape: {@code [N, C, *spatial]} or {@code [N, *spatial, C]}, without N when unbatched. */
     public long[] imageShape() {
-        return batched ? new long[] {batch, channels, height, width} : new long[] {channels, height, width};
+        long[] s = new long[size.length + (batched ? 2 : 1)];
+        int o = 0;
+        if (batched) {
+            s[o++] = batch;
+        }
+        if (imageLayout == ImageLayout.CHANNELS_FIRST) {
+            s[o++] = channels;
+        }
+        for (long d : size) {
+            s[o++] = d;
+        }
+        if (imageLayout == ImageLayout.CHANNELS_LAST) {
+            s[o] = channels;
+        }
+        return s;
     }
 
-    /** {@code [N, C·kh·kw, L]}, or {@code [C·kh·kw, L]} when unbatched. */
+    /** The column shape: {@code [N, C·K, L]} or patch-major {@code [N, L, C·K]}, without N when unbatched. */
     public long[] columnsShape() {
-        return batched ? new long[] {batch, rows, blocks} : new long[] {rows, blocks};
+        long[] inner = columnLayout == ColumnLayout.COLUMNS ? new long[] {rows, blockCount} : new long[] {blockCount, rows};
+        return batched ? new long[] {batch, inner[0], inner[1]} : inner;
+    }
+
+    // The normalised 3-D view (Note above): index 0 depth, 1 height, 2 width.
+
+    long[] size3() { return pad3(size, 1); }
+    long[] blocks3() { return pad3(blocks, 1); }
+    int[] kernel3() { return pad3(window.kernel(), 1); }
+    int[] dilation3() { return pad3(window.dilation(), 1); }
+    int[] padding3() { return pad3(window.padding(), 0); }
+    int[] stride3() { return pad3(window.stride(), 1); }
+
+    private static long[] pad3(long[] a, long fill) {
+        long[] r = new long[3];
+        Arrays.fill(r, fill);
+        System.arraycopy(a, 0, r, 3 - a.length, a.length);
+        return r;
+    }
+
+    private static int[] pad3(int[] a, int fill) {
+        int[] r = Window.filled(3, fill);
+        System.arraycopy(a, 0, r, 3 - a.length, a.length);
+        return r;
+    }
+
+    /** Normalised dimension {@code dim3} (0 depth, 1 height, 2 width). */
+    Axis axis(int dim3) {
+        return new Axis(size3()[dim3], kernel3()[dim3], dilation3()[dim3], padding3()[dim3], stride3()[dim3],
+                blocks3()[dim3], paddingMode);
+    }
+
+    /**
+     * Element strides of the image: {@code {n, c, depth, height, width}}, in the normalised view.
+     * The image is dense, so these follow from the layout alone.
+     */
+    long[] imageStrides() {
+        long[] s = size3();
+        long plane = s[0] * s[1] * s[2];
+        if (imageLayout == ImageLayout.CHANNELS_FIRST) {
+            return new long[] {channels * plane, plane, s[1] * s[2], s[2], 1};
+        }
+        return new long[] {plane * channels, 1, s[1] * s[2] * channels, s[2] * channels, channels};
+    }
+
+    /**
+     * Element strides of the column side: {@code {n, c, k, l}} with {@code k} the flat kernel
+     * offset and {@code l} the flat window position. Within a column, channels-first images put
+     * the channel slowest ({@code c·K + k}, PyTorch's order), channels-last images fastest
+     * ({@code k·C + c}, TensorFlow's).
+     */
+    long[] columnStrides() {
+        long c = channels, k = kernelVolume, l = blockCount;
+        boolean cf = imageLayout == ImageLayout.CHANNELS_FIRST;
+        if (columnLayout == ColumnLayout.COLUMNS) {
+            return cf ? new long[] {c * k * l, k * l, l, 1} : new long[] {k * c * l, l, c * l, 1};
+        }
+        return cf ? new long[] {l * c * k, k, 1, c * k} : new long[] {l * k * c, 1, c, k * c};
+    }
+
+    /** The column-side axes (channel, kernel, block) from slowest to fastest in memory, after n. */
+    int[] columnOrder() {
+        boolean cf = imageLayout == ImageLayout.CHANNELS_FIRST;
+        if (columnLayout == ColumnLayout.COLUMNS) {
+            return cf ? new int[] {AXIS_CHANNEL, AXIS_KERNEL, AXIS_BLOCK} : new int[] {AXIS_KERNEL, AXIS_CHANNEL, AXIS_BLOCK};
+        }
+        return cf ? new int[] {AXIS_BLOCK, AXIS_CHANNEL, AXIS_KERNEL} : new int[] {AXIS_BLOCK, AXIS_KERNEL, AXIS_CHANNEL};
     }
 
     /**
@@ -191,15 +391,24 @@ public final class ColumnGeometry {
      */
     public boolean fitsIntIndex() {
         long limit = Integer.MAX_VALUE;
-        long paddedH = height + 2L * window.paddingH() + (long) window.dilationH() * window.kernelH();
-        long paddedW = width + 2L * window.paddingW() + (long) window.dilationW() * window.kernelW();
-        return imageElements < limit && columnElements < limit && paddedH < limit && paddedW < limit
-                && rows < limit && blocks < limit;
+        if (imageElements >= limit || columnElements >= limit) {
+            return false;
+        }
+        for (int d = 0; d < size.length; d++) {
+            long reach = size[d] + 2L * window.padding(d) + (long) window.dilation(d) * window.kernel(d)
+                    + (long) window.stride(d) * blocks[d];
+            if (reach >= limit) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
     public String toString() {
-        return "ColumnGeometry[image=" + Arrays.toString(imageShape()) + ", columns="
-                + Arrays.toString(columnsShape()) + ", " + window.describe() + "]";
+        return "ColumnGeometry[image=" + Arrays.toString(imageShape()) + " " + imageLayout + ", columns="
+                + Arrays.toString(columnsShape()) + " " + columnLayout + ", " + dtype + ", " + window.describe()
+                + (paddingMode == PaddingMode.ZEROS ? "" : ", padding_mode=" + paddingMode)
+                + (foldMode == FoldMode.SUM ? "" : ", fold_mode=" + foldMode) + "]";
     }
 }

@@ -1,33 +1,44 @@
 package org.unfold4j;
 
+import java.lang.ref.Cleaner;
 import java.util.Arrays;
-import org.jocl.cl_mem;
 
 /**
- * A float32 tensor resident in the memory of an OpenCL device, made by
- * {@link OpenCLBackend#upload(Tensor)} or by applying {@link Unfold} / {@link Fold} to another
- * device tensor. It can exceed the size of a Java array.
+ * A tensor resident in the memory of an OpenCL device, made by {@link OpenCLBackend#upload(Tensor)}
+ * or by applying {@link Unfold} / {@link Fold} to another device tensor. It can exceed the size of
+ * a Java array.
  *
- * <p>Holds a device buffer until {@link #close()} (or until its backend closes). Use after close
- * is an {@link IllegalStateException}; closing twice is harmless. Thread-safe.
+ * <p>Holds a device buffer until {@link #close()} (or until its backend closes); a tensor that
+ * becomes unreachable unclosed is released by a {@link Cleaner}, which logs a warning. Use after
+ * close is an {@link IllegalStateException}; closing twice is harmless. Thread-safe.
  */
 public final class DeviceTensor implements AutoCloseable {
+    private static final Cleaner CLEANER = Cleaner.create();
+
     private final OpenCLBackend backend;
     private final long[] shape;
+    private final DType dtype;
     private final long elements;
-    private volatile cl_mem mem;
-    private volatile boolean closed;
+    private final DeviceBuffer buffer;
+    private final Cleaner.Cleanable cleanable;
 
-    DeviceTensor(OpenCLBackend backend, long[] shape, cl_mem mem) {
+    DeviceTensor(OpenCLBackend backend, long[] shape, DType dtype, DeviceBuffer buffer) {
         this.backend = backend;
         this.shape = shape.clone();
+        this.dtype = dtype;
         this.elements = Tensor.elementCount(shape);
-        this.mem = mem;
+        this.buffer = buffer;
+        this.cleanable = CLEANER.register(this, buffer);
     }
 
     /** A copy of the shape. */
     public long[] shape() {
         return shape.clone();
+    }
+
+    /** The element type. */
+    public DType dtype() {
+        return dtype;
     }
 
     /** The number of elements. */
@@ -41,7 +52,7 @@ public final class DeviceTensor implements AutoCloseable {
     }
 
     /**
-     * Copies the values to a new host tensor.
+     * Copies the values to a new host tensor, after the command that computes them has finished.
      *
      * @throws IllegalStateException if this tensor or its backend is closed
      * @throws IllegalArgumentException if the tensor is larger than a host tensor can be
@@ -50,49 +61,24 @@ public final class DeviceTensor implements AutoCloseable {
         return backend.download(this);
     }
 
-    /** The buffer; null for a tensor with no elements. */
-    cl_mem mem() {
-        if (closed) {
-            throw new IllegalStateException("the device tensor " + this + " is closed");
-        }
-        return mem;
+    DeviceBuffer buffer() {
+        return buffer;
     }
 
-    /**
-     * The OpenCL buffer behind this tensor, for interoperation with other JOCL code (e.g. passing
-     * it to CLBlast on {@link OpenCLBackend#commandQueue()}). The tensor keeps owning it: do not
-     * release it, and do not use it after this tensor is closed. Its layout is row-major float32,
-     * {@link #elementCount()} values from offset 0.
-     *
-     * @return the buffer, or null for a tensor with no elements
-     * @throws IllegalStateException if this tensor is closed
-     */
-    public cl_mem buffer() {
-        return mem();
-    }
-
-    /** Whether {@link #close()} was called (directly or by the backend's close). */
+    /** Whether {@link #close()} was called (directly, by the backend's close, or by the cleaner). */
     public boolean isClosed() {
-        return closed;
+        return buffer.isClosed();
     }
 
     /** Releases the device buffer. */
     @Override
     public void close() {
-        cl_mem m;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            m = mem;
-            mem = null;
-        }
-        backend.release(this, m);
+        buffer.close();
+        cleanable.clean();  // unregisters; the action finds the buffer closed and does nothing
     }
 
     @Override
     public String toString() {
-        return "DeviceTensor" + Arrays.toString(shape);
+        return "DeviceTensor" + Arrays.toString(shape) + (dtype == DType.FLOAT32 ? "" : " " + dtype);
     }
 }

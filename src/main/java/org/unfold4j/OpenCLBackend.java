@@ -2,37 +2,62 @@ package org.unfold4j;
 
 import static org.jocl.CL.*;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_device_id;
+import org.jocl.cl_event;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 
 /**
  * Unfold and fold on one OpenCL device, through JOCL, with the kernels of {@code kernels/*.cl}.
  *
- * <p>Host tensors are uploaded, processed and downloaded per call. For chains of operations,
- * {@linkplain #upload(Tensor) upload} once, apply {@link Unfold#apply(DeviceTensor)} and
- * {@link Fold#apply(DeviceTensor)} on the device, and {@linkplain DeviceTensor#download()
- * download} at the end.
+ * <p>Host tensors are uploaded, processed and downloaded per call, in chunks of the batch (or of
+ * the channels of one image) when the buffers would exceed the device's largest allocation, or
+ * when the device runs out of memory. For chains of operations, {@linkplain #upload(Tensor)
+ * upload} once, apply {@link Unfold#apply(DeviceTensor)} and {@link Fold#apply(DeviceTensor)} on
+ * the device, and {@linkplain DeviceTensor#download() download} at the end.
  *
- * <p>Owns a context, a command queue and the compiled programs; {@link #close()} releases them
- * and every {@link DeviceTensor} still open. Use after close is an {@link IllegalStateException};
- * closing twice is harmless. Thread-safe: launches are serialised on one in-order queue.
+ * <p>Owns a context, up to {@value #MAX_QUEUES} command queues and the compiled programs;
+ * {@link #close()} releases them and every {@link DeviceTensor} still open. Use after close is an
+ * {@link IllegalStateException}; closing twice is harmless.
+ *
+ * <p>Thread-safe without a global lock: each call takes a command queue of its own from a small
+ * pool (with its own kernel objects), so calls from several threads run concurrently on the
+ * device; a device tensor made on one queue is waited for through its event on another.
  */
 public final class OpenCLBackend extends Backend {
+    /** The most command queues (hence concurrent calls) one backend uses. */
+    public static final int MAX_QUEUES = 4;
+
     private final OpenCLDevice device;
     private final cl_context context;
-    private final cl_command_queue queue;
-    private final KernelCache kernels;
+    private final ClCalls cl = new ClCalls();
+    private final Programs programs;
     private final long maxWorkGroup;
     private final boolean shared;
-    private final Set<DeviceTensor> open = ConcurrentHashMap.newKeySet();
+    private final Set<DeviceBuffer> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger liveBuffers = new AtomicInteger();
+    private final BlockingQueue<Lane> idle = new LinkedBlockingQueue<>();
+    private final List<Lane> lanes = new ArrayList<>();
+    /** Calls hold the read lock; close takes the write lock, so it waits for calls in flight. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile boolean closed;
+
+    /** The largest buffer this backend allocates; tests lower it to force chunking. */
+    volatile long allocationLimit;
     /** Tests set this to run the 64-bit index kernels on small tensors. */
     volatile boolean forceLongIndex;
 
@@ -40,18 +65,11 @@ public final class OpenCLBackend extends Backend {
         this.device = device;
         this.shared = shared;
         int[] err = new int[1];
-        cl_device_id[] ids = {device.deviceId};
-        this.context = clCreateContext(null, 1, ids, null, null, err);
+        this.context = clCreateContext(null, 1, new cl_device_id[] {device.deviceId}, null, null, err);
         OpenCLException.check(err[0], "clCreateContext on " + device.name());
-        @SuppressWarnings("deprecation") // clCreateCommandQueueWithProperties needs OpenCL 2.0; this works on 1.2 too
-        cl_command_queue q = clCreateCommandQueue(context, device.deviceId, 0, err);
-        if (err[0] != CL_SUCCESS) {
-            clReleaseContext(context);
-            OpenCLException.check(err[0], "clCreateCommandQueue on " + device.name());
-        }
-        this.queue = q;
-        this.kernels = new KernelCache(context, device);
+        this.programs = new Programs(context, device, cl);
         this.maxWorkGroup = OpenCLDevice.sizeInfo(device.deviceId, CL_DEVICE_MAX_WORK_GROUP_SIZE);
+        this.allocationLimit = device.maxAllocation();
     }
 
     /** A backend on the device that {@link OpenCLRuntime#select(String)} picks; the caller closes it. */
@@ -84,171 +102,382 @@ public final class OpenCLBackend extends Backend {
         return device;
     }
 
-    /**
-     * The OpenCL context, for interoperation with other JOCL code (buffers made in it can be used
-     * with this backend's queue). The backend keeps owning it: do not release it.
-     *
-     * @return the context of this backend's device
-     * @throws IllegalStateException if this backend is closed
-     */
-    public cl_context context() {
-        ensureOpen();
-        return context;
-    }
-
-    /**
-     * The in-order command queue on which this backend enqueues its transfers and kernels, for
-     * interoperation with other JOCL code: work enqueued here runs after the unfold and fold calls
-     * already made, so their {@link DeviceTensor#buffer() buffers} can be read without waiting on
-     * the host. The backend keeps owning the queue: do not release it. The backend enqueues while
-     * holding its own monitor, so code that enqueues while other threads use the backend should
-     * do so inside {@code synchronized (backend)}.
-     *
-     * @return the queue
-     * @throws IllegalStateException if this backend is closed
-     */
-    public cl_command_queue commandQueue() {
-        ensureOpen();
-        return queue;
-    }
-
     /** The number of device tensors of this backend not yet closed. */
     public int openTensorCount() {
         return open.size();
     }
 
+    /** The number of OpenCL buffers this backend holds now, internal ones included. */
+    int liveBufferCount() {
+        return liveBuffers.get();
+    }
+
+    /** The fault-injection seam (tests only). */
+    ClCalls calls() {
+        return cl;
+    }
+
+    @Override
+    boolean supports(DType dtype) {
+        return dtype != DType.FLOAT64 || device.fp64();
+    }
+
+    // ---------------------------------------------------------------- device tensors
+
     /**
      * Copies a host tensor to the device. The caller closes the result.
      *
      * @throws IllegalStateException if this backend is closed
-     * @throws OpenCLException if the device cannot hold it
+     * @throws OpenCLException if the device cannot hold it, or has no cl_khr_fp64 for a float64 tensor
      */
     public DeviceTensor upload(Tensor tensor) {
-        DeviceTensor d = allocate(tensor.shape(), "upload");
-        if (d.elementCount() > 0) {
+        requireSupported(tensor.dtype(), "upload");
+        return call(lane -> {
+            DeviceTensor d = allocate(tensor.shape(), tensor.dtype(), "upload");
             try {
-                synchronized (this) {
-                    OpenCLException.check(clEnqueueWriteBuffer(queue, d.mem(), CL_TRUE, 0,
-                            d.elementCount() * Sizeof.cl_float, Pointer.to(tensor.data()), 0, null, null),
-                            "upload of " + tensor);
-                }
+                write(lane, d, tensor.array(), 0);
             } catch (RuntimeException e) {
                 d.close();
                 throw e;
             }
-        }
-        return d;
+            return d;
+        });
     }
 
-    /** Copies a device tensor back to the host. */
+    /** Copies a device tensor back to the host, once the command computing it has run. */
     Tensor download(DeviceTensor d) {
-        float[] data = new float[Tensor.checkedArrayLength(d.shape(), "download")];
-        if (data.length > 0) {
-            synchronized (this) {
-                ensureOpen();
-                OpenCLException.check(clEnqueueReadBuffer(queue, d.mem(), CL_TRUE, 0,
-                        (long) data.length * Sizeof.cl_float, Pointer.to(data), 0, null, null), "download of " + d);
-            }
-        }
-        return Tensor.of(data, d.shape());
-    }
-
-    @Override
-    Tensor unfold(ColumnGeometry g, Tensor input) {
-        Tensor.checkedArrayLength(g.columnsShape(), "unfold output");
-        try (DeviceTensor in = upload(input); DeviceTensor out = unfold(g, in)) {
-            return out.download();
-        }
-    }
-
-    @Override
-    Tensor fold(ColumnGeometry g, Tensor input) {
-        Tensor.checkedArrayLength(g.imageShape(), "fold output");
-        try (DeviceTensor in = upload(input); DeviceTensor out = fold(g, in)) {
-            return out.download();
-        }
+        Object data = Tensor.newArray(d.dtype(), Tensor.checkedArrayLength(d.shape(), "download"));
+        call(lane -> {
+            read(lane, d, data, 0);
+            return null;
+        });
+        return Tensor.wrap(data, d.dtype(), d.shape());
     }
 
     DeviceTensor unfold(ColumnGeometry g, DeviceTensor input) {
-        requireOwn(input);
-        DeviceTensor out = allocate(g.columnsShape(), "unfold output");
-        launch(out, "unfold", g, g.columnElements(), input, packed(g, g.columnElements()), null);
-        return out;
+        return onDevice(g, input, true);
     }
 
     DeviceTensor fold(ColumnGeometry g, DeviceTensor input) {
+        return onDevice(g, input, false);
+    }
+
+    private DeviceTensor onDevice(ColumnGeometry g, DeviceTensor input, boolean unfold) {
         requireOwn(input);
-        DeviceTensor out = allocate(g.imageShape(), "fold output");
-        Covering h = g.coveringH(), w = g.coveringW();
-        long[] cover = {h.gcd(), h.step(), h.inverse(), w.gcd(), w.step(), w.inverse(), 0, 0};
-        launch(out, "fold", g, g.imageElements(), input, packed(g, g.imageElements()), cover);
-        return out;
+        requireSupported(g.dtype(), unfold ? "unfold" : "fold");
+        return call(lane -> {
+            DeviceTensor out = allocate(unfold ? g.columnsShape() : g.imageShape(), g.dtype(),
+                    unfold ? "unfold output" : "fold output");
+            try {
+                cl_event done = launch(lane, g, unfold, input, out);
+                out.buffer().setReady(done);
+                cl.check(clFlush(lane.queue), "clFlush");
+            } catch (RuntimeException e) {
+                out.close();
+                throw e;
+            }
+            return out;
+        });
     }
 
-    /** The long16 geometry vector of unfold.cl and fold.cl. */
-    private static long[] packed(ColumnGeometry g, long total) {
-        Window w = g.window();
-        return new long[] {total, g.channels(), g.height(), g.width(), w.kernelH(), w.kernelW(),
-            w.dilationH(), w.dilationW(), w.paddingH(), w.paddingW(), w.strideH(), w.strideW(),
-            g.blocksH(), g.blocksW(), 0, 0};
+    /**
+     * Code that enqueues its own OpenCL commands on device tensors, through
+     * {@link #interop(Interop, DeviceTensor...)}.
+     *
+     * @param <R> what the code returns
+     */
+    @FunctionalInterface
+    public interface Interop<R> {
+        /**
+         * Enqueues commands on {@code queue} using {@code buffers}.
+         *
+         * @param queue   one of the backend's command queues (in order); do not release it
+         * @param buffers the buffers of the tensors, in the order given (null for an empty tensor);
+         *                row-major, {@code elementCount} values from offset 0; do not release them
+         * @return anything
+         */
+        R run(cl_command_queue queue, cl_mem[] buffers);
     }
 
-    private void launch(DeviceTensor out, String kernelName, ColumnGeometry g, long total, DeviceTensor input,
-                        long[] geometry, long[] cover) {
-        if (total == 0) {
+    /**
+     * Runs other JOCL code on device tensors (CLBlast, a kernel of your own, a copy): after the
+     * commands computing {@code tensors} have finished, {@code body} gets one of this backend's
+     * command queues and the tensors' buffers, and enqueues what it likes on that queue; this
+     * call then waits for the queue to finish. Results written into a tensor's buffer are seen by
+     * later unfold, fold and download calls. The buffers stay retained while {@code body} runs,
+     * and the queue is this call's alone until it returns.
+     *
+     * @param body    the code; it must not release the queue or the buffers
+     * @param tensors device tensors of this backend; not modified by this call itself
+     * @param <R>     what {@code body} returns
+     * @return what {@code body} returned
+     * @throws IllegalArgumentException if a tensor belongs to another backend
+     * @throws IllegalStateException if this backend or a tensor is closed
+     * @throws OpenCLException if waiting for the tensors or the queue fails
+     */
+    public <R> R interop(Interop<R> body, DeviceTensor... tensors) {
+        for (DeviceTensor t : tensors) {
+            requireOwn(t);
+        }
+        return call(lane -> {
+            DeviceBuffer.Use[] uses = new DeviceBuffer.Use[tensors.length];
+            try {
+                cl_mem[] mems = new cl_mem[tensors.length];
+                for (int i = 0; i < tensors.length; i++) {
+                    uses[i] = tensors[i].buffer().use();
+                    mems[i] = uses[i].mem();
+                    cl_event[] wait = uses[i].waitList();
+                    if (wait != null) {
+                        cl.check(clWaitForEvents(1, wait), "waiting for " + tensors[i]);
+                    }
+                }
+                R result = body.run(lane.queue, mems);
+                cl.check(clFinish(lane.queue), "clFinish after interop");
+                return result;
+            } finally {
+                for (DeviceBuffer.Use u : uses) {
+                    if (u != null) {
+                        u.close();
+                    }
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- host tensors
+
+    @Override
+    void unfold(ColumnGeometry g, Tensor input, Tensor output) {
+        onHost(g, input, output.array(), true);
+    }
+
+    @Override
+    void fold(ColumnGeometry g, Tensor input, Tensor output) {
+        onHost(g, input, output.array(), false);
+    }
+
+    /**
+     * Host in, host out, in chunks of whole images (or of single-channel planes when one image is
+     * too large) that fit the allocation limit; a chunk the device cannot allocate is halved and
+     * retried, so a full device slows the call down instead of failing it.
+     */
+    private void onHost(ColumnGeometry g, Tensor input, Object out, boolean unfold) {
+        requireSupported(g.dtype(), unfold ? "unfold" : "fold");
+        if (g.imageElements() == 0) {
             return;
         }
-        try {
-            synchronized (this) {
-                ensureOpen();
-                cl_kernel kernel = kernels.get(kernelName, g.fitsIntIndex() && !forceLongIndex);
-                cl_mem inMem = input.mem();
-                OpenCLException.check(clSetKernelArg(kernel, 0, Sizeof.cl_mem, Pointer.to(inMem)), kernelName + " argument 0");
-                OpenCLException.check(clSetKernelArg(kernel, 1, Sizeof.cl_mem, Pointer.to(out.mem())), kernelName + " argument 1");
-                OpenCLException.check(clSetKernelArg(kernel, 2, Sizeof.cl_long16, Pointer.to(geometry)), kernelName + " argument 2");
-                if (cover != null) {
-                    OpenCLException.check(clSetKernelArg(kernel, 3, Sizeof.cl_long8, Pointer.to(cover)), kernelName + " argument 3");
+        ColumnGeometry units = g.batchSlice(g.batch());
+        long limit = allocationLimit;
+        if (bytesPerUnit(units) > limit && g.splitsIntoPlanes()) {
+            units = g.asPlanes();
+        }
+        long perUnit = bytesPerUnit(units);
+        if (perUnit > limit) {
+            throw new OpenCLException((unfold ? "unfold" : "fold") + " of " + g + " needs " + perUnit + " bytes for one "
+                    + (units.channels() == 1 ? "channel of one image" : "image") + ", more than the largest buffer "
+                    + device.name() + " allows (" + limit + " bytes)", null);
+        }
+        ColumnGeometry all = units;
+        long count = all.batch();
+        call(lane -> {
+            long chunk = Math.min(count, limit / perUnit);
+            long done = 0;
+            while (done < count) {
+                long n = Math.min(chunk, count - done);
+                try {
+                    chunk(lane, all.batchSlice(n), unfold, input.array(), out, done);
+                    done += n;
+                } catch (OpenCLException e) {
+                    if (!isOutOfMemory(e) || chunk == 1) {
+                        throw e;
+                    }
+                    chunk = Math.max(1, chunk / 2);
                 }
-                long local = Math.min(Math.min(256, maxWorkGroup), kernels.workGroupLimit(kernel));
-                long global = (total + local - 1) / local * local;
-                OpenCLException.check(clEnqueueNDRangeKernel(queue, kernel, 1, null, new long[] {global},
-                        new long[] {local}, 0, null, null), kernelName + " launch for " + g);
             }
-        } catch (RuntimeException e) {
-            out.close();
-            throw e;
+            return null;
+        });
+    }
+
+    private static long bytesPerUnit(ColumnGeometry units) {
+        long images = Math.max(1, units.batch());
+        return Math.max(units.imageElements(), units.columnElements()) / images * units.dtype().bytes();
+    }
+
+    private static boolean isOutOfMemory(OpenCLException e) {
+        int code = e.errorCode();
+        return code == CL_MEM_OBJECT_ALLOCATION_FAILURE || code == CL_OUT_OF_RESOURCES || code == CL_OUT_OF_HOST_MEMORY;
+    }
+
+    /** Units {@code [first, first + n)} of a chunked host call, on one queue (in order, so no events are needed). */
+    private void chunk(Lane lane, ColumnGeometry g, boolean unfold, Object in, Object out, long first) {
+        long[] inShape = unfold ? g.imageShape() : g.columnsShape();
+        long[] outShape = unfold ? g.columnsShape() : g.imageShape();
+        long inPer = Tensor.elementCount(inShape) / g.batch(), outPer = Tensor.elementCount(outShape) / g.batch();
+        try (DeviceTensor dIn = allocate(inShape, g.dtype(), "input chunk");
+             DeviceTensor dOut = allocate(outShape, g.dtype(), "output chunk")) {
+            write(lane, dIn, in, first * inPer);
+            cl_event done = launch(lane, g, unfold, dIn, dOut);
+            if (done != null) {
+                clReleaseEvent(done);
+            }
+            read(lane, dOut, out, first * outPer);
         }
     }
 
-    private DeviceTensor allocate(long[] shape, String what) {
-        ensureOpen();
+    // ---------------------------------------------------------------- commands
+
+    private void write(Lane lane, DeviceTensor d, Object array, long elementOffset) {
+        if (d.elementCount() == 0) {
+            return;
+        }
+        int bytes = d.dtype().bytes();
+        try (DeviceBuffer.Use u = d.buffer().use()) {
+            cl.check(clEnqueueWriteBuffer(lane.queue, u.mem(), CL_TRUE, 0, d.elementCount() * bytes,
+                    hostPointer(array).withByteOffset(elementOffset * bytes), 0, null, null), "upload of " + d);
+        }
+    }
+
+    private void read(Lane lane, DeviceTensor d, Object array, long elementOffset) {
+        if (d.elementCount() == 0) {
+            return;
+        }
+        int bytes = d.dtype().bytes();
+        try (DeviceBuffer.Use u = d.buffer().use()) {
+            cl_event[] wait = u.waitList();
+            cl.check(clEnqueueReadBuffer(lane.queue, u.mem(), CL_TRUE, 0, d.elementCount() * bytes,
+                    hostPointer(array).withByteOffset(elementOffset * bytes), wait == null ? 0 : 1, wait, null),
+                    "download of " + d);
+        }
+    }
+
+    private static final int[] VECTOR_SIZES = {Sizeof.cl_long, Sizeof.cl_long2, Sizeof.cl_long4, Sizeof.cl_long8, Sizeof.cl_long16};
+
+    /**
+     * Enqueues the unfold or fold kernel after the input is ready; returns the event of the
+     * kernel (the caller owns it), or null when there is nothing to compute.
+     */
+    private cl_event launch(Lane lane, ColumnGeometry g, boolean unfold, DeviceTensor input, DeviceTensor out) {
+        long total = unfold ? g.columnElements() : g.imageElements();
+        if (total == 0) {
+            return null;
+        }
+        String name = unfold ? "unfold" : "fold";
+        String defines = "-D T=" + g.dtype().openCLType() + " -D INDEX_T=" + (g.fitsIntIndex() && !forceLongIndex ? "int" : "long")
+                + (g.dtype() == DType.FLOAT64 ? " -D USE_FP64" : "");
+        long[][] vectors;
+        if (unfold) {
+            defines += " -D PAD_MODE=" + g.paddingMode().ordinal() + " -D ORDER=" + order(g);
+            vectors = new long[][] {shapeArgument(g, total), windowArgument(g)};
+        } else {
+            defines += (g.imageLayout() == ImageLayout.CHANNELS_LAST ? " -D IMAGE_CL" : "")
+                    + (g.foldMode() == FoldMode.MEAN ? " -D FOLD_MEAN" : "");
+            long[] cover = new long[16];
+            for (int d = 0; d < 3; d++) {
+                Axis a = g.axis(d);
+                cover[d] = a.gcd();
+                cover[3 + d] = a.step();
+                cover[6 + d] = a.inverse();
+            }
+            vectors = new long[][] {shapeArgument(g, total), windowArgument(g), g.columnStrides(), cover};
+        }
+        cl_kernel kernel = lane.kernel(name, defines);
+        try (DeviceBuffer.Use in = input.buffer().use(); DeviceBuffer.Use o = out.buffer().use()) {
+            cl.check(clSetKernelArg(kernel, 0, Sizeof.cl_mem, Pointer.to(in.mem())), name + " argument 0");
+            cl.check(clSetKernelArg(kernel, 1, Sizeof.cl_mem, Pointer.to(o.mem())), name + " argument 1");
+            for (int i = 0; i < vectors.length; i++) {
+                int bytes = VECTOR_SIZES[Integer.numberOfTrailingZeros(vectors[i].length)];
+                cl.check(clSetKernelArg(kernel, 2 + i, bytes, Pointer.to(vectors[i])), name + " argument " + (2 + i));
+            }
+            long local = Math.min(Math.min(256, maxWorkGroup), lane.workGroupLimit(kernel));
+            long global = (total + local - 1) / local * local;
+            cl_event[] wait = in.waitList();
+            cl_event event = new cl_event();
+            int err = clEnqueueNDRangeKernel(lane.queue, kernel, 1, null, new long[] {global}, new long[] {local},
+                    wait == null ? 0 : 1, wait, event);
+            try {
+                cl.check(err, name + " launch for " + g);
+            } catch (OpenCLException e) {
+                if (err == CL_SUCCESS) {
+                    clReleaseEvent(event);
+                }
+                throw e;
+            }
+            return event;
+        }
+    }
+
+    /** The ORDER define of unfold.cl: the column side's axis order. */
+    private static int order(ColumnGeometry g) {
+        int columnsFirst = g.columnLayout() == ColumnLayout.COLUMNS ? 0 : 2;
+        return columnsFirst + (g.imageLayout() == ImageLayout.CHANNELS_LAST ? 1 : 0);
+    }
+
+    // Kernel arguments: the long16/long4 vectors described at the top of unfold.cl and fold.cl.
+
+    private static long[] shapeArgument(ColumnGeometry g, long total) {
+        long[] size = g.size3(), blocks = g.blocks3();
+        int[] kernel = g.kernel3();
+        return new long[] {total, g.channels(), g.kernelVolume(), g.blocks(), size[0], size[1], size[2],
+            blocks[0], blocks[1], blocks[2], kernel[0], kernel[1], kernel[2], 0, 0, 0};
+    }
+
+    private static long[] windowArgument(ColumnGeometry g) {
+        int[] d = g.dilation3(), p = g.padding3(), s = g.stride3();
+        long[] image = g.imageStrides();
+        return new long[] {d[0], d[1], d[2], p[0], p[1], p[2], s[0], s[1], s[2],
+            image[0], image[1], image[2], image[3], image[4], 0, 0};
+    }
+
+    private static Pointer hostPointer(Object array) {
+        if (array instanceof float[] a) {
+            return Pointer.to(a);
+        } else if (array instanceof double[] a) {
+            return Pointer.to(a);
+        } else if (array instanceof byte[] a) {
+            return Pointer.to(a);
+        }
+        return Pointer.to((int[]) array);
+    }
+
+    // ---------------------------------------------------------------- resources
+
+    private DeviceTensor allocate(long[] shape, DType dtype, String what) {
         long elements = Tensor.elementCount(shape);
         cl_mem mem = null;
         if (elements > 0) {
             long bytes;
             try {
-                bytes = Math.multiplyExact(elements, (long) Sizeof.cl_float);
+                bytes = Math.multiplyExact(elements, (long) dtype.bytes());
             } catch (ArithmeticException e) {
                 throw new IllegalArgumentException(what + " of " + elements + " elements overflows a byte count");
             }
-            if (bytes > device.maxAllocation()) {
+            if (bytes > allocationLimit) {
                 throw new OpenCLException(what + " needs a buffer of " + bytes + " bytes, more than the largest "
-                        + "allocation " + device.name() + " allows (" + device.maxAllocation() + " bytes)", null);
+                        + "allocation " + device.name() + " allows (" + allocationLimit + " bytes)", null);
             }
             int[] err = new int[1];
             mem = clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, err);
-            OpenCLException.check(err[0], "clCreateBuffer of " + bytes + " bytes for " + what);
+            try {
+                cl.check(err[0], "clCreateBuffer of " + bytes + " bytes for " + what);
+            } catch (OpenCLException e) {
+                if (mem != null && err[0] == CL_SUCCESS) {
+                    clReleaseMemObject(mem);
+                }
+                throw e;
+            }
+            liveBuffers.incrementAndGet();
         }
-        DeviceTensor d = new DeviceTensor(this, shape, mem);
-        open.add(d);
-        return d;
+        DeviceBuffer buffer = new DeviceBuffer(this, mem, what + " " + java.util.Arrays.toString(shape) + " " + dtype);
+        open.add(buffer);
+        return new DeviceTensor(this, shape, dtype, buffer);
     }
 
-    /** Called by {@link DeviceTensor#close()}. */
-    void release(DeviceTensor d, cl_mem mem) {
-        open.remove(d);
+    /** Called once per buffer, by its close or by the cleaner. */
+    void released(DeviceBuffer buffer, cl_mem mem) {
+        open.remove(buffer);
         if (mem != null) {
             clReleaseMemObject(mem);
+            liveBuffers.decrementAndGet();
         }
     }
 
@@ -259,29 +488,136 @@ public final class OpenCLBackend extends Backend {
         }
     }
 
-    void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("the OpenCL backend on " + device.name() + " is closed");
+    private void requireSupported(DType dtype, String what) {
+        if (!supports(dtype)) {
+            throw new OpenCLException(what + " of " + dtype + " data: the OpenCL device " + device.name()
+                    + " has no cl_khr_fp64 (double precision); use the Java backend for float64", null);
         }
     }
 
-    /** Releases the device tensors still open, the programs, the queue and the context; a no-op for the shared default backend. */
+    /** Runs {@code body} on a command queue of its own, while this backend is open. */
+    private <R> R call(LaneCall<R> body) {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the OpenCL backend on " + device.name() + " is closed");
+            }
+            Lane lane = acquire();
+            try {
+                return body.run(lane);
+            } finally {
+                idle.add(lane);
+            }
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private interface LaneCall<R> {
+        R run(Lane lane);
+    }
+
+    private Lane acquire() {
+        Lane lane = idle.poll();
+        if (lane != null) {
+            return lane;
+        }
+        synchronized (lanes) {
+            if (lanes.size() < MAX_QUEUES) {
+                lane = new Lane();
+                lanes.add(lane);
+                return lane;
+            }
+        }
+        try {
+            return idle.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for an OpenCL command queue", e);
+        }
+    }
+
+    /** Releases the device tensors still open, the queues, the programs and the context; a no-op for the shared default backend. */
     @Override
     public void close() {
         if (shared) {
             return;
         }
-        synchronized (this) {
+        lifecycle.writeLock().lock();
+        try {
             if (closed) {
                 return;
             }
             closed = true;
+            for (DeviceBuffer b : open.toArray(new DeviceBuffer[0])) {
+                b.close();
+            }
+            synchronized (lanes) {
+                lanes.forEach(Lane::release);
+                lanes.clear();
+                idle.clear();
+            }
+            programs.close();
+            clReleaseContext(context);
+        } finally {
+            lifecycle.writeLock().unlock();
         }
-        for (DeviceTensor d : open.toArray(new DeviceTensor[0])) {
-            d.close();
+    }
+
+    /** A command queue with its own kernel objects (a cl_kernel's arguments are not thread-safe). */
+    private final class Lane {
+        final cl_command_queue queue;
+        private final Map<String, cl_kernel> kernels = new HashMap<>();
+        private final Map<cl_kernel, Long> workGroupLimits = new HashMap<>();
+
+        Lane() {
+            int[] err = new int[1];
+            @SuppressWarnings("deprecation") // clCreateCommandQueueWithProperties needs OpenCL 2.0; this works on 1.2 too
+            cl_command_queue q = clCreateCommandQueue(context, device.deviceId, 0, err);
+            try {
+                cl.check(err[0], "clCreateCommandQueue on " + device.name());
+            } catch (OpenCLException e) {
+                if (q != null && err[0] == CL_SUCCESS) {
+                    clReleaseCommandQueue(q);
+                }
+                throw e;
+            }
+            this.queue = q;
         }
-        kernels.close();
-        clReleaseCommandQueue(queue);
-        clReleaseContext(context);
+
+        cl_kernel kernel(String name, String defines) {
+            String options = programs.options(defines);
+            String key = name + " " + options;
+            cl_kernel kernel = kernels.get(key);
+            if (kernel == null) {
+                int[] err = new int[1];
+                kernel = clCreateKernel(programs.get(name, options), name, err);
+                try {
+                    cl.check(err[0], "clCreateKernel " + name);
+                    long[] limit = new long[1];
+                    cl.check(clGetKernelWorkGroupInfo(kernel, device.deviceId, CL_KERNEL_WORK_GROUP_SIZE,
+                            Sizeof.size_t, Pointer.to(limit), null), "clGetKernelWorkGroupInfo " + name);
+                    workGroupLimits.put(kernel, limit[0]);
+                } catch (OpenCLException e) {
+                    if (kernel != null && err[0] == CL_SUCCESS) {
+                        clReleaseKernel(kernel);
+                    }
+                    throw e;
+                }
+                kernels.put(key, kernel);
+            }
+            return kernel;
+        }
+
+        long workGroupLimit(cl_kernel kernel) {
+            return workGroupLimits.get(kernel);
+        }
+
+        void release() {
+            clFinish(queue);
+            kernels.values().forEach(k -> clReleaseKernel(k));
+            kernels.clear();
+            clReleaseCommandQueue(queue);
+        }
     }
 }

@@ -4,101 +4,149 @@ import java.util.Objects;
 
 /**
  * Extracts sliding local blocks from a batch of images, exactly as PyTorch's
- * {@code nn.Unfold(kernel_size, dilation=1, padding=0, stride=1)} (im2col).
+ * {@code nn.Unfold(kernel_size, dilation=1, padding=0, stride=1)} (im2col), for 1-D, 2-D and 3-D
+ * windows, with optional padding modes, channels-last input and patch-major output.
  *
- * <p>An input {@code [N, C, H, W]} (or unbatched {@code [C, H, W]}) becomes
- * {@code [N, C·kh·kw, L]} (or {@code [C·kh·kw, L]}): each column holds one window, its rows in
- * order channel, kernel row, kernel column; {@code L} runs over window positions row-major.
- * Pixels in the zero padding read as 0.
+ * <p>An input {@code [N, C, *spatial]} (or unbatched {@code [C, *spatial]}) becomes
+ * {@code [N, C·K, L]} (or {@code [C·K, L]}), K the kernel volume: each column holds one window,
+ * its rows in order channel, then kernel offsets in order of the dimensions; {@code L} runs over
+ * window positions row-major. The input's type (float32, float64, uint8, int32) is kept; values
+ * are copied exactly.
  *
  * <pre>{@code
- * Tensor cols = Unfold.of(2, 3).apply(image);                 // kernel (2, 3)
- * Tensor patches = Unfold.of(16).withStride(16).apply(image); // ViT patchify
+ * Tensor cols = Unfold.of(2, 3).apply(image);                      // kernel (2, 3)
+ * Tensor patches = Unfold.of(16).withStride(16).apply(image);      // ViT patchify
+ * Unfold reflect = Unfold.of(3).withPadding(1).withPaddingMode(PaddingMode.REFLECT);
+ * Unfold volume = Unfold.of(Window.ofKernel(3, 3, 3));             // 3-D windows on [N, C, D, H, W]
  * }</pre>
  *
  * <p>Immutable and thread-safe; the {@code with…} methods return new specs.
  */
 public final class Unfold {
     private final Window window;
+    private final PaddingMode paddingMode;
+    private final ImageLayout imageLayout;
+    private final ColumnLayout columnLayout;
 
-    private Unfold(Window window) {
-        this.window = window;
+    private Unfold(Window window, PaddingMode paddingMode, ImageLayout imageLayout, ColumnLayout columnLayout) {
+        this.window = Objects.requireNonNull(window, "window");
+        this.paddingMode = Objects.requireNonNull(paddingMode, "paddingMode");
+        this.imageLayout = Objects.requireNonNull(imageLayout, "imageLayout");
+        this.columnLayout = Objects.requireNonNull(columnLayout, "columnLayout");
     }
 
-    /** A square {@code kernel × kernel} window, dilation 1, padding 0, stride 1. @throws IllegalArgumentException if not positive */
+    /** A square 2-D {@code kernel × kernel} window, dilation 1, padding 0, stride 1. @throws IllegalArgumentException if not positive */
     public static Unfold of(int kernel) {
         return of(kernel, kernel);
     }
 
-    /** A {@code kernelH × kernelW} window, dilation 1, padding 0, stride 1. @throws IllegalArgumentException if not positive */
+    /** A 2-D {@code kernelH × kernelW} window, dilation 1, padding 0, stride 1. @throws IllegalArgumentException if not positive */
     public static Unfold of(int kernelH, int kernelW) {
-        return new Unfold(Window.ofKernel(kernelH, kernelW));
+        return of(Window.ofKernel(kernelH, kernelW));
     }
 
-    /** An unfold with the given window. */
+    /** An unfold with the given window (of rank 1, 2 or 3), zero padding, PyTorch's layouts. */
     public static Unfold of(Window window) {
-        return new Unfold(Objects.requireNonNull(window, "window"));
-    }
-
-    /** The same spec with dilation {@code d} in both dimensions. @throws IllegalArgumentException if not positive */
-    public Unfold withDilation(int d) {
-        return withDilation(d, d);
-    }
-
-    /** The same spec with another dilation. @throws IllegalArgumentException if not positive */
-    public Unfold withDilation(int h, int w) {
-        return new Unfold(window.withDilation(h, w));
-    }
-
-    /** The same spec with zero padding {@code p} on every side. @throws IllegalArgumentException if negative */
-    public Unfold withPadding(int p) {
-        return withPadding(p, p);
-    }
-
-    /** The same spec with another zero padding. @throws IllegalArgumentException if negative */
-    public Unfold withPadding(int h, int w) {
-        return new Unfold(window.withPadding(h, w));
-    }
-
-    /** The same spec with stride {@code s} in both dimensions. @throws IllegalArgumentException if not positive */
-    public Unfold withStride(int s) {
-        return withStride(s, s);
-    }
-
-    /** The same spec with another stride. @throws IllegalArgumentException if not positive */
-    public Unfold withStride(int h, int w) {
-        return new Unfold(window.withStride(h, w));
-    }
-
-    /** The window. */
-    public Window window() {
-        return window;
+        return new Unfold(window, PaddingMode.ZEROS, ImageLayout.CHANNELS_FIRST, ColumnLayout.COLUMNS);
     }
 
     /**
-     * Validates the shape of an input without computing anything.
+     * The same spec with another dilation: one value for every dimension, or one per dimension.
+     *
+     * @throws IllegalArgumentException if a value is not positive or the count fits neither
+     */
+    public Unfold withDilation(int... d) {
+        return with(window.withDilation(perDimension(d)));
+    }
+
+    /** The same spec with another padding (one value, or one per dimension). @throws IllegalArgumentException if negative */
+    public Unfold withPadding(int... p) {
+        return with(window.withPadding(perDimension(p)));
+    }
+
+    /** The same spec with another stride (one value, or one per dimension). @throws IllegalArgumentException if not positive */
+    public Unfold withStride(int... s) {
+        return with(window.withStride(perDimension(s)));
+    }
+
+    /** The same spec reading the padding with another mode (PyTorch's F.pad modes). */
+    public Unfold withPaddingMode(PaddingMode mode) {
+        return new Unfold(window, mode, imageLayout, columnLayout);
+    }
+
+    /** The same spec for images with their channels elsewhere ({@code nhwc}: 2-D windows only). */
+    public Unfold withImageLayout(ImageLayout layout) {
+        return new Unfold(window, paddingMode, layout, columnLayout);
+    }
+
+    /** The same spec producing another column layout ({@code patches}: {@code [N, L, C·K]}). */
+    public Unfold withColumnLayout(ColumnLayout layout) {
+        return new Unfold(window, paddingMode, imageLayout, layout);
+    }
+
+    private Unfold with(Window w) {
+        return new Unfold(w, paddingMode, imageLayout, columnLayout);
+    }
+
+    /** One value per dimension of the window, broadcasting a single value. */
+    int[] perDimension(int[] values) {
+        return values.length == 1 ? Window.filled(window.rank(), values[0]) : values;
+    }
+
+    /** The window. */
+    public Window window() { return window; }
+    /** How the padding is read. */
+    public PaddingMode paddingMode() { return paddingMode; }
+    /** Where the input's channels are. */
+    public ImageLayout imageLayout() { return imageLayout; }
+    /** How the output is laid out. */
+    public ColumnLayout columnLayout() { return columnLayout; }
+
+    /**
+     * Validates the shape of a float32 input without computing anything.
      *
      * @throws IllegalArgumentException as {@link #apply(Tensor)} does for a bad shape
      */
     public ColumnGeometry geometry(long... inputShape) {
-        return ColumnGeometry.forUnfold(inputShape, window);
+        return geometry(DType.FLOAT32, inputShape);
+    }
+
+    /** Validates the shape of an input of type {@code dtype} without computing anything. */
+    public ColumnGeometry geometry(DType dtype, long... inputShape) {
+        return ColumnGeometry.forUnfold(inputShape, window, dtype, imageLayout, columnLayout, paddingMode);
     }
 
     /**
      * Unfolds {@code input} on {@link Backend#defaultBackend()}.
      *
-     * @param input {@code [N, C, H, W]} or {@code [C, H, W]}; not modified
-     * @return a new tensor {@code [N, C·kh·kw, L]} or {@code [C·kh·kw, L]}
+     * @param input {@code [N, C, *spatial]} or {@code [C, *spatial]} (channels-last
+     *     {@code [N, H, W, C]}); not modified
+     * @return a new tensor {@code [N, C·K, L]} or {@code [C·K, L]} ({@code [N, L, C·K]} patch-major)
+     *     of the input's type
      * @throws IllegalArgumentException if the shape does not fit the window (the message names
      *     the shape and every parameter), or the result exceeds {@link Tensor#MAX_ELEMENTS}
      */
     public Tensor apply(Tensor input) {
-        return apply(input, Backend.defaultBackend());
+        return apply(input, BackendSelection.defaultFor(input.dtype()));
     }
 
     /** As {@link #apply(Tensor)}, on the given backend. */
     public Tensor apply(Tensor input, Backend backend) {
-        return backend.unfold(geometry(input.shape()), input);
+        return backend.unfold(geometry(input.dtype(), input.shape()), input);
+    }
+
+    /**
+     * As {@link #apply(Tensor, Backend)}, writing the result into {@code output} instead of a new
+     * tensor (every element is overwritten), so that a caller can reuse one output buffer.
+     *
+     * @param output the result's shape and type; modified; must not share the input's array
+     * @throws IllegalArgumentException for a bad input shape, an output of another shape or type,
+     *     or an output sharing the input's array; {@code output} is then left untouched
+     */
+    public void apply(Tensor input, Tensor output, Backend backend) {
+        ColumnGeometry g = geometry(input.dtype(), input.shape());
+        Backend.checkOutput(output, g.columnsShape(), input);
+        backend.unfold(g, input, output);
     }
 
     /**
@@ -109,21 +157,23 @@ public final class Unfold {
      * @throws IllegalStateException if the input or its backend was closed
      */
     public DeviceTensor apply(DeviceTensor input) {
-        return input.backend().unfold(geometry(input.shape()), input);
+        return input.backend().unfold(geometry(input.dtype(), input.shape()), input);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Unfold other && window.equals(other.window);
+        return o instanceof Unfold u && window.equals(u.window) && paddingMode == u.paddingMode
+                && imageLayout == u.imageLayout && columnLayout == u.columnLayout;
     }
 
     @Override
     public int hashCode() {
-        return window.hashCode();
+        return Objects.hash(window, paddingMode, imageLayout, columnLayout);
     }
 
     @Override
     public String toString() {
-        return "Unfold[" + window.describe() + "]";
+        return "Unfold[" + window.describe() + ", padding_mode=" + paddingMode + ", layout=" + imageLayout
+                + ", output_layout=" + columnLayout + "]";
     }
 }

@@ -1,129 +1,202 @@
 package org.unfold4j;
 
 import java.util.Arrays;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
- * The parameters of a 2-D sliding window: kernel size, dilation, padding and stride, each given
- * per spatial dimension as (height, width). Immutable and validated on construction, so every
- * {@code Window} that exists is one PyTorch would accept.
+ * The parameters of a sliding window over 1, 2 or 3 spatial dimensions: kernel size, dilation,
+ * padding and stride, one value per dimension (for 2-D: height, width). Immutable and validated
+ * on construction, so every {@code Window} that exists is one PyTorch would accept.
  *
  * <p>Thread-safe (immutable).
  */
 public final class Window {
-    private final int kernelH, kernelW;
-    private final int dilationH, dilationW;
-    private final int paddingH, paddingW;
-    private final int strideH, strideW;
+    /** The spatial ranks supported: 1-D, 2-D and 3-D windows. */
+    public static final int MAX_RANK = 3;
+
+    private final int[] kernel, dilation, padding, stride;
+
+    private Window(int[] kernel, int[] dilation, int[] padding, int[] stride) {
+        int rank = kernel.length;
+        if (rank < 1 || rank > MAX_RANK) {
+            throw new IllegalArgumentException("kernel_size must have 1, 2 or 3 entries, but got "
+                    + Arrays.toString(kernel));
+        }
+        requireRank("dilation", dilation, rank);
+        requireRank("padding", padding, rank);
+        requireRank("stride", stride, rank);
+        // Checked in PyTorch's order (im2col_shape_check.h), so that the first message matches.
+        requirePositive("kernel size", "kernel", kernel);
+        requirePositive("stride", "stride", stride);
+        requirePositive("dilation", "dilation", dilation);
+        if (Arrays.stream(padding).anyMatch(p -> p < 0)) {
+            throw new IllegalArgumentException("padding should be non-negative, but got " + named("pad", padding));
+        }
+        this.kernel = kernel.clone();
+        this.dilation = dilation.clone();
+        this.padding = padding.clone();
+        this.stride = stride.clone();
+    }
 
     /**
-     * Creates a window.
+     * A 2-D window.
      *
      * @throws IllegalArgumentException if a kernel size, dilation or stride is not positive, or a
      *     padding is negative; the message names the parameter and both of its values
      */
     public Window(int kernelH, int kernelW, int dilationH, int dilationW,
                   int paddingH, int paddingW, int strideH, int strideW) {
-        // Checked in PyTorch's order (im2col_shape_check.h), so that the first message matches.
-        requirePositive("kernel size", "kernel", kernelH, kernelW);
-        requirePositive("stride", "stride", strideH, strideW);
-        requirePositive("dilation", "dilation", dilationH, dilationW);
-        if (paddingH < 0 || paddingW < 0) {
-            throw new IllegalArgumentException("padding should be non-negative, but got pad_height: "
-                    + paddingH + " pad_width: " + paddingW);
-        }
-        this.kernelH = kernelH;
-        this.kernelW = kernelW;
-        this.dilationH = dilationH;
-        this.dilationW = dilationW;
-        this.paddingH = paddingH;
-        this.paddingW = paddingW;
-        this.strideH = strideH;
-        this.strideW = strideW;
+        this(new int[] {kernelH, kernelW}, new int[] {dilationH, dilationW},
+                new int[] {paddingH, paddingW}, new int[] {strideH, strideW});
+    }
+
+    /**
+     * A window of any supported rank: the arrays hold one value per spatial dimension (copied).
+     *
+     * @throws IllegalArgumentException if the ranks differ or are not 1 to 3, or a value is out of range
+     */
+    public static Window of(int[] kernel, int[] dilation, int[] padding, int[] stride) {
+        return new Window(kernel, dilation, padding, stride);
     }
 
     /** A window with the given kernel size and PyTorch's defaults: dilation 1, padding 0, stride 1. */
-    public static Window ofKernel(int kernelH, int kernelW) {
-        return new Window(kernelH, kernelW, 1, 1, 0, 0, 1, 1);
+    public static Window ofKernel(int... kernel) {
+        int[] ones = filled(kernel.length, 1);
+        return new Window(kernel, ones, new int[kernel.length], ones);
     }
 
-    private static void requirePositive(String what, String prefix, int h, int w) {
-        if (h <= 0 || w <= 0) {
-            throw new IllegalArgumentException(what + " should be greater than zero, but got "
-                    + prefix + "_height: " + h + " " + prefix + "_width: " + w);
+    static int[] filled(int rank, int value) {
+        int[] a = new int[rank];
+        Arrays.fill(a, value);
+        return a;
+    }
+
+    private static void requireRank(String what, int[] values, int rank) {
+        if (values.length != rank) {
+            throw new IllegalArgumentException(what + " must have " + rank + " entries like kernel_size, but got "
+                    + Arrays.toString(values));
         }
     }
 
-    /** A copy with another dilation. @throws IllegalArgumentException if either value is not positive */
-    public Window withDilation(int h, int w) {
-        return new Window(kernelH, kernelW, h, w, paddingH, paddingW, strideH, strideW);
+    private static void requirePositive(String what, String prefix, int[] values) {
+        if (Arrays.stream(values).anyMatch(v -> v <= 0)) {
+            throw new IllegalArgumentException(what + " should be greater than zero, but got " + named(prefix, values));
+        }
     }
 
-    /** A copy with another zero padding. @throws IllegalArgumentException if either value is negative */
-    public Window withPadding(int h, int w) {
-        return new Window(kernelH, kernelW, dilationH, dilationW, h, w, strideH, strideW);
+    private static final String[][] DIM_NAMES = {{"width"}, {"height", "width"}, {"depth", "height", "width"}};
+
+    /** PyTorch's wording: {@code kernel_height: 0 kernel_width: 3}. */
+    private static String named(String prefix, int[] values) {
+        String[] names = DIM_NAMES[values.length - 1];
+        return IntStream.range(0, values.length).mapToObj(i -> prefix + "_" + names[i] + ": " + values[i])
+                .collect(Collectors.joining(" "));
     }
 
-    /** A copy with another stride. @throws IllegalArgumentException if either value is not positive */
-    public Window withStride(int h, int w) {
-        return new Window(kernelH, kernelW, dilationH, dilationW, paddingH, paddingW, h, w);
+    /** A copy with another dilation, one value per dimension. @throws IllegalArgumentException if not positive */
+    public Window withDilation(int... d) {
+        return new Window(kernel, d, padding, stride);
     }
 
-    /** Kernel height. */
-    public int kernelH() { return kernelH; }
-    /** Kernel width. */
-    public int kernelW() { return kernelW; }
+    /** A copy with another padding, one value per dimension. @throws IllegalArgumentException if negative */
+    public Window withPadding(int... p) {
+        return new Window(kernel, dilation, p, stride);
+    }
+
+    /** A copy with another stride, one value per dimension. @throws IllegalArgumentException if not positive */
+    public Window withStride(int... s) {
+        return new Window(kernel, dilation, padding, s);
+    }
+
+    /** The number of spatial dimensions, 1 to 3. */
+    public int rank() { return kernel.length; }
+
+    /** The kernel size along spatial dimension {@code dim}. */
+    public int kernel(int dim) { return kernel[dim]; }
+    /** The dilation along spatial dimension {@code dim}. */
+    public int dilation(int dim) { return dilation[dim]; }
+    /** The padding added at both ends of spatial dimension {@code dim}. */
+    public int padding(int dim) { return padding[dim]; }
+    /** The stride along spatial dimension {@code dim}. */
+    public int stride(int dim) { return stride[dim]; }
+
+    /** A copy of the kernel sizes. */
+    public int[] kernel() { return kernel.clone(); }
+    /** A copy of the dilations. */
+    public int[] dilation() { return dilation.clone(); }
+    /** A copy of the paddings. */
+    public int[] padding() { return padding.clone(); }
+    /** A copy of the strides. */
+    public int[] stride() { return stride.clone(); }
+
+    // The 2-D view: height is the second-to-last spatial dimension, width the last; a dimension
+    // the window does not have reads as kernel 1, dilation 1, padding 0, stride 1.
+    /** Kernel height (second-to-last dimension; 1 for a 1-D window). */
+    public int kernelH() { return fromEnd(kernel, 2, 1); }
+    /** Kernel width (last dimension). */
+    public int kernelW() { return fromEnd(kernel, 1, 1); }
     /** Dilation along the height. */
-    public int dilationH() { return dilationH; }
+    public int dilationH() { return fromEnd(dilation, 2, 1); }
     /** Dilation along the width. */
-    public int dilationW() { return dilationW; }
-    /** Zero padding added to the top and to the bottom. */
-    public int paddingH() { return paddingH; }
-    /** Zero padding added to the left and to the right. */
-    public int paddingW() { return paddingW; }
+    public int dilationW() { return fromEnd(dilation, 1, 1); }
+    /** Padding at the top and at the bottom. */
+    public int paddingH() { return fromEnd(padding, 2, 0); }
+    /** Padding at the left and at the right. */
+    public int paddingW() { return fromEnd(padding, 1, 0); }
     /** Stride along the height. */
-    public int strideH() { return strideH; }
+    public int strideH() { return fromEnd(stride, 2, 1); }
     /** Stride along the width. */
-    public int strideW() { return strideW; }
+    public int strideW() { return fromEnd(stride, 1, 1); }
 
-    /** kernelH · kernelW, the number of values one channel contributes to a column. */
-    public int kernelArea() {
-        return Math.multiplyExact(kernelH, kernelW);
+    private static int fromEnd(int[] a, int k, int absent) {
+        return a.length >= k ? a[a.length - k] : absent;
+    }
+
+    /** The product of the kernel sizes: the values one channel contributes to a column. */
+    public long kernelVolume() {
+        long v = 1;
+        for (int k : kernel) {
+            v *= k;  // at most 3 factors below 2^31: exact in a long
+        }
+        return v;
     }
 
     /**
      * The number of window positions along one dimension of {@code size} pixels, as PyTorch
      * computes it: {@code (size + 2·pad − (dil·(k−1) + 1)) / stride + 1}, which may be below 1
-     * (the caller rejects that). Division rounds toward zero as in C, so a negative numerator
-     * gives the same count PyTorch prints in its message.
+     * (the caller rejects that). The division rounds down (PyTorch's {@code div_rtn}), not toward
+     * zero: a window longer than the padded size must give 0 blocks, never 1.
      */
-    static long blocks(long size, int kernel, int dilation, int padding, int stride) {
-        long extent = (long) dilation * (kernel - 1) + 1;
-        long padded = Math.addExact(size, 2L * padding);
-        return Math.floorDiv(padded - extent, stride) + 1;
+    long blocks(int dim, long size) {
+        long extent = (long) dilation[dim] * (kernel[dim] - 1) + 1;
+        long padded = Math.addExact(size, 2L * padding[dim]);
+        return Math.floorDiv(padded - extent, stride[dim]) + 1;
     }
 
     /** PyTorch's parameter list, as printed in its error messages. */
     String describe() {
-        return "kernel_size=" + pair(kernelH, kernelW) + ", dilation=" + pair(dilationH, dilationW)
-                + ", padding=" + pair(paddingH, paddingW) + ", stride=" + pair(strideH, strideW);
+        return "kernel_size=" + tuple(kernel) + ", dilation=" + tuple(dilation)
+                + ", padding=" + tuple(padding) + ", stride=" + tuple(stride);
     }
 
-    static String pair(long a, long b) {
-        return "(" + a + ", " + b + ")";
+    static String tuple(int[] values) {
+        return tuple(Arrays.stream(values).asLongStream().toArray());
+    }
+
+    static String tuple(long[] values) {
+        return Arrays.stream(values).mapToObj(Long::toString).collect(Collectors.joining(", ", "(", ")"));
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Window other && Arrays.equals(values(), other.values());
+        return o instanceof Window w && Arrays.equals(kernel, w.kernel) && Arrays.equals(dilation, w.dilation)
+                && Arrays.equals(padding, w.padding) && Arrays.equals(stride, w.stride);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(values());
-    }
-
-    private int[] values() {
-        return new int[] {kernelH, kernelW, dilationH, dilationW, paddingH, paddingW, strideH, strideW};
+        return Arrays.deepHashCode(new Object[] {kernel, dilation, padding, stride});
     }
 
     @Override

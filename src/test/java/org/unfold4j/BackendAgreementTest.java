@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
 import java.util.Random;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +37,46 @@ class BackendAgreementTest {
         assertEquals(cols, unfold.apply(image, TestBackends.openCL()));
         Fold fold = Fold.of(40, 33, unfold.window());
         assertEquals(fold.apply(cols, Backend.java()), fold.apply(cols, TestBackends.openCL()));
+    }
+
+    @Test
+    void wideKernelsRunAlongTheKernelAndStillAgree() {
+        // Kernels wider than the number of windows take the Java backend's other loop order
+        // (Note [fold summation order]); the sums must still match the gather kernel bit for bit.
+        Random r = new Random(14);
+        for (Unfold unfold : new Unfold[] {
+            Unfold.of(16).withStride(8),                                   // tiles with 2x overlap
+            Unfold.of(16).withStride(16),                                  // ViT patches
+            Unfold.of(9, 12).withStride(3, 5).withPadding(2, 4).withDilation(1, 2),
+            Unfold.of(Window.ofKernel(5, 7)).withStride(1, 2).withPadding(0, 3).withPaddingMode(PaddingMode.REFLECT)}) {
+            Tensor image = RandomCases.tensor(r, 2, 3, 40, 48);
+            Tensor cols = unfold.apply(image, Backend.java());
+            assertEquals(cols, unfold.apply(image, TestBackends.openCL()), unfold.toString());
+            Tensor randomCols = RandomCases.tensor(r, cols.shape());
+            for (FoldMode mode : FoldMode.values()) {
+                Fold fold = Fold.of(40, 48, unfold.window()).withMode(mode);
+                assertEquals(fold.apply(randomCols, Backend.java()), fold.apply(randomCols, TestBackends.openCL()),
+                        fold.toString());
+            }
+        }
+    }
+
+    @Test
+    void outputArgumentsAreOverwrittenCompletely() {
+        Random r = new Random(15);
+        Unfold unfold = Unfold.of(3, 5).withPadding(2, 1).withStride(2, 1);
+        Tensor image = RandomCases.tensor(r, 2, 3, 11, 9);
+        Tensor expectedCols = unfold.apply(image, Backend.java());
+        Fold fold = Fold.of(11, 9, unfold.window());
+        Tensor expectedImage = fold.apply(expectedCols, Backend.java());
+        for (Backend b : TestBackends.all()) {
+            Tensor cols = RandomCases.tensor(r, expectedCols.shape());   // garbage to be overwritten
+            unfold.apply(image, cols, b);
+            assertEquals(expectedCols, cols, b.name());
+            Tensor back = RandomCases.tensor(r, image.shape());
+            fold.apply(cols, back, b);
+            assertEquals(expectedImage, back, b.name());
+        }
     }
 
     private static void compareOnRandomCases(OpenCLBackend openCL, int count, long seed) {

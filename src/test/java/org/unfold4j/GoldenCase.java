@@ -16,10 +16,17 @@ import java.util.List;
 record GoldenCase(JsonNode json) {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** The case file: the system property {@code unfold4j.cases}, else the public cases of ../shared. */
-    static Path casesFile() {
+    /**
+     * The case files: the system property {@code unfold4j.cases} (one path, or several separated
+     * by commas), else both public files of ../shared/golden.
+     */
+    static List<Path> casesFiles() {
         String p = System.getProperty("unfold4j.cases");
-        return p == null || p.isBlank() ? Path.of("..", "shared", "golden", "cases-public.jsonl") : Path.of(p);
+        if (p == null || p.isBlank()) {
+            Path dir = Path.of("..", "shared", "golden");
+            return List.of(dir.resolve("cases-public.jsonl"), dir.resolve("cases-ext-public.jsonl"));
+        }
+        return java.util.Arrays.stream(p.split(",")).map(String::trim).map(Path::of).toList();
     }
 
     static List<GoldenCase> load(Path file) {
@@ -48,29 +55,59 @@ record GoldenCase(JsonNode json) {
     int[] stride() { return ints("stride"); }
     long[] outputSize() { return longs("output_size"); }
 
-    /**
-     * Why this record needs a feature not implemented yet (the cases-ext fields: another
-     * padding mode, fold mean, a layout, a dtype, 1-D or 3-D windows), or null when it does not.
-     */
-    String unsupportedFeature() {
-        if (!textOr("padding_mode", "zeros").equals("zeros")) return "padding_mode=" + textOr("padding_mode", "");
-        if (!textOr("fold_mode", "sum").equals("sum")) return "fold_mode=" + textOr("fold_mode", "");
-        if (!textOr("layout", "nchw").equals("nchw")) return "layout=" + textOr("layout", "");
-        if (!textOr("output_layout", "columns").equals("columns")) return "output_layout=" + textOr("output_layout", "");
-        if (!textOr("dtype", "float32").equals("float32")) return "dtype=" + textOr("dtype", "");
-        if (json.get("kernel_size").size() != 2) return json.get("kernel_size").size() + "-D windows";
-        if (!json.has("input_f32")) return "input type other than float32";
-        return null;
-    }
+    PaddingMode paddingMode() { return PaddingMode.parse(textOr("padding_mode", "zeros")); }
+    FoldMode foldMode() { return FoldMode.parse(textOr("fold_mode", "sum")); }
+    ImageLayout layout() { return ImageLayout.parse(textOr("layout", "nchw")); }
+    ColumnLayout outputLayout() { return ColumnLayout.parse(textOr("output_layout", "columns")); }
 
     private String textOr(String field, String fallback) {
         return json.has(field) ? json.get(field).asText() : fallback;
     }
 
-    float[] inputF32() { return floats(json.get("input_f32").asText()); }
-    float[] expectedF32() { return floats(json.get("expected_f32").asText()); }
-    boolean hasExpectedF64() { return json.has("expected_f64"); }
-    double[] expectedF64() { return doubles(json.get("expected_f64").asText()); }
+    /** The input tensor, of the type its field's suffix names. */
+    Tensor input() {
+        return tensor("input", inputShape());
+    }
+
+    /** The expected result: float32 for unfold results, float64 for fold sums (see {@link #foldTolerance}), else exact. */
+    Tensor expected() {
+        return tensor("expected", expectedShape());
+    }
+
+    /** Fold results are PyTorch's float64 sums of float32 values; they match within 1e-5 × (1 + |expected|). */
+    boolean foldTolerance() {
+        return op().equals("fold") && json.has("expected_f64") && !json.has("input_f64");
+    }
+
+    private Tensor tensor(String prefix, long[] shape) {
+        if (json.has(prefix + "_f32")) return Tensor.of(floats(bytes(prefix + "_f32")), shape);
+        if (json.has(prefix + "_f64")) return Tensor.of(doubles(bytes(prefix + "_f64")), shape);
+        if (json.has(prefix + "_i32")) return Tensor.of(ints(bytes(prefix + "_i32")), shape);
+        if (json.has(prefix + "_u8")) return Tensor.ofUint8(Base64.getDecoder().decode(json.get(prefix + "_u8").asText()), shape);
+        throw new IllegalStateException("case " + id() + " has no " + prefix + " values");
+    }
+
+    private ByteBuffer bytes(String field) {
+        return ByteBuffer.wrap(Base64.getDecoder().decode(json.get(field).asText())).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private static float[] floats(ByteBuffer b) {
+        float[] r = new float[b.remaining() / 4];
+        b.asFloatBuffer().get(r);
+        return r;
+    }
+
+    private static double[] doubles(ByteBuffer b) {
+        double[] r = new double[b.remaining() / 8];
+        b.asDoubleBuffer().get(r);
+        return r;
+    }
+
+    private static int[] ints(ByteBuffer b) {
+        int[] r = new int[b.remaining() / 4];
+        b.asIntBuffer().get(r);
+        return r;
+    }
 
     private long[] longs(String field) {
         JsonNode a = json.get(field);
@@ -83,20 +120,6 @@ record GoldenCase(JsonNode json) {
         JsonNode a = json.get(field);
         int[] r = new int[a.size()];
         for (int i = 0; i < r.length; i++) r[i] = a.get(i).asInt();
-        return r;
-    }
-
-    private static float[] floats(String base64) {
-        ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(base64)).order(ByteOrder.LITTLE_ENDIAN);
-        float[] r = new float[b.remaining() / 4];
-        b.asFloatBuffer().get(r);
-        return r;
-    }
-
-    private static double[] doubles(String base64) {
-        ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(base64)).order(ByteOrder.LITTLE_ENDIAN);
-        double[] r = new double[b.remaining() / 8];
-        b.asDoubleBuffer().get(r);
         return r;
     }
 

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
@@ -23,11 +22,12 @@ import org.junit.jupiter.api.TestFactory;
  * the parameters involved.
  */
 class GoldenCasesTest {
-    private static final List<GoldenCase> CASES = GoldenCase.load(GoldenCase.casesFile());
+    private static final List<GoldenCase> CASES = GoldenCase.casesFiles().stream()
+            .flatMap(f -> GoldenCase.load(f).stream()).toList();
 
     @TestFactory
     Stream<DynamicNode> java() {
-        assertTrue(CASES.size() > 0, "no cases in " + GoldenCase.casesFile());
+        assertTrue(CASES.size() > 0, "no cases in " + GoldenCase.casesFiles());
         return cases(Backend.java());
     }
 
@@ -49,53 +49,59 @@ class GoldenCasesTest {
     }
 
     static void run(GoldenCase c, Backend backend) {
-        String unsupported = c.unsupportedFeature();
-        if (unsupported != null) {
-            Assumptions.abort("not implemented yet: " + unsupported + " (issue: beyond F.unfold)");
-        }
-        int[] k = c.kernel(), d = c.dilation(), p = c.padding(), s = c.stride();
         if (c.isError()) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
-                Window w = new Window(k[0], k[1], d[0], d[1], p[0], p[1], s[0], s[1]);
-                Tensor input = Tensor.of(c.inputF32(), c.inputShape());
-                apply(c, w, input, backend);
-            }, () -> "PyTorch rejects this input (" + c.error() + ")");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> apply(c, window(c), c.input(), backend),
+                    () -> "PyTorch rejects this input (" + c.error() + ")");
             assertNamesParameters(c, e.getMessage());
             return;
         }
-        Window w = new Window(k[0], k[1], d[0], d[1], p[0], p[1], s[0], s[1]);
-        float[] inputData = c.inputF32();
-        float[] before = inputData.clone();
-        Tensor out = apply(c, w, Tensor.of(inputData, c.inputShape()), backend);
-        assertArrayEquals(before, inputData, "the input was modified");
-        assertArrayEquals(c.expectedShape(), out.shape(), "shape");
-        float[] got = out.toFloatArray();
-        if (c.hasExpectedF64()) {
-            double[] expected = c.expectedF64();
-            assertEquals(expected.length, got.length);
+        Tensor input = c.input();
+        Tensor before = Tensor.wrap(copy(input), input.dtype(), input.shape());
+        Tensor out = apply(c, window(c), input, backend);
+        assertEquals(before, input, "the input was modified");
+        Tensor expected = c.expected();
+        assertArrayEquals(expected.shape(), out.shape(), "shape");
+        if (c.foldTolerance()) {
+            double[] want = expected.toDoubleArray(), got = out.toDoubleArray();
             for (int i = 0; i < got.length; i++) {
-                double tolerance = 1e-5 * (1 + Math.abs(expected[i]));
-                if (!(Math.abs(got[i] - expected[i]) <= tolerance)) {
-                    fail("element " + i + ": expected " + expected[i] + " but got " + got[i]);
+                double tolerance = 1e-5 * (1 + Math.abs(want[i]));
+                if (!(Math.abs(got[i] - want[i]) <= tolerance)) {
+                    fail("element " + i + ": expected " + want[i] + " but got " + got[i]);
                 }
             }
         } else {
-            float[] expected = c.expectedF32();
-            assertEquals(expected.length, got.length);
-            for (int i = 0; i < got.length; i++) {
-                if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(got[i])) {
-                    fail("element " + i + ": expected " + expected[i] + " but got " + got[i] + " (bit-exact)");
+            assertEquals(expected.dtype(), out.dtype(), "dtype");
+            if (!expected.equals(out)) {
+                double[] want = expected.toDoubleArray(), got = out.toDoubleArray();
+                for (int i = 0; i < got.length; i++) {
+                    if (Double.doubleToRawLongBits(want[i]) != Double.doubleToRawLongBits(got[i])) {
+                        fail("element " + i + ": expected " + want[i] + " but got " + got[i] + " (bit-exact)");
+                    }
                 }
+                fail("results differ (bit-exact)");
             }
         }
     }
 
+    private static Object copy(Tensor t) {
+        Object a = t.array();
+        Object r = java.lang.reflect.Array.newInstance(a.getClass().getComponentType(), (int) t.elementCount());
+        System.arraycopy(a, 0, r, 0, (int) t.elementCount());
+        return r;
+    }
+
+    private static Window window(GoldenCase c) {
+        return Window.of(c.kernel(), c.dilation(), c.padding(), c.stride());
+    }
+
     private static Tensor apply(GoldenCase c, Window w, Tensor input, Backend backend) {
         if (c.op().equals("unfold")) {
-            return Unfold.of(w).apply(input, backend);
+            return Unfold.of(w).withPaddingMode(c.paddingMode()).withImageLayout(c.layout())
+                    .withColumnLayout(c.outputLayout()).apply(input, backend);
         }
-        long[] size = c.outputSize();
-        return Fold.of(size[0], size[1], w).apply(input, backend);
+        return Fold.of(c.outputSize(), w).withMode(c.foldMode()).withImageLayout(c.layout())
+                .withColumnLayout(c.outputLayout()).apply(input, backend);
     }
 
     /**

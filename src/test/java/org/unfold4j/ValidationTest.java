@@ -110,6 +110,24 @@ class ValidationTest {
     }
 
     @Test
+    void outputArgumentsAreChecked() {
+        for (Backend b : TestBackends.all()) {
+            Tensor image = Tensor.of(new float[] {1, 2, 3, 4}, 1, 2, 2);
+            Tensor wrongShape = Tensor.zeros(4, 2);
+            float[] untouched = new float[4];
+            assertRejected(() -> Unfold.of(1).apply(image, wrongShape, b), "output must be", "[4, 2]");
+            assertRejected(() -> Unfold.of(1).apply(image, Tensor.zeros(DType.FLOAT64, 1, 4), b), "float64");
+            assertRejected(() -> Fold.of(2, 2, 1, 1).apply(Tensor.of(image.toFloatArray(), 1, 4), Tensor.zeros(2, 2), b),
+                    "[1, 2, 2]", "[2, 2]");
+            assertRejected(() -> Unfold.of(1).apply(image, Tensor.of(untouched, 2, 2), b), "output must be");
+            Tensor alias = Tensor.of(new float[4], 1, 2, 2);
+            Tensor aliasCols = Tensor.of(alias.data(), 1, 4);
+            assertRejected(() -> Unfold.of(1).apply(alias, aliasCols, b), "share");
+            assertArrayEquals(new float[4], untouched);
+        }
+    }
+
+    @Test
     void emptyBatchIsAllowed() {
         List<Backend> backends = TestBackends.all();
         for (Backend b : backends) {

@@ -2,7 +2,6 @@ package org.unfold4j.cli;
 
 import static org.jocl.CL.CL_SUCCESS;
 import static org.jocl.CL.clEnqueueCopyBuffer;
-import static org.jocl.CL.clFinish;
 
 import java.io.Console;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +15,6 @@ import java.util.function.LongSupplier;
 import org.jocl.blast.CLBlast;
 import org.jocl.blast.CLBlastKernelMode;
 import org.jocl.blast.CLBlastStatusCode;
-import org.jocl.cl_command_queue;
 import org.unfold4j.Backend;
 import org.unfold4j.DeviceTensor;
 import org.unfold4j.Fold;
@@ -34,11 +32,12 @@ import picocli.CommandLine.Option;
  *
  * <p>Note [what the bench times]: on Java, a host call ({@code Unfold.apply(Tensor)}, output
  * allocation included) against {@code System.arraycopy}; on OpenCL, a call on a device-resident
- * tensor ({@code Unfold.apply(DeviceTensor)}, output buffer creation included) until
- * {@code clFinish}, against {@code clEnqueueCopyBuffer}, both timed on the host. Bytes moved are
- * input plus output; the floor copies half of them (a copy reads and writes each byte), as the
- * performance issue's floor does. Host-side timing includes launch overhead, which matters only
- * for the tiny {@code seed} shape; the JMH benchmarks time kernels with profiling events.
+ * tensor ({@code Unfold.apply(DeviceTensor)}, output buffer creation included) until its result
+ * is ready, against {@code clEnqueueCopyBuffer}, both enqueued and waited for through
+ * {@link OpenCLBackend#interop} and timed on the host. Bytes moved are input plus output; the
+ * floor copies half of them (a copy reads and writes each byte), as the performance issue's
+ * floor does. Host-side timing includes launch and wait overhead, which matters only for the
+ * tiny {@code seed} shape; the JMH benchmarks time kernels with profiling events.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         description = {"Time unfold and fold on the standard shapes (conv3x3, vit16, tile256, dilated, seed) and "
@@ -240,7 +239,6 @@ final class BenchCommand extends BaseCommand {
         Unfold unfold = Unfold.of(win);
         Fold fold = Fold.of(s.h(), s.w(), win);
         Tensor x = filled(s.input());
-        cl_command_queue queue = cl.commandQueue();
         int warm = Math.max(1, reps / 5);
         try (DeviceTensor dx = cl.upload(x); DeviceTensor dcols = unfold.apply(dx)) {
             long bytes = 4 * (dx.elementCount() + dcols.elementCount());
@@ -248,7 +246,7 @@ final class BenchCommand extends BaseCommand {
             double unfoldMs = median(warm, reps, () -> {
                 long t0 = System.nanoTime();
                 try (DeviceTensor y = unfold.apply(dx)) {
-                    clFinish(queue);
+                    cl.interop((queue, b) -> null, y); // waits for the kernel
                 }
                 return System.nanoTime() - t0;
             });
@@ -256,7 +254,7 @@ final class BenchCommand extends BaseCommand {
             double foldMs = median(warm, reps, () -> {
                 long t0 = System.nanoTime();
                 try (DeviceTensor y = fold.apply(dcols)) {
-                    clFinish(queue);
+                    cl.interop((queue, b) -> null, y);
                 }
                 return System.nanoTime() - t0;
             });
@@ -266,9 +264,10 @@ final class BenchCommand extends BaseCommand {
             try (DeviceTensor a = cl.upload(Tensor.zeros(half)); DeviceTensor b = cl.upload(Tensor.zeros(half))) {
                 floorMs = median(warm, reps, () -> {
                     long t0 = System.nanoTime();
-                    check(clEnqueueCopyBuffer(queue, a.buffer(), b.buffer(), 0, 0, half * 4, 0, null, null),
-                            "clEnqueueCopyBuffer");
-                    clFinish(queue);
+                    cl.interop((queue, m) -> {
+                        check(clEnqueueCopyBuffer(queue, m[0], m[1], 0, 0, half * 4, 0, null, null), "clEnqueueCopyBuffer");
+                        return null;
+                    }, a, b);
                     return System.nanoTime() - t0;
                 });
             }
@@ -281,23 +280,27 @@ final class BenchCommand extends BaseCommand {
                      DeviceTensor scratchImage = cl.upload(Tensor.zeros(dx.elementCount()))) {
                     peerUnfold = median(warm, reps, () -> {
                         long t0 = System.nanoTime();
-                        for (int i = 0; i < s.n(); i++) {
-                            blast(CLBlast.CLBlastSim2col(CLBlastKernelMode.CLBlastKernelModeCrossCorrelation, s.c(),
-                                    s.h(), s.w(), s.k(), s.kw(), s.p(), s.p(), s.s(), s.s(), s.d(), s.d(),
-                                    dx.buffer(), i * imageElems, scratchCols.buffer(), i * colElems, queue, null));
-                        }
-                        clFinish(queue);
+                        cl.interop((queue, m) -> {
+                            for (int i = 0; i < s.n(); i++) {
+                                blast(CLBlast.CLBlastSim2col(CLBlastKernelMode.CLBlastKernelModeCrossCorrelation,
+                                        s.c(), s.h(), s.w(), s.k(), s.kw(), s.p(), s.p(), s.s(), s.s(), s.d(), s.d(),
+                                        m[0], i * imageElems, m[1], i * colElems, queue, null));
+                            }
+                            return null;
+                        }, dx, scratchCols);
                         return System.nanoTime() - t0;
                     });
                     progress.step(s.name() + " CLBlast col2im");
                     peerFold = median(warm, reps, () -> {
                         long t0 = System.nanoTime();
-                        for (int i = 0; i < s.n(); i++) {
-                            blast(CLBlast.CLBlastScol2im(CLBlastKernelMode.CLBlastKernelModeCrossCorrelation, s.c(),
-                                    s.h(), s.w(), s.k(), s.kw(), s.p(), s.p(), s.s(), s.s(), s.d(), s.d(),
-                                    dcols.buffer(), i * colElems, scratchImage.buffer(), i * imageElems, queue, null));
-                        }
-                        clFinish(queue);
+                        cl.interop((queue, m) -> {
+                            for (int i = 0; i < s.n(); i++) {
+                                blast(CLBlast.CLBlastScol2im(CLBlastKernelMode.CLBlastKernelModeCrossCorrelation,
+                                        s.c(), s.h(), s.w(), s.k(), s.kw(), s.p(), s.p(), s.s(), s.s(), s.d(), s.d(),
+                                        m[0], i * colElems, m[1], i * imageElems, queue, null));
+                            }
+                            return null;
+                        }, dcols, scratchImage);
                         return System.nanoTime() - t0;
                     });
                 }

@@ -1,7 +1,5 @@
 package org.unfold4j.cli;
 
-import static org.jocl.CL.clFinish;
-
 import java.util.Locale;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
@@ -217,32 +215,28 @@ final class Filters {
              DeviceTensor w = cl.upload(Tensor.of(weight, c, k));
              DeviceTensor out = cl.upload(Tensor.zeros(c, l))) {
             long t0 = System.nanoTime();
-            double setupMs;
-            double productMs;
             try (DeviceTensor cols = unfold.apply(in)) {
-                clFinish(cl.commandQueue());
+                cl.interop((queue, buffers) -> null, cols); // waits for the unfold
                 double unfoldMs = (System.nanoTime() - t0) / 1e6;
-                // Row-major out[c × L] = w[c × k] · cols[k × L] on the backend's own in-order queue, so it
-                // runs after the unfold with no host round trip. The first call builds CLBlast's kernels.
-                setupMs = sgemm(cl, c, l, k, w, cols, out);
-                productMs = sgemm(cl, c, l, k, w, cols, out);
+                // The first call builds CLBlast's kernels for this device; the second is the product's time.
+                double setupMs = sgemm(cl, c, l, k, w, cols, out);
+                double productMs = sgemm(cl, c, l, k, w, cols, out);
                 Picture result = new Picture(out.download().toFloatArray(), c, x.height(), x.width()); // the view
                 return new Result(result, "CLBlast SGEMM on " + cl.deviceName(), unfoldMs, productMs, setupMs);
             }
         }
     }
 
-    /** One SGEMM, waited for; returns its milliseconds. */
+    /**
+     * Row-major {@code out[c × L] = w[c × k] · cols[k × L]} with CLBlast, on the device-resident
+     * unfold (no host round trip), waited for; returns its milliseconds.
+     */
     private static double sgemm(OpenCLBackend cl, int c, long l, int k, DeviceTensor w, DeviceTensor cols,
                                 DeviceTensor out) {
         long t0 = System.nanoTime();
-        int status;
-        synchronized (cl) {
-            status = CLBlast.CLBlastSgemm(CLBlastLayout.CLBlastLayoutRowMajor, CLBlastTranspose.CLBlastTransposeNo,
-                    CLBlastTranspose.CLBlastTransposeNo, c, l, k, 1f, w.buffer(), 0, k, cols.buffer(), 0, l, 0f,
-                    out.buffer(), 0, l, cl.commandQueue(), null);
-            clFinish(cl.commandQueue());
-        }
+        int status = cl.interop((queue, b) -> CLBlast.CLBlastSgemm(CLBlastLayout.CLBlastLayoutRowMajor,
+                CLBlastTranspose.CLBlastTransposeNo, CLBlastTranspose.CLBlastTransposeNo, c, l, k, 1f, b[0], 0, k,
+                b[1], 0, l, 0f, b[2], 0, l, queue, null), w, cols, out);
         if (status != CLBlastStatusCode.CLBlastSuccess) {
             throw new OpenCLException("CLBlast SGEMM failed: " + CLBlastStatusCode.stringFor(status), null);
         }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.unfold4j.Backend;
 import org.unfold4j.Fold;
+import org.unfold4j.FoldMode;
 import org.unfold4j.Tensor;
 import org.unfold4j.Unfold;
 import org.unfold4j.Window;
@@ -93,11 +94,11 @@ final class ReconstructCommand extends BaseCommand {
             cols = Tensor.of(data, g);
         }
         long t2 = System.nanoTime();
-        Tensor folded = mean ? FoldMean.apply(fold, cols, backend) : fold.apply(cols, backend);
+        Tensor folded = (mean ? fold.withMode(FoldMode.MEAN) : fold).apply(cols, backend);
         double foldMs = millisSince(t2);
-        cmd.say("fold (%s) %s -> %s in %.2f ms%s", mean ? "mean: sum / overlap count" : "sum", shape(g),
+        cmd.say("fold (%s) %s -> %s in %.2f ms%s", mean ? "mean: each pixel's sum / its overlap count" : "sum", shape(g),
                 shape(folded.shape()), foldMs, timingNote(b));
-        float[] overlap = FoldMean.multiplicity(fold, backend);
+        float[] overlap = Overlap.count(fold, backend);
         float min = Float.MAX_VALUE, max = 0;
         long uncovered = 0;
         for (float v : overlap) {

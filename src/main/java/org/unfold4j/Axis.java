@@ -1,0 +1,149 @@
+package org.unfold4j;
+
+/**
+ * One spatial dimension of a geometry, in the normalised 3-D view: where the taps of each window
+ * land (for unfold), and which windows cover each pixel (for fold).
+ *
+ * <p>A tap of kernel offset {@code k} of the window at position {@code o} lands on the padded
+ * coordinate {@code o·stride + k·dilation}, i.e. on pixel {@code raw = o·stride − padding +
+ * k·dilation}; outside {@code [0, size)} the padding mode decides what is read.
+ *
+ * <p>Note [fold visits only covering windows]: the taps landing on pixel {@code y} solve
+ * {@code o·stride + k·dilation = y + padding} with {@code 0 ≤ k < kernel}, {@code 0 ≤ o < blocks}.
+ * The solutions in {@code k} form one arithmetic progression with step
+ * {@code stride / gcd(stride, dilation)}, starting at the residue
+ * {@code (p/g) · inverse(dilation/g) mod step}. Fold enumerates exactly those, so a 256×256 kernel
+ * with stride 128 costs 4 visits per pixel, not 65,536 tests. {@code fold.cl} computes the same
+ * progression from {@link #gcd()}, {@link #step()} and {@link #inverse()}, and both backends
+ * visit offsets in ascending order, so their sums are bit-identical.
+ */
+final class Axis {
+    private final long size, blocks;
+    private final long kernel, dilation, padding, stride;
+    private final PaddingMode mode;
+    private final long gcd, step, inverse;
+
+    Axis(long size, int kernel, int dilation, int padding, int stride, long blocks, PaddingMode mode) {
+        this.size = size;
+        this.kernel = kernel;
+        this.dilation = dilation;
+        this.padding = padding;
+        this.stride = stride;
+        this.blocks = blocks;
+        this.mode = mode;
+        this.gcd = gcd(stride, dilation);
+        this.step = stride / gcd;
+        this.inverse = step == 1 ? 0 : modInverse((dilation / gcd) % step, step);
+    }
+
+    // ---- unfold: where taps land
+
+    /** The pixel tap {@code k} of window {@code o} lands on, before the padding mode: may be outside [0, size). */
+    long raw(long k, long o) {
+        return o * stride - padding + k * dilation;
+    }
+
+    /** The pixel read for a raw coordinate under the padding mode, or -1 for a zero. */
+    long source(long raw) {
+        if (raw >= 0 && raw < size) {
+            return raw;
+        }
+        switch (mode) {
+            case ZEROS: return -1;
+            // F.pad's limits (checked by ColumnGeometry) keep each of these inside the image.
+            case REFLECT: return raw < 0 ? -raw : 2 * (size - 1) - raw;
+            case REPLICATE: return raw < 0 ? 0 : size - 1;
+            case CIRCULAR: return raw < 0 ? raw + size : raw - size;
+            default: throw new AssertionError(mode);
+        }
+    }
+
+    /** The first window position whose tap {@code k} lands inside the image (above {@link #lastInside} if none). */
+    long firstInside(long k) {
+        return Math.max(0, -Math.floorDiv(raw(k, 0), stride));
+    }
+
+    /** The last window position whose tap {@code k} lands inside the image. */
+    long lastInside(long k) {
+        return Math.max(-1, Math.min(blocks - 1, Math.floorDiv(size - 1 - raw(k, 0), stride)));
+    }
+
+    /** The first kernel offset of window {@code o} whose tap lands inside the image (above {@link #lastTapInside} if none). */
+    long firstTapInside(long o) {
+        return Math.max(0, -Math.floorDiv(raw(0, o), dilation));
+    }
+
+    /** The last kernel offset of window {@code o} whose tap lands inside the image. */
+    long lastTapInside(long o) {
+        return Math.max(-1, Math.min(kernel - 1, Math.floorDiv(size - 1 - raw(0, o), dilation)));
+    }
+
+    long stride() {
+        return stride;
+    }
+
+    long dilation() {
+        return dilation;
+    }
+
+    // ---- fold: which windows cover a pixel
+
+    /** The smallest kernel offset whose tap covers pixel {@code y}, or a value above {@link #last} if none. */
+    long first(long y) {
+        long p = y + padding;
+        if (p % gcd != 0) {
+            return kernel;
+        }
+        long low = p - (blocks - 1) * stride;
+        long kLow = low <= 0 ? 0 : (low + dilation - 1) / dilation;
+        long residue = ((p / gcd) % step) * inverse % step;
+        return kLow + Math.floorMod(residue - kLow, step);
+    }
+
+    /** An upper bound (inclusive) of the kernel offsets covering pixel {@code y}. */
+    long last(long y) {
+        return Math.min(kernel - 1, (y + padding) / dilation);
+    }
+
+    /** The window position whose tap {@code k} covers pixel {@code y}. */
+    long position(long y, long k) {
+        return (y + padding - k * dilation) / stride;
+    }
+
+    /** How many windows cover pixel {@code y} (fold mean divides by the product over the dimensions). */
+    long count(long y) {
+        long f = first(y), l = last(y);
+        return f > l ? 0 : (l - f) / step + 1;
+    }
+
+    /** gcd(stride, dilation). */
+    long gcd() { return gcd; }
+    /** stride / gcd: the distance between consecutive covering kernel offsets. */
+    long step() { return step; }
+    /** The inverse of dilation/gcd modulo {@link #step()} (0 when the step is 1). */
+    long inverse() { return inverse; }
+
+    private static long gcd(long a, long b) {
+        while (b != 0) {
+            long t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
+    }
+
+    /** a⁻¹ mod m for coprime a and m, by the extended Euclidean algorithm. */
+    private static long modInverse(long a, long m) {
+        long oldR = a, r = m, oldS = 1, s = 0;
+        while (r != 0) {
+            long q = oldR / r;
+            long t = oldR - q * r;
+            oldR = r;
+            r = t;
+            t = oldS - q * s;
+            oldS = s;
+            s = t;
+        }
+        return Math.floorMod(oldS, m);
+    }
+}

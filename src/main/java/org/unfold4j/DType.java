@@ -1,0 +1,53 @@
+package org.unfold4j;
+
+/** The element types of a {@link Tensor}. Unfold copies every type exactly; fold sums float32 and float64. */
+public enum DType {
+    /** 32-bit IEEE float ({@code float[]}, OpenCL {@code float}). */
+    FLOAT32("float32", 4, "float"),
+    /** 64-bit IEEE float ({@code double[]}, OpenCL {@code double}; needs {@code cl_khr_fp64}). */
+    FLOAT64("float64", 8, "double"),
+    /** Unsigned 8-bit integer ({@code byte[]} read as 0..255, OpenCL {@code uchar}). */
+    UINT8("uint8", 1, "uchar"),
+    /** Signed 32-bit integer ({@code int[]}, OpenCL {@code int}). */
+    INT32("int32", 4, "int");
+
+    private final String label;
+    private final int bytes;
+    private final String openCLType;
+
+    DType(String label, int bytes, String openCLType) {
+        this.label = label;
+        this.bytes = bytes;
+        this.openCLType = openCLType;
+    }
+
+    /** Bytes per element. */
+    public int bytes() {
+        return bytes;
+    }
+
+    /** Whether fold can sum this type. */
+    public boolean isFloatingPoint() {
+        return this == FLOAT32 || this == FLOAT64;
+    }
+
+    String openCLType() {
+        return openCLType;
+    }
+
+    /** The NumPy / PyTorch name, e.g. {@code "float32"}. */
+    @Override
+    public String toString() {
+        return label;
+    }
+
+    /** The type of a NumPy / PyTorch name such as {@code "uint8"}. @throws IllegalArgumentException for another name */
+    public static DType parse(String name) {
+        for (DType t : values()) {
+            if (t.label.equalsIgnoreCase(name) || t.name().equalsIgnoreCase(name)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("dtype must be float32, float64, uint8 or int32, but got '" + name + "'");
+    }
+}

@@ -1,0 +1,114 @@
+package org.unfold4j;
+
+/**
+ * Strided runs over the primitive arrays behind tensors, one switch on the array type per run
+ * rather than per element. Positions and strides are element indices.
+ */
+final class Runs {
+    private Runs() {
+    }
+
+    /** dst[dstPos + i·dstStride] = src[srcPos + i·srcStride] for i in [0, len). */
+    static void copy(Object src, int srcPos, int srcStride, Object dst, int dstPos, int dstStride, int len) {
+        if (srcStride == 1 && dstStride == 1) {
+            System.arraycopy(src, srcPos, dst, dstPos, len);
+        } else if (src instanceof float[] s) {
+            float[] d = (float[]) dst;
+            for (int i = 0; i < len; i++, srcPos += srcStride, dstPos += dstStride) {
+                d[dstPos] = s[srcPos];
+            }
+        } else if (src instanceof double[] s) {
+            double[] d = (double[]) dst;
+            for (int i = 0; i < len; i++, srcPos += srcStride, dstPos += dstStride) {
+                d[dstPos] = s[srcPos];
+            }
+        } else if (src instanceof byte[] s) {
+            byte[] d = (byte[]) dst;
+            for (int i = 0; i < len; i++, srcPos += srcStride, dstPos += dstStride) {
+                d[dstPos] = s[srcPos];
+            }
+        } else {
+            int[] s = (int[]) src, d = (int[]) dst;
+            for (int i = 0; i < len; i++, srcPos += srcStride, dstPos += dstStride) {
+                d[dstPos] = s[srcPos];
+            }
+        }
+    }
+
+    /** dst[dstPos + i·dstStride] = 0 for i in [0, len). */
+    static void zero(Object dst, int dstPos, int dstStride, int len) {
+        if (len <= 0) {
+            return;
+        }
+        if (dstStride == 1) {
+            int to = dstPos + len;
+            if (dst instanceof float[] d) {
+                java.util.Arrays.fill(d, dstPos, to, 0f);
+            } else if (dst instanceof double[] d) {
+                java.util.Arrays.fill(d, dstPos, to, 0d);
+            } else if (dst instanceof byte[] d) {
+                java.util.Arrays.fill(d, dstPos, to, (byte) 0);
+            } else {
+                java.util.Arrays.fill((int[]) dst, dstPos, to, 0);
+            }
+        } else if (dst instanceof float[] d) {
+            for (int i = 0; i < len; i++, dstPos += dstStride) {
+                d[dstPos] = 0f;
+            }
+        } else if (dst instanceof double[] d) {
+            for (int i = 0; i < len; i++, dstPos += dstStride) {
+                d[dstPos] = 0d;
+            }
+        } else if (dst instanceof byte[] d) {
+            for (int i = 0; i < len; i++, dstPos += dstStride) {
+                d[dstPos] = 0;
+            }
+        } else {
+            int[] d = (int[]) dst;
+            for (int i = 0; i < len; i++, dstPos += dstStride) {
+                d[dstPos] = 0;
+            }
+        }
+    }
+
+    /** dst[dstPos + i·dstStride] += src[srcPos + i·srcStride] for i in [0, len); float32 or float64. */
+    static void add(Object dst, int dstPos, int dstStride, Object src, int srcPos, int srcStride, int len) {
+        if (dst instanceof float[] d) {
+            float[] s = (float[]) src;
+            if (dstStride == 1 && srcStride == 1) {
+                for (int i = 0; i < len; i++) {
+                    d[dstPos + i] += s[srcPos + i];
+                }
+            } else {
+                for (int i = 0; i < len; i++, srcPos += srcStride, dstPos += dstStride) {
+                    d[dstPos] += s[srcPos];
+                }
+            }
+        } else {
+            double[] d = (double[]) dst, s = (double[]) src;
+            for (int i = 0; i < len; i++, srcPos += srcStride, dstPos += dstStride) {
+                d[dstPos] += s[srcPos];
+            }
+        }
+    }
+
+    /**
+     * Divides the sums of one image row by their window counts ({@code countX[x]·countZY}); a
+     * pixel no window covers becomes 0. Float division is correctly rounded here as in the
+     * kernels (built with {@code -cl-fp32-correctly-rounded-divide-sqrt}).
+     */
+    static void divide(Object dst, int pos, int stride, long[] countX, long countZY) {
+        if (dst instanceof float[] d) {
+            for (int i = 0; i < countX.length; i++, pos += stride) {
+                long count = countX[i] * countZY;
+                d[pos] = count > 0 ? d[pos] / (float) count : 0f;
+            }
+        } else {
+            double[] d = (double[]) dst;
+            for (int i = 0; i < countX.length; i++, pos += stride) {
+                long count = countX[i] * countZY;
+                d[pos] = count > 0 ? d[pos] / (double) count : 0d;
+            }
+        }
+    }
+}
