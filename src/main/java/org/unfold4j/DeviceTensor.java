@@ -61,6 +61,21 @@ public final class DeviceTensor implements AutoCloseable {
         return backend.download(this);
     }
 
+    /**
+     * Blocks until the command computing this tensor has finished on the device (device calls
+     * return as soon as the command is queued).
+     *
+     * @throws IllegalStateException if this tensor is closed
+     */
+    public void await() {
+        try (DeviceBuffer.Use u = buffer.use()) {
+            org.jocl.cl_event[] wait = u.waitList();
+            if (wait != null) {
+                OpenCLException.check(org.jocl.CL.clWaitForEvents(1, wait), "waiting for " + this);
+            }
+        }
+    }
+
     DeviceBuffer buffer() {
         return buffer;
     }

@@ -324,6 +324,29 @@ public final class OpenCLBackend extends Backend {
         }
     }
 
+    /**
+     * The copy floor of the benchmarks: copies {@code bytes} from one device tensor to another
+     * with clEnqueueCopyBuffer and waits; the time a pure memory copy of that size takes here.
+     */
+    void copyAndWait(DeviceTensor from, DeviceTensor to, long bytes) {
+        call(lane -> {
+            try (DeviceBuffer.Use a = from.buffer().use(); DeviceBuffer.Use b = to.buffer().use()) {
+                cl.check(clEnqueueCopyBuffer(lane.queue, a.mem(), b.mem(), 0, 0, bytes, 0, null, null), "clEnqueueCopyBuffer");
+                cl.check(clFinish(lane.queue), "clFinish");
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Runs {@code body} with one of this backend's command queues (held exclusively meanwhile), for
+     * interop with other OpenCL libraries in this package (CLBlast in the benchmarks and the
+     * command line). Commands it enqueues on that queue run in order with this backend's own.
+     */
+    <R> R onQueue(java.util.function.Function<org.jocl.cl_command_queue, R> body) {
+        return call(lane -> body.apply(lane.queue));
+    }
+
     // ---------------------------------------------------------------- commands
 
     private void write(Lane lane, DeviceTensor d, Object array, long elementOffset) {

@@ -33,8 +33,8 @@ import picocli.CommandLine.Option;
  * <p>Note [what the bench times]: on Java, a host call ({@code Unfold.apply(Tensor)}, output
  * allocation included) against {@code System.arraycopy}; on OpenCL, a call on a device-resident
  * tensor ({@code Unfold.apply(DeviceTensor)}, output buffer creation included) until its result
- * is ready, against {@code clEnqueueCopyBuffer}, both enqueued and waited for through
- * {@link OpenCLBackend#interop} and timed on the host. Bytes moved are input plus output; the
+ * is ready ({@link DeviceTensor#await()}), against {@code clEnqueueCopyBuffer} enqueued and
+ * waited for through {@link OpenCLBackend#interop}, timed on the host. Bytes moved are input plus output; the
  * floor copies half of them (a copy reads and writes each byte), as the performance issue's
  * floor does. Host-side timing includes launch and wait overhead, which matters only for the
  * tiny {@code seed} shape; the JMH benchmarks time kernels with profiling events.
@@ -246,7 +246,7 @@ final class BenchCommand extends BaseCommand {
             double unfoldMs = median(warm, reps, () -> {
                 long t0 = System.nanoTime();
                 try (DeviceTensor y = unfold.apply(dx)) {
-                    cl.interop((queue, b) -> null, y); // waits for the kernel
+                    y.await();
                 }
                 return System.nanoTime() - t0;
             });
@@ -254,7 +254,7 @@ final class BenchCommand extends BaseCommand {
             double foldMs = median(warm, reps, () -> {
                 long t0 = System.nanoTime();
                 try (DeviceTensor y = fold.apply(dcols)) {
-                    cl.interop((queue, b) -> null, y);
+                    y.await();
                 }
                 return System.nanoTime() - t0;
             });

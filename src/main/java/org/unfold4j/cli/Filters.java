@@ -216,7 +216,7 @@ final class Filters {
              DeviceTensor out = cl.upload(Tensor.zeros(c, l))) {
             long t0 = System.nanoTime();
             try (DeviceTensor cols = unfold.apply(in)) {
-                cl.interop((queue, buffers) -> null, cols); // waits for the unfold
+                cols.await();
                 double unfoldMs = (System.nanoTime() - t0) / 1e6;
                 // The first call builds CLBlast's kernels for this device; the second is the product's time.
                 double setupMs = sgemm(cl, c, l, k, w, cols, out);

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds the JMH benchmarks (Maven profile "bench": JMH, CLBlast through jocl-blast) and runs them.
+#   bench/run-jmh.sh                                   every benchmark, full settings
+#   bench/run-jmh.sh JavaBenchmarks -p shape=conv3x3   any JMH arguments (regex, -p, -f, -wi, -i, -rf json ...)
+# The OpenCL device is chosen as by the library (-Dunfold4j.device=NAME via JAVA_TOOL_OPTIONS).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -q -B -P bench -DskipTests package
+exec java -cp "target/classes:target/bench-lib/*" org.openjdk.jmh.Main "$@"

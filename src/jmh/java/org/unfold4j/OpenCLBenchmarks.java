@@ -1,0 +1,134 @@
+package org.unfold4j;
+
+import java.util.concurrent.TimeUnit;
+import org.jocl.CL;
+import org.jocl.blast.CLBlast;
+import org.jocl.blast.CLBlastKernelMode;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The OpenCL backend (device from {@code -Dunfold4j.device}, default: the first GPU, else any)
+ * on the standard shapes: device-resident (launch to completion, the kernel plus launch
+ * overhead), host to host (upload, kernel, download), the copy floor (clEnqueueCopyBuffer of
+ * the same bytes moved, read plus written), and the same-device peer CLBlast im2col / col2im,
+ * one call per image as its users must.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx12g"})
+public class OpenCLBenchmarks {
+    @Param({"conv3x3", "vit16", "tile256", "dilated", "seed"})
+    public String shape;
+
+    private BenchShape s;
+    private OpenCLBackend cl;
+    private Tensor image, columns, imageOut, columnsOut;
+    private DeviceTensor dImage, dColumns, dCopyFrom, dCopyTo, dBlastOut;
+
+    @Setup
+    public void setUp() {
+        s = BenchShape.valueOf(shape);
+        cl = Backend.openCL();
+        image = s.randomImage();
+        columns = s.randomColumns();
+        imageOut = Tensor.zeros(image.shape());
+        columnsOut = Tensor.zeros(columns.shape());
+        dImage = cl.upload(image);
+        dColumns = cl.upload(columns);
+        long floats = s.bytesMoved() / 2 / 4;
+        dCopyFrom = cl.upload(Tensor.zeros(floats));
+        dCopyTo = cl.upload(Tensor.zeros(floats));
+        dBlastOut = cl.upload(Tensor.zeros(Math.max(image.elementCount(), columns.elementCount())));
+        CLBlast.setExceptionsEnabled(false);
+        CL.setExceptionsEnabled(false);
+    }
+
+    @TearDown
+    public void tearDown() {
+        cl.close();
+    }
+
+    @Benchmark
+    public DeviceTensor unfoldOnDevice() {
+        try (DeviceTensor out = s.unfold.apply(dImage)) {
+            out.await();
+            return out;
+        }
+    }
+
+    @Benchmark
+    public DeviceTensor foldOnDevice() {
+        try (DeviceTensor out = s.fold.apply(dColumns)) {
+            out.await();
+            return out;
+        }
+    }
+
+    @Benchmark
+    public Tensor unfoldHostToHost() {
+        s.unfold.apply(image, columnsOut, cl);
+        return columnsOut;
+    }
+
+    @Benchmark
+    public Tensor foldHostToHost() {
+        s.fold.apply(columns, imageOut, cl);
+        return imageOut;
+    }
+
+    @Benchmark
+    public void copyFloor() {
+        cl.copyAndWait(dCopyFrom, dCopyTo, dCopyFrom.elementCount() * 4);
+    }
+
+    @Benchmark
+    public void clblastIm2col() {
+        blast(true);
+    }
+
+    @Benchmark
+    public void clblastCol2im() {
+        blast(false);
+    }
+
+    private void blast(boolean im2col) {
+        ColumnGeometry g = s.geometry();
+        Window w = g.window();
+        long imagePer = g.imageElements() / g.batch(), columnsPer = g.columnElements() / g.batch();
+        DeviceTensor from = im2col ? dImage : dColumns;
+        cl.onQueue(queue -> {
+            try (DeviceBuffer.Use in = from.buffer().use(); DeviceBuffer.Use out = dBlastOut.buffer().use()) {
+                for (long n = 0; n < g.batch(); n++) {
+                    int err = im2col
+                            ? CLBlast.CLBlastSim2col(CLBlastKernelMode.CLBlastKernelModeCrossCorrelation, g.channels(),
+                                    g.height(), g.width(), w.kernelH(), w.kernelW(), w.paddingH(), w.paddingW(),
+                                    w.strideH(), w.strideW(), w.dilationH(), w.dilationW(),
+                                    in.mem(), n * imagePer, out.mem(), n * columnsPer, queue, null)
+                            : CLBlast.CLBlastScol2im(CLBlastKernelMode.CLBlastKernelModeCrossCorrelation, g.channels(),
+                                    g.height(), g.width(), w.kernelH(), w.kernelW(), w.paddingH(), w.paddingW(),
+                                    w.strideH(), w.strideW(), w.dilationH(), w.dilationW(),
+                                    in.mem(), n * columnsPer, out.mem(), n * imagePer, queue, null);
+                    if (err != 0) {
+                        throw new IllegalStateException("CLBlast " + (im2col ? "im2col" : "col2im") + " failed: " + err);
+                    }
+                }
+                CL.clFinish(queue);
+            }
+            return null;
+        });
+    }
+}
