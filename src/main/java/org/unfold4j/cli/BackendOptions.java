@@ -31,14 +31,20 @@ final class BackendOptions {
      * What {@code auto} picks with this device request: {@code opencl} when an OpenCL GPU or
      * accelerator exists (or {@code device} names a device), otherwise {@code java}, with the reason.
      *
-     * @throws BadInputException if {@code device} names no device
+     * @throws BadInputException if {@code device} is given but names no device, or OpenCL is unavailable
      */
     static Choice autoChoice(String device) {
         OpenCLRuntime runtime = OpenCLRuntime.get();
+        boolean deviceGiven = device != null && !device.isBlank();
         if (!runtime.available()) {
+            if (deviceGiven) {
+                // An explicit device is a request for OpenCL: falling back to Java would ignore it.
+                throw new BadInputException("--device " + device + ": OpenCL is not available: "
+                        + runtime.unavailableReason());
+            }
             return new Choice("java", "no OpenCL runtime: " + runtime.unavailableReason());
         }
-        if (device != null && !device.isBlank()) {
+        if (deviceGiven) {
             OpenCLDevice d = select(device);
             return new Choice("opencl", "--device " + device + " names " + d);
         }
