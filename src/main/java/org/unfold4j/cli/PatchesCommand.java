@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "patches", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         description = {"Unfold an image into its sliding windows (nn.Unfold / im2col) and write them as a contact "
                 + "sheet PNG (every patch at its grid position, with thin gaps) and as patches.npy, the tensor "
-                + "[C*kh*kw, L] in NumPy's format (np.load reads it; values 0..255 as float32)."},
+                + "[C*kh*kw, L] in NumPy's format (np.load reads it; float32 values 0-255)."},
         footer = {"", "Example:", "  unfold4j patches --kernel 32 --stride 16 --out out/patches"})
 final class PatchesCommand extends BaseCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE",
