@@ -35,7 +35,7 @@ final class DemoCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        Picture pic = Images.readOrBundled(image);
+        Picture pic = ImageFiles.readOrBundled(image);
         Window window = Windows.of(new Pair(KERNEL, KERNEL), new Pair(STRIDE, STRIDE), new Pair(0, 0),
                 new Pair(1, 1), pic);
         long start = System.nanoTime();

@@ -41,7 +41,7 @@ final class FilterCommand extends BaseCommand {
     public Integer call() {
         Filters.Kind k = Filters.Kind.parse(kind);
         float[] filter = Filters.kernel(k, size, sigma);
-        Picture pic = Images.readOrBundled(image);
+        Picture pic = ImageFiles.readOrBundled(image);
         // An odd filter with padding n/2 always fits the padded image: no size check needed here.
         try (ChosenBackend b = backend.open(); OutputFiles files = OutputFiles.open(out)) {
             say("backend: %s", b.describe());
@@ -82,7 +82,7 @@ final class FilterCommand extends BaseCommand {
         if (kind.signed()) {
             cmd.say("filtered-%s.png shows |response|, scaled so that the 99th percentile is white", kind.label());
         }
-        files.write("filtered-" + kind.label() + ".png", f -> Images.writePng(shown, f));
+        files.write("filtered-" + kind.label() + ".png", f -> ImageFiles.writePng(shown, f));
         return maxDiff;
     }
 

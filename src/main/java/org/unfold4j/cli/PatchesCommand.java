@@ -47,7 +47,7 @@ final class PatchesCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        Picture pic = Images.readOrBundled(image);
+        Picture pic = ImageFiles.readOrBundled(image);
         Window window = Windows.of(kernel, stride, padding, dilation, pic);
         try (ChosenBackend b = backend.open(); OutputFiles files = OutputFiles.open(out)) {
             say("backend: %s", b.describe());
@@ -83,7 +83,7 @@ final class PatchesCommand extends BaseCommand {
         int step = ContactSheet.step(w.kernelH(), w.kernelW(), blocksH, blocksW);
         float[] cols = u.cols().toFloatArray();
         Picture sheet = ContactSheet.render(cols, channels, w.kernelH(), w.kernelW(), blocksH, blocksW, step);
-        files.write("contact-sheet.png", f -> Images.writePng(sheet, f));
+        files.write("contact-sheet.png", f -> ImageFiles.writePng(sheet, f));
         cmd.say("contact sheet: %d x %d pixels%s", sheet.width(), sheet.height(),
                 step == 1 ? "" : " (one window in " + step + " along each direction; all of them would be too large)");
         files.write("patches.npy", f -> Npy.write(f, u.cols().shape(), cols));

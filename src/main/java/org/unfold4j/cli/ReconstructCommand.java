@@ -55,7 +55,7 @@ final class ReconstructCommand extends BaseCommand {
             throw new BadInputException("--mode must be sum or mean, not '" + mode + "'");
         }
         TileOp op = TileOp.parse(tileOp);
-        Picture pic = Images.readOrBundled(image);
+        Picture pic = ImageFiles.readOrBundled(image);
         Window window = Windows.of(kernel, stride == null ? kernel : stride, new Pair(0, 0), new Pair(1, 1), pic);
         try (ChosenBackend b = backend.open(); OutputFiles files = OutputFiles.open(out)) {
             say("backend: %s", b.describe());
@@ -126,14 +126,14 @@ final class ReconstructCommand extends BaseCommand {
                     uncovered == 0 ? "" : " over the covered pixels");
         }
         if (mean) {
-            files.write("reconstruction-mean.png", f -> Images.writePng(result, f));
+            files.write("reconstruction-mean.png", f -> ImageFiles.writePng(result, f));
         } else {
             // The sum as is, clipped at 255 when written: where tiles overlap, the pixel counts
             // several times and shows brighter.
-            files.write("reconstruction-sum.png", f -> Images.writePng(result, f));
+            files.write("reconstruction-sum.png", f -> ImageFiles.writePng(result, f));
             cmd.say("reconstruction-sum.png: the sum clipped to 0..255, so overlaps show brighter");
             Picture heat = HeatMap.render(overlap, pic.height(), pic.width());
-            files.write("overlap-heatmap.png", f -> Images.writePng(heat, f));
+            files.write("overlap-heatmap.png", f -> ImageFiles.writePng(heat, f));
             cmd.say("overlap-heatmap.png: overlap count, 0 dark purple to %d yellow (viridis)", (int) max);
         }
         return new Result(result, overlap, maxError, uncovered);

@@ -39,7 +39,7 @@ class BadInputTest {
         text = tmp.resolve("notes.png");
         Files.writeString(text, "this is text, not a PNG\n");
         truncated = tmp.resolve("truncated.png");
-        try (InputStream in = Images.class.getResourceAsStream(Images.BUNDLED)) {
+        try (InputStream in = ImageFiles.class.getResourceAsStream(ImageFiles.BUNDLED)) {
             Files.write(truncated, Arrays.copyOf(in.readAllBytes(), 2000));
         }
         Files.createDirectory(tmp.resolve("folder"));
@@ -139,7 +139,7 @@ class BadInputTest {
     @Test
     void unreadableFile() throws IOException {
         Path file = tmp.resolve("secret.png");
-        try (InputStream in = Images.class.getResourceAsStream(Images.BUNDLED)) {
+        try (InputStream in = ImageFiles.class.getResourceAsStream(ImageFiles.BUNDLED)) {
             Files.write(file, in.readAllBytes());
         }
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));

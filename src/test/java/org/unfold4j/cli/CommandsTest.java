@@ -104,7 +104,7 @@ class CommandsTest {
         int step = 32 + ContactSheet.GAP;
         assertEquals(14 * 32 + 13 * ContactSheet.GAP, sheet.getWidth());
         assertEquals(9 * 32 + 8 * ContactSheet.GAP, sheet.getHeight());
-        BufferedImage photo = ImageIO.read(Images.class.getResource(Images.BUNDLED));
+        BufferedImage photo = ImageIO.read(ImageFiles.class.getResource(ImageFiles.BUNDLED));
         for (int[] p : new int[][] {{0, 0}, {5, 31}, {31, 0}, {40, 70}, {287, 447}, {150, 300}}) {
             int y = p[0], x = p[1];
             int sy = (y / 32) * step + y % 32, sx = (x / 32) * step + x % 32;
@@ -113,7 +113,7 @@ class CommandsTest {
         assertEquals(0xffffff, sheet.getRGB(32, 0) & 0xffffff, "the gap is white");
 
         // The .npy file: the exact unfold of the image.
-        Tensor expected = Unfold.of(32).withStride(32).apply(Images.bundled().tensor(), Backend.java());
+        Tensor expected = Unfold.of(32).withStride(32).apply(ImageFiles.bundled().tensor(), Backend.java());
         assertNpy(out.resolve("patches.npy"), new long[] {3072, 126}, expected.toFloatArray());
     }
 
@@ -186,7 +186,7 @@ class CommandsTest {
                 "--out", out.toString()).expectSuccess();
         assertTrue(r.out().contains("max |reconstruction - image| = 0 (exact)"), r.out());
         assertEquals(List.of("reconstruction-mean.png"), Cli.names(out));
-        assertSamePixels(ImageIO.read(Images.class.getResource(Images.BUNDLED)), png(out.resolve("reconstruction-mean.png")));
+        assertSamePixels(ImageIO.read(ImageFiles.class.getResource(ImageFiles.BUNDLED)), png(out.resolve("reconstruction-mean.png")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -205,7 +205,7 @@ class CommandsTest {
         assertEquals(253 << 16 | 231 << 8 | 37, heat.getRGB(44, 44) & 0xffffff);
         assertEquals(heat.getRGB(0, 0), heat.getRGB(20, 20));
         BufferedImage sum = png(out.resolve("reconstruction-sum.png"));
-        BufferedImage photo = ImageIO.read(Images.class.getResource(Images.BUNDLED));
+        BufferedImage photo = ImageIO.read(ImageFiles.class.getResource(ImageFiles.BUNDLED));
         assertEquals(photo.getRGB(20, 20), sum.getRGB(20, 20), "a pixel in one tile is the image's");
         int twice = photo.getRGB(44, 10) & 0xff;
         assertEquals(Math.min(255, 2 * twice), sum.getRGB(44, 10) & 0xff, "a pixel in two tiles is doubled");
@@ -217,7 +217,7 @@ class CommandsTest {
         Cli.run("reconstruct", "--kernel", "48", "--stride", "40", "--tile-op", "invert", "--out", out.toString())
                 .expectSuccess();
         BufferedImage inverted = png(out.resolve("reconstruction-mean.png"));
-        BufferedImage photo = ImageIO.read(Images.class.getResource(Images.BUNDLED));
+        BufferedImage photo = ImageIO.read(ImageFiles.class.getResource(ImageFiles.BUNDLED));
         for (int y = 0; y < 288; y += 7) {
             for (int x = 0; x < 448; x += 5) {
                 assertEquals(~photo.getRGB(x, y) & 0xffffff, inverted.getRGB(x, y) & 0xffffff);
@@ -262,14 +262,14 @@ class CommandsTest {
             assertEquals(List.of("filtered-" + kind + ".png"), Cli.names(out));
         }
         // The PNG is the direct convolution, rounded (a value within 1e-3 of .5 may round either way).
-        Picture photo = Images.bundled();
+        Picture photo = ImageFiles.bundled();
         Picture direct = Filters.direct(photo, Filters.kernel(Filters.Kind.gaussian, 5, 0));
         BufferedImage written = png(tmp.resolve("gaussian").resolve("filtered-gaussian.png"));
         int plane = 288 * 448;
         for (int i = 0; i < plane; i += 3) {
             int rgb = written.getRGB(i % 448, i / 448);
-            assertTrue(Math.abs((rgb >> 16 & 0xff) - Images.toByte(direct.data()[i])) <= 1);
-            assertTrue(Math.abs((rgb & 0xff) - Images.toByte(direct.data()[2 * plane + i])) <= 1);
+            assertTrue(Math.abs((rgb >> 16 & 0xff) - ImageFiles.toByte(direct.data()[i])) <= 1);
+            assertTrue(Math.abs((rgb & 0xff) - ImageFiles.toByte(direct.data()[2 * plane + i])) <= 1);
         }
     }
 
@@ -277,7 +277,7 @@ class CommandsTest {
     @MethodSource("org.unfold4j.cli.Cli#backends")
     void everyFilterKindViaUnfoldMatchesDirect(String backend) {
         Cli.assumeBackend(backend);
-        Picture x = Images.bundled();
+        Picture x = ImageFiles.bundled();
         try (ChosenBackend b = ChosenBackend.open(backend, null)) {
             for (Filters.Kind kind : Filters.Kind.values()) {
                 for (int n : new int[] {3, 7}) {

@@ -17,7 +17,7 @@ import javax.imageio.ImageIO;
  * Reading images into {@link Picture}s and writing pictures as PNG, with ImageIO (PNG, JPEG, GIF,
  * BMP). Gray images become one channel, everything else three (RGB); alpha is dropped.
  */
-final class Images {
+final class ImageFiles {
     /** The bundled photograph, a class-path resource next to this class; see chelsea.txt there. */
     static final String BUNDLED = "chelsea.png";
 
@@ -26,12 +26,12 @@ final class Images {
         ImageIO.setUseCache(false);
     }
 
-    private Images() {
+    private ImageFiles() {
     }
 
     /** The bundled photograph, 3×288×448. */
     static Picture bundled() {
-        try (InputStream in = Images.class.getResourceAsStream(BUNDLED)) {
+        try (InputStream in = ImageFiles.class.getResourceAsStream(BUNDLED)) {
             if (in == null) {
                 throw new IllegalStateException("the bundled image org/unfold4j/cli/" + BUNDLED
                         + " is missing from the class path");
