@@ -114,6 +114,27 @@ class BadInputTest {
         assertFalse(Files.exists(out));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.unfold4j.cli.Cli#backends")
+    void badInputOnEachBackend(String backend) throws IOException {
+        Cli.assumeBackend(backend);
+        List<String> before = Cli.names(tmp);
+        String[][] runs = {
+            {"patches", "--kernel", "289", "--out", out.toString()},
+            {"reconstruct", "--kernel", "8", "--stride", "0", "--out", out.toString()},
+            {"filter", text.toString(), "--out", out.toString()},
+            {"demo", "--out", tmp.resolve("a-file").toString()},
+            {"bench", "--shapes", "seed", "--json", tmp.resolve("a-file").resolve("x.json").toString()},
+        };
+        for (String[] run : runs) {
+            List<String> args = new ArrayList<>(Arrays.asList(run));
+            args.add("--backend");
+            args.add(backend);
+            Cli.assertOneLineError(Cli.run(args.toArray(new String[0])));
+            assertEquals(before, Cli.names(tmp), String.join(" ", args));
+        }
+    }
+
     @Test
     void deviceThatDoesNotExist() {
         String line = Cli.assertOneLineError(Cli.run("patches", "--kernel", "3", "--backend", "auto", "--device",
