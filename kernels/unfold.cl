@@ -9,8 +9,8 @@
 //   T         element type: float, double, uchar or int (unfold only copies)
 //   INDEX_T   int when the host has proven every index fits (ColumnGeometry.fitsIntIndex), else long
 //   PAD_MODE  0 zeros, 1 reflect, 2 replicate, 3 circular (as F.pad; limits checked on the host)
-//   ORDER     the column side's axes from slowest to fastest after n:
-//             0 (c, k, l) columns, channels-first      1 (k, c, l) columns, channels-last
+//   ORDER     the column side's axes from slowest to fastest after n (ColumnGeometry.columnOrder):
+//             0 (c, k, l) columns (PyTorch's row order for either image layout)
 //             2 (l, c, k) patches, channels-first      3 (l, k, c) patches, channels-last
 #ifndef T
   #define T float
@@ -58,8 +58,6 @@ __kernel void unfold(__global const T* restrict input,
     const INDEX_T channels = (INDEX_T) shape.s1, volume = (INDEX_T) shape.s2, blocks = (INDEX_T) shape.s3;
 #if ORDER == 0
     const INDEX_T l = idx % blocks, k = idx / blocks % volume, c = idx / blocks / volume % channels;
-#elif ORDER == 1
-    const INDEX_T l = idx % blocks, c = idx / blocks % channels, k = idx / blocks / channels % volume;
 #elif ORDER == 2
     const INDEX_T k = idx % volume, c = idx / volume % channels, l = idx / volume / channels % blocks;
 #else

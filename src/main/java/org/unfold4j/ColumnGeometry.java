@@ -362,26 +362,28 @@ public final class ColumnGeometry {
 
     /**
      * Element strides of the column side: {@code {n, c, k, l}} with {@code k} the flat kernel
-     * offset and {@code l} the flat window position. Within a column, channels-first images put
-     * the channel slowest ({@code c·K + k}, PyTorch's order), channels-last images fastest
-     * ({@code k·C + c}, TensorFlow's).
+     * offset and {@code l} the flat window position. Columns keep PyTorch's row order
+     * ({@code c·K + k}, channel slowest) whatever the image layout, so the columns of a
+     * channels-last image equal those of its channels-first permutation; patch-major rows are
+     * {@code c·K + k} for channels-first images and {@code k·C + c} (channel fastest, TensorFlow's
+     * extract_patches) for channels-last ones.
      */
     long[] columnStrides() {
         long c = channels, k = kernelVolume, l = blockCount;
-        boolean cf = imageLayout == ImageLayout.CHANNELS_FIRST;
         if (columnLayout == ColumnLayout.COLUMNS) {
-            return cf ? new long[] {c * k * l, k * l, l, 1} : new long[] {k * c * l, l, c * l, 1};
+            return new long[] {c * k * l, k * l, l, 1};
         }
-        return cf ? new long[] {l * c * k, k, 1, c * k} : new long[] {l * k * c, 1, c, k * c};
+        return imageLayout == ImageLayout.CHANNELS_FIRST ? new long[] {l * c * k, k, 1, c * k}
+                : new long[] {l * k * c, 1, c, k * c};
     }
 
     /** The column-side axes (channel, kernel, block) from slowest to fastest in memory, after n. */
     int[] columnOrder() {
-        boolean cf = imageLayout == ImageLayout.CHANNELS_FIRST;
         if (columnLayout == ColumnLayout.COLUMNS) {
-            return cf ? new int[] {AXIS_CHANNEL, AXIS_KERNEL, AXIS_BLOCK} : new int[] {AXIS_KERNEL, AXIS_CHANNEL, AXIS_BLOCK};
+            return new int[] {AXIS_CHANNEL, AXIS_KERNEL, AXIS_BLOCK};
         }
-        return cf ? new int[] {AXIS_BLOCK, AXIS_CHANNEL, AXIS_KERNEL} : new int[] {AXIS_BLOCK, AXIS_KERNEL, AXIS_CHANNEL};
+        return imageLayout == ImageLayout.CHANNELS_FIRST ? new int[] {AXIS_BLOCK, AXIS_CHANNEL, AXIS_KERNEL}
+                : new int[] {AXIS_BLOCK, AXIS_KERNEL, AXIS_CHANNEL};
     }
 
     /**

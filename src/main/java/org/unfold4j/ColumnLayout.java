@@ -5,8 +5,9 @@ import java.util.Locale;
 /** How the windows are laid out on the column side of unfold (its output) and fold (its input). */
 public enum ColumnLayout {
     /**
-     * PyTorch's {@code [N, C·K, L]}: one column per window (for channels-last images
-     * {@code [N, K·C, L]}, channel fastest within a column).
+     * PyTorch's {@code [N, C·K, L]}: one column per window, its rows channel first then kernel
+     * offsets, for channels-last images too (their columns equal those of the channels-first
+     * permutation).
      */
     COLUMNS,
     /**

@@ -429,10 +429,13 @@ public final class OpenCLBackend extends Backend {
         }
     }
 
-    /** The ORDER define of unfold.cl: the column side's axis order. */
+    /** The ORDER define of unfold.cl: the column side's axis order (ColumnGeometry.columnOrder). */
     private static int order(ColumnGeometry g) {
-        int columnsFirst = g.columnLayout() == ColumnLayout.COLUMNS ? 0 : 2;
-        return columnsFirst + (g.imageLayout() == ImageLayout.CHANNELS_LAST ? 1 : 0);
+        int[] o = g.columnOrder();
+        if (o[0] == ColumnGeometry.AXIS_CHANNEL) {
+            return 0;
+        }
+        return o[1] == ColumnGeometry.AXIS_CHANNEL ? 2 : 3;
     }
 
     // Kernel arguments: the long16/long4 vectors described at the top of unfold.cl and fold.cl.

@@ -39,9 +39,9 @@ final class FeatureReference {
         int kk = f.kernelVolume(), ll = f.blockCount(), cc = f.c;
         boolean channelsFirst = f.imageLayout == ImageLayout.CHANNELS_FIRST;
         if (f.columnLayout == ColumnLayout.COLUMNS) {
-            return channelsFirst
-                    ? ((n * cc + c) * kk + k) * ll + l      // [N, C*K, L], PyTorch
-                    : ((n * kk + k) * cc + c) * ll + l;     // [N, K*C, L], channel fastest in a column
+            // [N, C*K, L]: PyTorch's row order for either image layout (../shared/golden/README.md:
+            // "Row order inside a column is PyTorch's everywhere: channel slowest").
+            return ((n * cc + c) * kk + k) * ll + l;
         }
         return channelsFirst
                 ? ((n * ll + l) * cc + c) * kk + k          // [N, L, C*K]
