@@ -186,6 +186,70 @@ public final class OpenCLBackend extends Backend {
         });
     }
 
+    /**
+     * Code that enqueues its own OpenCL commands on device tensors, through
+     * {@link #interop(Interop, DeviceTensor...)}.
+     *
+     * @param <R> what the code returns
+     */
+    @FunctionalInterface
+    public interface Interop<R> {
+        /**
+         * Enqueues commands on {@code queue} using {@code buffers}.
+         *
+         * @param queue   one of the backend's command queues (in order); do not release it
+         * @param buffers the buffers of the tensors, in the order given (null for an empty tensor);
+         *                row-major, {@code elementCount} values from offset 0; do not release them
+         * @return anything
+         */
+        R run(cl_command_queue queue, cl_mem[] buffers);
+    }
+
+    /**
+     * Runs other JOCL code on device tensors (CLBlast, a kernel of your own, a copy): after the
+     * commands computing {@code tensors} have finished, {@code body} gets one of this backend's
+     * command queues and the tensors' buffers, and enqueues what it likes on that queue; this
+     * call then waits for the queue to finish. Results written into a tensor's buffer are seen by
+     * later unfold, fold and download calls. The buffers stay retained while {@code body} runs,
+     * and the queue is this call's alone until it returns.
+     *
+     * @param body    the code; it must not release the queue or the buffers
+     * @param tensors device tensors of this backend; not modified by this call itself
+     * @param <R>     what {@code body} returns
+     * @return what {@code body} returned
+     * @throws IllegalArgumentException if a tensor belongs to another backend
+     * @throws IllegalStateException if this backend or a tensor is closed
+     * @throws OpenCLException if waiting for the tensors or the queue fails
+     */
+    public <R> R interop(Interop<R> body, DeviceTensor... tensors) {
+        for (DeviceTensor t : tensors) {
+            requireOwn(t);
+        }
+        return call(lane -> {
+            DeviceBuffer.Use[] uses = new DeviceBuffer.Use[tensors.length];
+            try {
+                cl_mem[] mems = new cl_mem[tensors.length];
+                for (int i = 0; i < tensors.length; i++) {
+                    uses[i] = tensors[i].buffer().use();
+                    mems[i] = uses[i].mem();
+                    cl_event[] wait = uses[i].waitList();
+                    if (wait != null) {
+                        cl.check(clWaitForEvents(1, wait), "waiting for " + tensors[i]);
+                    }
+                }
+                R result = body.run(lane.queue, mems);
+                cl.check(clFinish(lane.queue), "clFinish after interop");
+                return result;
+            } finally {
+                for (DeviceBuffer.Use u : uses) {
+                    if (u != null) {
+                        u.close();
+                    }
+                }
+            }
+        });
+    }
+
     // ---------------------------------------------------------------- host tensors
 
     @Override

@@ -1,0 +1,489 @@
+package org.unfold4j.cli;
+
+import static org.jocl.CL.CL_SUCCESS;
+import static org.jocl.CL.clEnqueueCopyBuffer;
+
+import java.io.Console;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+import org.jocl.blast.CLBlast;
+import org.jocl.blast.CLBlastKernelMode;
+import org.jocl.blast.CLBlastStatusCode;
+import org.unfold4j.Backend;
+import org.unfold4j.DeviceTensor;
+import org.unfold4j.Fold;
+import org.unfold4j.OpenCLBackend;
+import org.unfold4j.OpenCLException;
+import org.unfold4j.Tensor;
+import org.unfold4j.Unfold;
+import org.unfold4j.Window;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code unfold4j bench}: times unfold and fold on the standard shapes against the copy floor of
+ * the same bytes, measured in the same run.
+ *
+ * <p>Note [what the bench times]: on Java, a host call ({@code Unfold.apply(Tensor)}, output
+ * allocation included) against {@code System.arraycopy}; on OpenCL, a call on a device-resident
+ * tensor ({@code Unfold.apply(DeviceTensor)}, output buffer creation included) until its result
+ * is ready ({@link DeviceTensor#await()}), against {@code clEnqueueCopyBuffer} enqueued and
+ * waited for through {@link OpenCLBackend#interop}, timed on the host. Bytes moved are input plus output; the
+ * floor copies half of them (a copy reads and writes each byte), as the performance issue's
+ * floor does. Host-side timing includes launch and wait overhead, which matters only for the
+ * tiny {@code seed} shape; the JMH benchmarks time kernels with profiling events.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+        description = {"Time unfold and fold on the standard shapes (conv3x3, vit16, tile256, dilated, seed) and "
+                + "print the median time, GB/s moved (input + output bytes) and the ratio to the copy floor of the "
+                + "same bytes measured in the same run (System.arraycopy on Java, clEnqueueCopyBuffer on OpenCL); "
+                + "on OpenCL, CLBlast's im2col/col2im (one call per image) is timed as a peer."},
+        footer = {"", "Examples:", "  unfold4j bench --quick", "  unfold4j bench --backend all --json out/bench.json"})
+final class BenchCommand extends BaseCommand {
+    /** One benchmark geometry: an [N, C, H, W] input and a square window. */
+    record Shape(String name, int n, int c, int h, int w, int k, int s, int p, int d, int kw) {
+        Shape(String name, int n, int c, int h, int w, int k, int s, int p, int d) {
+            this(name, n, c, h, w, k, s, p, d, k);
+        }
+
+        Window window() {
+            return new Window(k, kw, d, d, p, p, s, s);
+        }
+
+        long[] input() {
+            return new long[] {n, c, h, w};
+        }
+
+        String describe() {
+            return String.format(Locale.ROOT, "[%d, %d, %d, %d] k%s s%d p%d d%d", n, c, h, w,
+                    k == kw ? String.valueOf(k) : "(" + k + ", " + kw + ")", s, p, d);
+        }
+    }
+
+    /** The performance issue's standard shapes. */
+    static final List<Shape> STANDARD = List.of(
+            new Shape("conv3x3", 8, 64, 112, 112, 3, 1, 1, 1),
+            new Shape("vit16", 32, 3, 224, 224, 16, 16, 0, 1),
+            new Shape("tile256", 1, 3, 2048, 2048, 256, 128, 0, 1),
+            new Shape("dilated", 8, 32, 64, 64, 3, 1, 2, 2),
+            new Shape("seed", 2, 5, 3, 4, 2, 1, 0, 1, 3));
+
+    /** {@code --quick}: the same geometries with smaller batches or images, so a run takes seconds. */
+    static final List<Shape> QUICK = List.of(
+            new Shape("conv3x3", 1, 64, 112, 112, 3, 1, 1, 1),
+            new Shape("vit16", 4, 3, 224, 224, 16, 16, 0, 1),
+            new Shape("tile256", 1, 3, 1024, 1024, 256, 128, 0, 1),
+            new Shape("dilated", 2, 32, 64, 64, 3, 1, 2, 2),
+            new Shape("seed", 2, 5, 3, 4, 2, 1, 0, 1, 3));
+
+    @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|java|opencl|all",
+            description = "Backend(s) to time; all = java and, when available, opencl (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--device", paramLabel = "NAME", description = "The OpenCL device whose name contains NAME.")
+    String device;
+
+    @Option(names = "--quick", description = "Fewer repetitions and smaller batches/images: a few seconds.")
+    boolean quick;
+
+    @Option(names = "--shapes", split = ",", paramLabel = "NAME",
+            description = "Only these shapes (default: all of conv3x3, vit16, tile256, dilated, seed).")
+    List<String> shapes;
+
+    @Option(names = "--reps", paramLabel = "N",
+            description = "Timed repetitions per measurement (default: 10, 3 with --quick; 50x that for seed).")
+    Integer reps;
+
+    @Option(names = "--json", paramLabel = "FILE",
+            description = "Also write the results as a JSON array, one object per shape x op x backend.")
+    Path json;
+
+    /** One measured row. */
+    record Row(Shape shape, String op, String backend, String device, double medianMs, double floorMs,
+               double peerMs, long bytes, int reps) {
+        double ratio() {
+            return medianMs / floorMs;
+        }
+
+        double gbps() {
+            return bytes / (medianMs * 1e6);
+        }
+    }
+
+    private Progress progress;
+
+    @Override
+    public Integer call() {
+        List<Shape> selected = select();
+        int r = reps == null ? (quick ? 3 : 10) : reps;
+        if (r < 1) {
+            throw new BadInputException("--reps must be at least 1, but got " + r);
+        }
+        String request = backend.trim().toLowerCase(Locale.ROOT);
+        List<ChosenBackend> opened = new ArrayList<>();
+        OutputFiles jsonFiles = null;
+        try {
+            if (request.equals("all")) {
+                if (device != null) {
+                    throw new BadInputException("--device cannot be combined with --backend all; use --backend opencl");
+                }
+                opened.add(ChosenBackend.open("java", null));
+                if (org.unfold4j.OpenCLRuntime.get().available()) {
+                    opened.add(ChosenBackend.open("opencl", null));
+                } else {
+                    say("opencl skipped: %s", org.unfold4j.OpenCLRuntime.get().unavailableReason());
+                }
+            } else {
+                opened.add(ChosenBackend.open(request, device));
+            }
+            if (json != null) {
+                Path parent = json.toAbsolutePath().getParent();
+                if (Files.isDirectory(json)) {
+                    throw new BadInputException("--json " + json + " is a directory, not a file");
+                }
+                jsonFiles = OutputFiles.open(parent);
+            }
+            for (ChosenBackend b : opened) {
+                say("backend: %s", b.describe());
+            }
+            say("cores check: two busy threads ran %.2fx the throughput of one (of %d available processors)",
+                    coresCheck(), Runtime.getRuntime().availableProcessors());
+            say("%s, %d timed repetitions (median)%s", quick ? "quick run: smaller shapes" : "standard shapes", r,
+                    quick ? "" : "; seed uses " + 50 * r);
+            int steps = 0;
+            for (ChosenBackend b : opened) {
+                steps += selected.size() * (b.openCLOrNull() != null && Filters.clBlastUnavailableReason() == null ? 5 : 3);
+            }
+            progress = new Progress(spec.commandLine().getErr(), steps);
+            List<Row> rows = new ArrayList<>();
+            for (ChosenBackend b : opened) {
+                b.warmUp();
+                for (Shape s : selected) {
+                    int n = s.name().equals("seed") ? 50 * r : r;
+                    rows.addAll(b.openCLOrNull() == null ? benchJava(s, n, b.backend()) : benchOpenCL(s, n, b.openCLOrNull()));
+                }
+            }
+            progress.done();
+            printTable(rows);
+            if (jsonFiles != null) {
+                String text = toJson(rows, quick);
+                String name = json.getFileName().toString();
+                jsonFiles.write(name, f -> Files.writeString(f, text, StandardCharsets.UTF_8));
+                sayWritten(jsonFiles.commit());
+            }
+        } finally {
+            if (jsonFiles != null) {
+                jsonFiles.close();
+            }
+            opened.forEach(ChosenBackend::close);
+        }
+        return 0;
+    }
+
+    private List<Shape> select() {
+        List<Shape> all = quick ? QUICK : STANDARD;
+        if (shapes == null || shapes.isEmpty()) {
+            return all;
+        }
+        List<Shape> chosen = new ArrayList<>();
+        for (String name : shapes) {
+            Shape s = all.stream().filter(x -> x.name().equalsIgnoreCase(name.trim())).findFirst()
+                    .orElseThrow(() -> new BadInputException("--shapes: no shape named '" + name
+                            + "'; the shapes are conv3x3, vit16, tile256, dilated, seed"));
+            chosen.add(s);
+        }
+        return chosen;
+    }
+
+    private List<Row> benchJava(Shape s, int reps, Backend java) {
+        Window win = s.window();
+        Unfold unfold = Unfold.of(win);
+        Fold fold = Fold.of(s.h(), s.w(), win);
+        Tensor x = filled(s.input());
+        Tensor cols = unfold.apply(x, java);
+        long bytes = 4 * (x.elementCount() + cols.elementCount());
+        // The seed shape takes microseconds: warm the JIT up properly before timing it.
+        int warm = s.name().equals("seed") ? 5000 : Math.max(1, reps / 5);
+        progress.step(s.name() + " unfold java");
+        double unfoldMs = median(warm, reps, () -> {
+            long t0 = System.nanoTime();
+            unfold.apply(x, java);
+            return System.nanoTime() - t0;
+        });
+        progress.step(s.name() + " fold java");
+        double foldMs = median(warm, reps, () -> {
+            long t0 = System.nanoTime();
+            fold.apply(cols, java);
+            return System.nanoTime() - t0;
+        });
+        progress.step(s.name() + " floor java");
+        float[] src = new float[(int) (bytes / 8)];
+        float[] dst = new float[src.length];
+        double floorMs = median(warm, reps, () -> {
+            long t0 = System.nanoTime();
+            System.arraycopy(src, 0, dst, 0, src.length);
+            return System.nanoTime() - t0;
+        });
+        String dev = java.deviceName();
+        return List.of(new Row(s, "unfold", "java", dev, unfoldMs, floorMs, Double.NaN, bytes, reps),
+                new Row(s, "fold", "java", dev, foldMs, floorMs, Double.NaN, bytes, reps));
+    }
+
+    private List<Row> benchOpenCL(Shape s, int reps, OpenCLBackend cl) {
+        Window win = s.window();
+        Unfold unfold = Unfold.of(win);
+        Fold fold = Fold.of(s.h(), s.w(), win);
+        Tensor x = filled(s.input());
+        int warm = s.name().equals("seed") ? 200 : Math.max(1, reps / 5);
+        try (DeviceTensor dx = cl.upload(x); DeviceTensor dcols = unfold.apply(dx)) {
+            long bytes = 4 * (dx.elementCount() + dcols.elementCount());
+            progress.step(s.name() + " unfold opencl");
+            double unfoldMs = median(warm, reps, () -> {
+                long t0 = System.nanoTime();
+                try (DeviceTensor y = unfold.apply(dx)) {
+                    y.await();
+                }
+                return System.nanoTime() - t0;
+            });
+            progress.step(s.name() + " fold opencl");
+            double foldMs = median(warm, reps, () -> {
+                long t0 = System.nanoTime();
+                try (DeviceTensor y = fold.apply(dcols)) {
+                    y.await();
+                }
+                return System.nanoTime() - t0;
+            });
+            progress.step(s.name() + " floor opencl");
+            long half = bytes / 8;
+            double floorMs;
+            try (DeviceTensor a = cl.upload(Tensor.zeros(half)); DeviceTensor b = cl.upload(Tensor.zeros(half))) {
+                floorMs = median(warm, reps, () -> {
+                    long t0 = System.nanoTime();
+                    cl.interop((queue, m) -> {
+                        check(clEnqueueCopyBuffer(queue, m[0], m[1], 0, 0, half * 4, 0, null, null), "clEnqueueCopyBuffer");
+                        return null;
+                    }, a, b);
+                    return System.nanoTime() - t0;
+                });
+            }
+            double peerUnfold = Double.NaN, peerFold = Double.NaN;
+            if (Filters.clBlastUnavailableReason() == null) {
+                long imageElems = (long) s.c() * s.h() * s.w();
+                long colElems = dcols.elementCount() / s.n();
+                progress.step(s.name() + " CLBlast im2col");
+                try (DeviceTensor scratchCols = cl.upload(Tensor.zeros(dcols.elementCount()));
+                     DeviceTensor scratchImage = cl.upload(Tensor.zeros(dx.elementCount()))) {
+                    peerUnfold = median(warm, reps, () -> {
+                        long t0 = System.nanoTime();
+                        cl.interop((queue, m) -> {
+                            for (int i = 0; i < s.n(); i++) {
+                                blast(CLBlast.CLBlastSim2col(CLBlastKernelMode.CLBlastKernelModeCrossCorrelation,
+                                        s.c(), s.h(), s.w(), s.k(), s.kw(), s.p(), s.p(), s.s(), s.s(), s.d(), s.d(),
+                                        m[0], i * imageElems, m[1], i * colElems, queue, null));
+                            }
+                            return null;
+                        }, dx, scratchCols);
+                        return System.nanoTime() - t0;
+                    });
+                    progress.step(s.name() + " CLBlast col2im");
+                    peerFold = median(warm, reps, () -> {
+                        long t0 = System.nanoTime();
+                        cl.interop((queue, m) -> {
+                            for (int i = 0; i < s.n(); i++) {
+                                blast(CLBlast.CLBlastScol2im(CLBlastKernelMode.CLBlastKernelModeCrossCorrelation,
+                                        s.c(), s.h(), s.w(), s.k(), s.kw(), s.p(), s.p(), s.s(), s.s(), s.d(), s.d(),
+                                        m[0], i * colElems, m[1], i * imageElems, queue, null));
+                            }
+                            return null;
+                        }, dcols, scratchImage);
+                        return System.nanoTime() - t0;
+                    });
+                }
+            }
+            String dev = cl.deviceName();
+            return List.of(new Row(s, "unfold", "opencl", dev, unfoldMs, floorMs, peerUnfold, bytes, reps),
+                    new Row(s, "fold", "opencl", dev, foldMs, floorMs, peerFold, bytes, reps));
+        }
+    }
+
+    private static void check(int status, String what) {
+        if (status != CL_SUCCESS) {
+            throw new OpenCLException(what + " failed with OpenCL error " + status, null);
+        }
+    }
+
+    private static void blast(int status) {
+        if (status != CLBlastStatusCode.CLBlastSuccess) {
+            throw new OpenCLException("CLBlast failed: " + CLBlastStatusCode.stringFor(status), null);
+        }
+    }
+
+    /** A tensor of the given shape with varied values (a cheap hash of the index). */
+    static Tensor filled(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        float[] data = new float[(int) n];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = ((i * 2654435761L) >>> 16 & 0xffff) / 65536f;
+        }
+        return Tensor.of(data, shape);
+    }
+
+    /** Median of {@code reps} timed calls after {@code warm} untimed ones, in milliseconds. */
+    static double median(int warm, int reps, LongSupplier timedNanos) {
+        for (int i = 0; i < warm; i++) {
+            timedNanos.getAsLong();
+        }
+        long[] t = new long[reps];
+        for (int i = 0; i < reps; i++) {
+            t[i] = timedNanos.getAsLong();
+        }
+        Arrays.sort(t);
+        double m = reps % 2 == 1 ? t[reps / 2] : (t[reps / 2 - 1] + t[reps / 2]) / 2.0;
+        return m / 1e6;
+    }
+
+    /**
+     * How many cores this process really gets (the development machines are shared): the
+     * throughput of two threads spinning at once over that of one.
+     */
+    static double coresCheck() {
+        long iterations = 30_000_000L;
+        long one = spin(1, iterations);
+        long two = spin(2, iterations);
+        return 2.0 * one / two;
+    }
+
+    private static long spin(int threads, long iterations) {
+        long[] sink = new long[threads];
+        Thread[] ts = new Thread[threads];
+        long t0 = System.nanoTime();
+        for (int i = 0; i < threads; i++) {
+            int id = i;
+            ts[i] = new Thread(() -> {
+                long x = id + 1;
+                for (long k = 0; k < iterations; k++) {
+                    x = x * 6364136223846793005L + 1442695040888963407L;
+                }
+                sink[id] = x;
+            });
+            ts[i].start();
+        }
+        for (Thread t : ts) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        long elapsed = System.nanoTime() - t0;
+        return sink[0] == 42 ? elapsed + 1 : elapsed; // use the result so the loop is not removed
+    }
+
+    private void printTable(List<Row> rows) {
+        say("");
+        say("%-8s %-6s %-7s %-38s %11s %8s %10s %7s %10s", "shape", "op", "backend", "input / window", "median ms",
+                "GB/s", "floor ms", "ratio", "peer ms");
+        for (Row r : rows) {
+            say("%-8s %-6s %-7s %-38s %11.3f %8.2f %10.3f %7.2f %10s", r.shape().name(), r.op(), r.backend(),
+                    r.shape().describe(), r.medianMs(), r.gbps(), r.floorMs(), r.ratio(),
+                    Double.isNaN(r.peerMs()) ? "-" : String.format(Locale.ROOT, "%.3f", r.peerMs()));
+        }
+        say("ratio = median / floor (1.00 = as fast as copying the same bytes); peer = CLBlast im2col/col2im, "
+                + "one call per image");
+    }
+
+    /** The rows as a JSON array (the fields of the performance issue, plus the geometry and bytes). */
+    static String toJson(List<Row> rows, boolean quick) {
+        StringBuilder b = new StringBuilder("[\n");
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            Shape s = r.shape();
+            b.append("  {\"shape\": ").append(str(s.name()))
+                    .append(", \"op\": ").append(str(r.op()))
+                    .append(", \"backend\": ").append(str(r.backend()))
+                    .append(", \"device\": ").append(str(r.device()))
+                    .append(", \"median_ms\": ").append(num(r.medianMs()))
+                    .append(", \"floor_ms\": ").append(num(r.floorMs()))
+                    .append(", \"ratio\": ").append(num(r.ratio()));
+            if (!Double.isNaN(r.peerMs())) {
+                b.append(", \"peer_ms\": ").append(num(r.peerMs()));
+            }
+            b.append(", \"gbps\": ").append(num(r.gbps()))
+                    .append(", \"bytes\": ").append(r.bytes())
+                    .append(", \"reps\": ").append(r.reps())
+                    .append(", \"quick\": ").append(quick)
+                    .append(", \"input\": [").append(s.n()).append(", ").append(s.c()).append(", ").append(s.h())
+                    .append(", ").append(s.w()).append("]")
+                    .append(", \"kernel\": [").append(s.k()).append(", ").append(s.kw()).append("]")
+                    .append(", \"stride\": ").append(s.s())
+                    .append(", \"padding\": ").append(s.p())
+                    .append(", \"dilation\": ").append(s.d())
+                    .append(i + 1 < rows.size() ? "},\n" : "}\n");
+        }
+        return b.append("]\n").toString();
+    }
+
+    private static String num(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "null";
+    }
+
+    private static String str(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                default -> {
+                    if (ch < 0x20) {
+                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
+                    } else {
+                        b.append(ch);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    /** A one-line progress bar on standard error, drawn only when it is a terminal. */
+    static final class Progress {
+        private final java.io.PrintWriter err;
+        private final int total;
+        private final boolean enabled;
+        private int done;
+
+        Progress(java.io.PrintWriter err, int total) {
+            Console console = System.console();
+            this.err = err;
+            this.total = Math.max(1, total);
+            this.enabled = console != null;
+        }
+
+        void step(String what) {
+            if (enabled) {
+                int width = 30;
+                int filled = done * width / total;
+                err.print("\r[" + "#".repeat(filled) + "-".repeat(width - filled) + "] " + done + "/" + total + " "
+                        + String.format(Locale.ROOT, "%-28s", what));
+                err.flush();
+            }
+            done++;
+        }
+
+        void done() {
+            if (enabled) {
+                err.print("\r" + " ".repeat(70) + "\r");
+                err.flush();
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package org.unfold4j.cli;
+
+import org.unfold4j.Backend;
+import org.unfold4j.DeviceTensor;
+import org.unfold4j.Fold;
+import org.unfold4j.OpenCLBackend;
+import org.unfold4j.OpenCLException;
+import org.unfold4j.OpenCLRuntime;
+import org.unfold4j.Tensor;
+import org.unfold4j.Unfold;
+
+/**
+ * The backend a command runs on, opened from {@code --backend} / {@code --device}, and why it was
+ * chosen. Closing it closes an OpenCL backend (the Java backend needs nothing).
+ */
+final class ChosenBackend implements AutoCloseable {
+    private final Backend backend;
+    private final String why;
+
+    private ChosenBackend(Backend backend, String why) {
+        this.backend = backend;
+        this.why = why;
+    }
+
+    /**
+     * Opens the requested backend.
+     *
+     * @throws BadInputException if OpenCL was requested but is unavailable, {@code --device}
+     *     names no device, or {@code --device} is given with {@code --backend java}
+     */
+    static ChosenBackend open(String request, String device) {
+        String b = BackendOptions.parse(request);
+        boolean deviceGiven = device != null && !device.isBlank();
+        switch (b) {
+            case "java":
+                if (deviceGiven) {
+                    throw new BadInputException("--device selects an OpenCL device; it cannot be used with --backend java");
+                }
+                return new ChosenBackend(Backend.java(), "requested with --backend java");
+            case "opencl":
+                if (!OpenCLRuntime.get().available()) {
+                    throw new BadInputException("--backend opencl: OpenCL is not available: "
+                            + OpenCLRuntime.get().unavailableReason());
+                }
+                return new ChosenBackend(openCL(device), "requested with --backend opencl");
+            default:
+                BackendOptions.Choice choice = BackendOptions.autoChoice(device);
+                if (choice.backend().equals("opencl")) {
+                    try {
+                        return new ChosenBackend(OpenCLBackend.create(BackendOptions.select(device)), "auto: " + choice.why());
+                    } catch (OpenCLException e) {
+                        return new ChosenBackend(Backend.java(), "auto: the OpenCL device could not be used: "
+                                + e.getMessage());
+                    }
+                }
+                return new ChosenBackend(Backend.java(), "auto: " + choice.why());
+        }
+    }
+
+    private static OpenCLBackend openCL(String device) {
+        return OpenCLBackend.create(BackendOptions.select(device));
+    }
+
+    Backend backend() {
+        return backend;
+    }
+
+    /** The OpenCL backend, or null on Java. */
+    OpenCLBackend openCLOrNull() {
+        return backend instanceof OpenCLBackend o ? o : null;
+    }
+
+    /** "opencl on pthread-… (requested with --backend opencl)". */
+    String describe() {
+        return backend.name() + " on " + backend.deviceName() + " (" + why + ")";
+    }
+
+    /**
+     * Runs a tiny unfold and fold so that one-time costs (OpenCL program builds, JIT warm-up of
+     * the Java loops) do not land in the timings printed afterwards.
+     *
+     * @return the milliseconds it took
+     */
+    double warmUp() {
+        long t0 = System.nanoTime();
+        Tensor x = Tensor.zeros(1, 2, 5, 6);
+        Tensor cols = Unfold.of(2, 3).apply(x, backend);
+        Fold.of(5, 6, 2, 3).apply(cols, backend);
+        OpenCLBackend cl = openCLOrNull();
+        if (cl != null) {
+            try (DeviceTensor d = cl.upload(x); DeviceTensor c = Unfold.of(2, 3).apply(d);
+                 DeviceTensor y = Fold.of(5, 6, 2, 3).apply(c)) {
+                y.download();
+            }
+        }
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
+    @Override
+    public void close() {
+        backend.close();
+    }
+}

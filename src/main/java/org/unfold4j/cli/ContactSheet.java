@@ -1,0 +1,66 @@
+package org.unfold4j.cli;
+
+/**
+ * Lays out the columns of an unfold as a picture: each column (one window) becomes a
+ * {@code kh × kw} patch, placed at its window position in the block grid, with thin gaps between
+ * patches.
+ */
+final class ContactSheet {
+    /** The gap between patches, in pixels. */
+    static final int GAP = 2;
+    /** The gap colour (white). */
+    static final float GAP_VALUE = 255f;
+    /** Sheets larger than this many pixels show every s-th window in each direction instead of all. */
+    static final long MAX_PIXELS = 24_000_000L;
+
+    private ContactSheet() {
+    }
+
+    /** The grid step that keeps a sheet within {@link #MAX_PIXELS} (1: every window). */
+    static int step(int kh, int kw, int blocksH, int blocksW) {
+        for (int s = 1; ; s++) {
+            if ((long) width(kw, blocksW, s) * height(kh, blocksH, s) <= MAX_PIXELS) {
+                return s;
+            }
+        }
+    }
+
+    static int width(int kw, int blocksW, int step) {
+        int shown = (blocksW + step - 1) / step;
+        return shown * kw + (shown - 1) * GAP;
+    }
+
+    static int height(int kh, int blocksH, int step) {
+        int shown = (blocksH + step - 1) / step;
+        return shown * kh + (shown - 1) * GAP;
+    }
+
+    /**
+     * Renders columns {@code [C·kh·kw, L]} with {@code L = blocksH · blocksW}, rows ordered
+     * channel, kernel row, kernel column (unfold's layout), showing every {@code step}-th window.
+     *
+     * @param cols the unfolded values; not modified
+     */
+    static Picture render(float[] cols, int channels, int kh, int kw, int blocksH, int blocksW, int step) {
+        int sheetW = width(kw, blocksW, step), sheetH = height(kh, blocksH, step);
+        int plane = sheetW * sheetH;
+        float[] out = new float[channels * plane];
+        java.util.Arrays.fill(out, GAP_VALUE);
+        long blocks = (long) blocksH * blocksW;
+        for (int bh = 0, gy = 0; bh < blocksH; bh += step, gy++) {
+            for (int bw = 0, gx = 0; bw < blocksW; bw += step, gx++) {
+                long l = (long) bh * blocksW + bw;
+                int x0 = gx * (kw + GAP), y0 = gy * (kh + GAP);
+                for (int c = 0; c < channels; c++) {
+                    for (int i = 0; i < kh; i++) {
+                        for (int j = 0; j < kw; j++) {
+                            long row = ((long) c * kh + i) * kw + j;
+                            out[c * plane + (y0 + i) * sheetW + x0 + j] = cols[(int) (row * blocks + l)];
+                        }
+                    }
+                }
+            }
+        }
+        return new Picture(out, channels, sheetH, sheetW);
+    }
+}

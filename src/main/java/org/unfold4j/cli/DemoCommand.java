@@ -1,0 +1,70 @@
+package org.unfold4j.cli;
+
+import java.nio.file.Path;
+import org.unfold4j.Window;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code unfold4j demo}: the main job on the bundled photograph, in one command. */
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Show what unfold and fold do, on the bundled photograph (or IMAGE): unfold it into "
+                + "overlapping 48x48 patches (contact sheet and .npy), fold them back (the mean returns the "
+                + "image exactly; the sum shows the overlap, drawn as a heat map), and filter it with a 5x5 "
+                + "Gaussian computed as unfold + matrix product."},
+        footer = {"", "Example:", "  unfold4j demo --backend opencl"})
+final class DemoCommand extends BaseCommand {
+    /**
+     * The demo's window: 48x48 patches every 40 pixels. They cover the bundled 288x448 photograph
+     * exactly (7 x 11 patches), overlapping in 8-pixel bands, so both the mean's exact round trip
+     * and the sum's overlap show.
+     */
+    static final int KERNEL = 48, STRIDE = 40;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE",
+            description = "A PNG, JPEG, GIF or BMP file (default: the bundled photograph).")
+    Path image;
+
+    @Option(names = "--out", defaultValue = "out/demo", paramLabel = "DIR",
+            description = "Output directory (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Mixin
+    BackendOptions backend;
+
+    @Override
+    public Integer call() {
+        Picture pic = ImageFiles.readOrBundled(image);
+        Window window = Windows.of(new Pair(KERNEL, KERNEL), new Pair(STRIDE, STRIDE), new Pair(0, 0),
+                new Pair(1, 1), pic);
+        long start = System.nanoTime();
+        try (ChosenBackend b = backend.open(); OutputFiles files = OutputFiles.open(out)) {
+            say("unfold4j demo");
+            say("backend: %s", b.describe());
+            say("image: %s, %s (channels x height x width, values 0..255)",
+                    image == null ? "bundled photograph (chelsea.png, CC0)" : display(image), pic.size());
+            say("warm-up: %.1f ms%s", b.warmUp(), b.openCLOrNull() == null ? "" : " (builds the OpenCL kernels)");
+            say("");
+            say("1. patches: unfold with kernel %d, stride %d", KERNEL, STRIDE);
+            PatchesCommand.Unfolded u = PatchesCommand.unfold(pic, window, b.backend());
+            say("unfold %s -> %s in %.2f ms%s: %d x %d windows, each %d values (C*kh*kw)",
+                    shape(pic.tensor().shape()), shape(u.cols().shape()), u.millis(), timingNote(b),
+                    u.geometry().blocksH(), u.geometry().blocksW(), u.geometry().rows());
+            PatchesCommand.writeSheetAndNpy(this, files, u, pic.channels());
+            say("");
+            say("2. reconstruct: fold the patches back, mean of the overlapping windows");
+            ReconstructCommand.reconstruct(this, b, files, pic, window, true, TileOp.none);
+            say("");
+            say("3. reconstruct: fold the patches back, sum (what nn.Fold computes)");
+            ReconstructCommand.reconstruct(this, b, files, pic, window, false, TileOp.none);
+            say("");
+            say("4. filter: 5x5 Gaussian as unfold + matrix product");
+            FilterCommand.filter(this, b, files, pic, Filters.Kind.gaussian, Filters.kernel(Filters.Kind.gaussian, 5, 0));
+            say("");
+            sayWritten(files.commit());
+            say("done in %.0f ms", millisSince(start));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,163 @@
+package org.unfold4j.cli;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The files one command writes into its output directory, all or none: each file is written
+ * under a hidden temporary name ({@code .NAME.partial}) and renamed to its real name only by
+ * {@link #commit()}, after every file was written. {@link #close()} without a commit deletes the
+ * temporary files and the directories this object created, so a failed command leaves nothing
+ * behind.
+ *
+ * <p>Note [output checked before computing]: {@link #open(Path)} creates the directory and
+ * writes a probe file in it before any computation starts, so an output directory that cannot be
+ * written is reported at once, not after a long unfold.
+ */
+final class OutputFiles implements AutoCloseable {
+    /** Writes one file. */
+    interface Writer {
+        void write(Path file) throws IOException;
+    }
+
+    private final Path dir;
+    private final List<Path> createdDirs;
+    private final Map<Path, Path> staged = new LinkedHashMap<>();
+    private boolean committed;
+
+    private OutputFiles(Path dir, List<Path> createdDirs) {
+        this.dir = dir;
+        this.createdDirs = createdDirs;
+    }
+
+    /**
+     * Creates {@code dir} if needed and checks that files can be written in it.
+     *
+     * @throws BadInputException if it is a file, cannot be created, or cannot be written
+     */
+    static OutputFiles open(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        if (Files.exists(abs) && !Files.isDirectory(abs)) {
+            throw new BadInputException("output directory " + dir + " is a file, not a directory");
+        }
+        List<Path> missing = new ArrayList<>();
+        for (Path p = abs; p != null && !Files.exists(p); p = p.getParent()) {
+            missing.add(p);
+        }
+        OutputFiles files = new OutputFiles(abs, missing);
+        try {
+            Files.createDirectories(abs);
+            Path probe = Files.createTempFile(abs, ".unfold4j-probe", ".tmp");
+            Files.delete(probe);
+        } catch (IOException e) {
+            files.close();
+            throw new BadInputException("cannot write to output directory " + dir + ": " + reason(e), e);
+        }
+        return files;
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof FileAlreadyExistsException f) {
+            return (f.getFile() == null ? "a file" : f.getFile()) + " exists and is not a directory";
+        }
+        if (e instanceof NotDirectoryException f) {
+            return f.getFile() + " is not a directory";
+        }
+        if (e instanceof AccessDeniedException f) {
+            return "permission denied (" + f.getFile() + ")";
+        }
+        if (e instanceof DirectoryNotEmptyException f) {
+            return f.getFile() + " is a directory that is not empty";
+        }
+        if (e instanceof NoSuchFileException f) {
+            return f.getFile() + " does not exist";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason() + (f.getFile() == null ? "" : " (" + f.getFile() + ")");
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** The output directory, absolute. */
+    Path dir() {
+        return dir;
+    }
+
+    /**
+     * Writes {@code name} in the output directory under its temporary name.
+     *
+     * @throws BadInputException if writing fails (e.g. the disk is full)
+     */
+    void write(String name, Writer writer) {
+        Path target = dir.resolve(name);
+        Path temp = dir.resolve("." + name + ".partial");
+        staged.put(temp, target);
+        try {
+            writer.write(temp);
+        } catch (IOException e) {
+            throw new BadInputException("cannot write " + target + ": " + reason(e), e);
+        }
+    }
+
+    /**
+     * Renames every written file to its real name, replacing older files of that name.
+     *
+     * @return the files, in the order they were written
+     */
+    List<Path> commit() {
+        List<Path> done = new ArrayList<>();
+        try {
+            for (Map.Entry<Path, Path> e : staged.entrySet()) {
+                move(e.getKey(), e.getValue());
+                done.add(e.getValue());
+            }
+        } catch (IOException e) {
+            throw new BadInputException("cannot write to output directory " + dir + ": " + reason(e), e);
+        }
+        committed = true;
+        return done;
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Without a commit: deletes the temporary files and the directories {@link #open} created. */
+    @Override
+    public void close() {
+        if (committed) {
+            return;
+        }
+        for (Path temp : staged.keySet()) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // Best effort: the file is hidden and named .partial.
+            }
+        }
+        for (Path d : createdDirs) { // deepest first
+            try {
+                Files.deleteIfExists(d);
+            } catch (IOException ignored) {
+                // Not empty or not ours any more: leave it.
+            }
+        }
+    }
+}
