@@ -13,6 +13,11 @@
 //   INDEX_T    int when every index fits in 32 bits (ColumnGeometry.fitsIntIndex), else long
 //   IMAGE_CL   defined for channels-last images ([N, H, W, C]); else channels-first
 //   FOLD_MEAN  defined to divide each pixel by the number of windows covering it
+//   Two entry points: fold (one work-item per output pixel, for GPUs) and fold_rows (one
+//   work-item per output image row, for CPU devices: it zeroes its row, then adds the covering
+//   windows' runs in ascending kernel-offset order, the Java backend's algorithm, so the sums are
+//   the same bits as fold's).
+//   ALONG_KERNEL  fold_rows runs along kernel offsets (set for kernels wider than the windows per row)
 //   P_C ...    the geometry as constants for large tensors (P_SPECIALISED), as in unfold.cl
 #ifndef T
   #define T float
@@ -47,6 +52,11 @@
   #define P_STRIDE_D window.s6
   #define P_STRIDE_H window.s7
   #define P_STRIDE_W window.s8
+  #define P_IN_N window.s9
+  #define P_IN_C window.sa
+  #define P_IN_D window.sb
+  #define P_IN_H window.sc
+  #define P_IN_W window.sd
   #define P_COL_N columns.s0
   #define P_COL_C columns.s1
   #define P_COL_K columns.s2
@@ -78,6 +88,16 @@ inline INDEX_T first_covering(const INDEX_T p, const INDEX_T size, const INDEX_T
     // In 64 bits: both factors are below step, which may be close to 2^31.
     const INDEX_T residue = (INDEX_T) ((((long) (p / gcd) % step) * inverse) % step);
     return kLow + (((residue - kLow) % step) + step) % step;
+}
+
+inline INDEX_T floor_div(const INDEX_T a, const INDEX_T b)
+{
+    return (a >= 0 ? a : a - b + 1) / b;  // b > 0
+}
+
+inline INDEX_T count_covering(const INDEX_T first, const INDEX_T last, const INDEX_T step)
+{
+    return first > last ? 0 : (last - first) / step + 1;
 }
 
 __kernel void fold(__global const T* restrict input,
@@ -124,11 +144,80 @@ __kernel void fold(__global const T* restrict input,
         }
     }
 #ifdef FOLD_MEAN
-    const INDEX_T countZ = firstZ > lastZ ? 0 : (lastZ - firstZ) / V(P_STEP_D) + 1;
-    const INDEX_T countY = firstY > lastY ? 0 : (lastY - firstY) / V(P_STEP_H) + 1;
-    const INDEX_T countX = firstX > lastX ? 0 : (lastX - firstX) / V(P_STEP_W) + 1;
-    const long count = (long) countZ * countY * countX;
+    const long count = (long) count_covering(firstZ, lastZ, V(P_STEP_D)) * count_covering(firstY, lastY, V(P_STEP_H))
+            * count_covering(firstX, lastX, V(P_STEP_W));
     sum = count > 0 ? sum / (T) count : (T) 0;
 #endif
     output[idx] = sum;
+}
+
+// One work-item per output image row (n, c, z, y); shape.s0 holds the number of rows.
+__kernel void fold_rows(__global const T* restrict input,
+                        __global T* restrict output,
+                        const long16 shape,
+                        const long16 window,
+                        const long4 columns,
+                        const long16 cover)
+{
+    const INDEX_T row = (INDEX_T) get_global_id(0);
+    if (row >= (INDEX_T) shape.s0) {
+        return;
+    }
+    const INDEX_T y = row % V(P_SIZE_H), z = row / V(P_SIZE_H) % V(P_SIZE_D);
+    const INDEX_T plane = row / V(P_SIZE_H) / V(P_SIZE_D);
+    const INDEX_T c = plane % V(P_C), n = plane / V(P_C);
+    __global T* out = output + n * V(P_IN_N) + c * V(P_IN_C) + z * V(P_IN_D) + y * V(P_IN_H);
+    const INDEX_T pz = z + V(P_PAD_D), py = y + V(P_PAD_H);
+    INDEX_T lastZ, lastY;
+    const INDEX_T firstZ = first_covering(pz, V(P_KERNEL_D), V(P_DIL_D), V(P_STRIDE_D), V(P_BLOCKS_D),
+                                          V(P_GCD_D), V(P_STEP_D), (long) (P_INV_D), &lastZ);
+    const INDEX_T firstY = first_covering(py, V(P_KERNEL_H), V(P_DIL_H), V(P_STRIDE_H), V(P_BLOCKS_H),
+                                          V(P_GCD_H), V(P_STEP_H), (long) (P_INV_H), &lastY);
+    __global const T* in = input + n * V(P_COL_N) + c * V(P_COL_C);
+    for (INDEX_T x = 0; x < V(P_SIZE_W); x++) {
+        out[x * V(P_IN_W)] = (T) 0;
+    }
+    for (INDEX_T kz = firstZ; kz <= lastZ; kz += V(P_STEP_D)) {
+        const INDEX_T oz = (pz - kz * V(P_DIL_D)) / V(P_STRIDE_D);
+        for (INDEX_T ky = firstY; ky <= lastY; ky += V(P_STEP_H)) {
+            const INDEX_T oy = (py - ky * V(P_DIL_H)) / V(P_STRIDE_H);
+            const INDEX_T kBase = (kz * V(P_KERNEL_H) + ky) * V(P_KERNEL_W);
+            const INDEX_T lBase = (oz * V(P_BLOCKS_H) + oy) * V(P_BLOCKS_W);
+#ifdef ALONG_KERNEL
+            // Kernels wider than the windows per row: runs along the kernel offsets of each window,
+            // windows from last to first so that each pixel still adds its offsets in ascending
+            // order (Note [fold summation order] in JavaBackend.java).
+            for (INDEX_T ox = V(P_BLOCKS_W) - 1; ox >= 0; ox--) {
+                const INDEX_T start = ox * V(P_STRIDE_W) - V(P_PAD_W);
+                const INDEX_T lo = max((INDEX_T) 0, -floor_div(start, V(P_DIL_W)));
+                const INDEX_T hi = min(V(P_KERNEL_W) - 1, floor_div(V(P_SIZE_W) - 1 - start, V(P_DIL_W)));
+                __global const T* col = in + kBase * V(P_COL_K) + (lBase + ox) * V(P_COL_L);
+                for (INDEX_T kx = lo; kx <= hi; kx++) {
+                    out[(start + kx * V(P_DIL_W)) * V(P_IN_W)] += col[kx * V(P_COL_K)];
+                }
+            }
+#else
+            for (INDEX_T kx = 0; kx < V(P_KERNEL_W); kx++) {
+                // Windows whose tap kx lands inside the row: ox*stride - pad + kx*dil in [0, width).
+                const INDEX_T shift = kx * V(P_DIL_W) - V(P_PAD_W);
+                const INDEX_T lo = max((INDEX_T) 0, -floor_div(shift, V(P_STRIDE_W)));
+                const INDEX_T hi = min(V(P_BLOCKS_W) - 1, floor_div(V(P_SIZE_W) - 1 - shift, V(P_STRIDE_W)));
+                __global const T* col = in + (kBase + kx) * V(P_COL_K) + lBase * V(P_COL_L);
+                for (INDEX_T ox = lo; ox <= hi; ox++) {
+                    out[(ox * V(P_STRIDE_W) + shift) * V(P_IN_W)] += col[ox * V(P_COL_L)];
+                }
+            }
+#endif
+        }
+    }
+#ifdef FOLD_MEAN
+    const INDEX_T countZY = count_covering(firstZ, lastZ, V(P_STEP_D)) * count_covering(firstY, lastY, V(P_STEP_H));
+    for (INDEX_T x = 0; x < V(P_SIZE_W); x++) {
+        INDEX_T lastX;
+        const INDEX_T firstX = first_covering(x + V(P_PAD_W), V(P_KERNEL_W), V(P_DIL_W), V(P_STRIDE_W), V(P_BLOCKS_W),
+                                              V(P_GCD_W), V(P_STEP_W), (long) (P_INV_W), &lastX);
+        const long count = (long) countZY * count_covering(firstX, lastX, V(P_STEP_W));
+        out[x * V(P_IN_W)] = count > 0 ? out[x * V(P_IN_W)] / (T) count : (T) 0;
+    }
+#endif
 }

@@ -19,8 +19,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The OpenCL backend (device from {@code -Dunfold4j.device}, default: the first GPU, else any)
- * on the standard shapes: device-resident (launch to completion, the kernel plus launch
- * overhead), host to host (upload, kernel, download), the copy floor (clEnqueueCopyBuffer of
+ * on the standard shapes: device-resident (launch to completion into a preallocated device
+ * tensor, the kernel plus launch overhead), host to host (upload, kernel, download), the copy floor (clEnqueueCopyBuffer of
  * the same bytes moved, read plus written), and the same-device peer CLBlast im2col / col2im,
  * one call per image as its users must.
  */
@@ -37,7 +37,7 @@ public class OpenCLBenchmarks {
     private BenchShape s;
     private OpenCLBackend cl;
     private Tensor image, columns, imageOut, columnsOut;
-    private DeviceTensor dImage, dColumns, dCopyFrom, dCopyTo, dBlastOut;
+    private DeviceTensor dImage, dColumns, dImageOut, dColumnsOut, dCopyFrom, dCopyTo, dBlastOut;
 
     @Setup
     public void setUp() {
@@ -49,6 +49,8 @@ public class OpenCLBenchmarks {
         columnsOut = Tensor.zeros(columns.shape());
         dImage = cl.upload(image);
         dColumns = cl.upload(columns);
+        dImageOut = cl.upload(imageOut);
+        dColumnsOut = cl.upload(columnsOut);
         long floats = s.bytesMoved() / 2 / 4;
         dCopyFrom = cl.upload(Tensor.zeros(floats));
         dCopyTo = cl.upload(Tensor.zeros(floats));
@@ -62,20 +64,19 @@ public class OpenCLBenchmarks {
         cl.close();
     }
 
+    /** Launch to completion into a preallocated device tensor: the kernel and the launch overhead. */
     @Benchmark
     public DeviceTensor unfoldOnDevice() {
-        try (DeviceTensor out = s.unfold.apply(dImage)) {
-            out.await();
-            return out;
-        }
+        s.unfold.apply(dImage, dColumnsOut);
+        dColumnsOut.await();
+        return dColumnsOut;
     }
 
     @Benchmark
     public DeviceTensor foldOnDevice() {
-        try (DeviceTensor out = s.fold.apply(dColumns)) {
-            out.await();
-            return out;
-        }
+        s.fold.apply(dColumns, dImageOut);
+        dImageOut.await();
+        return dImageOut;
     }
 
     @Benchmark

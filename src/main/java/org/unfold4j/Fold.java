@@ -184,6 +184,29 @@ public final class Fold {
         return input.backend().fold(geometry(input.dtype(), input.shape()), input);
     }
 
+    /**
+     * As {@link #apply(DeviceTensor)}, writing into {@code output} (every element is overwritten)
+     * instead of a new device tensor, so that a loop can reuse one device buffer. The command is
+     * queued after the input is computed and after any earlier computation of {@code output};
+     * the caller must not read {@code output} meanwhile from elsewhere.
+     *
+     * @param output a tensor of the same backend with the result's shape and type; modified
+     * @throws IllegalArgumentException for a bad input shape, an output of another shape, type or
+     *     backend, or an output that is the input
+     * @throws IllegalStateException if a tensor or the backend is closed
+     */
+    public void apply(DeviceTensor input, DeviceTensor output) {
+        ColumnGeometry g = geometry(input.dtype(), input.shape());
+        if (!java.util.Arrays.equals(output.shape(), g.imageShape()) || output.dtype() != input.dtype()) {
+            throw new IllegalArgumentException("output must be " + input.dtype() + " "
+                    + java.util.Arrays.toString(g.imageShape()) + ", but got " + output);
+        }
+        if (output == input) {
+            throw new IllegalArgumentException("output must not be the input");
+        }
+        input.backend().intoDevice(g, input, output, false);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Fold f && Arrays.equals(outputSize, f.outputSize) && window.equals(f.window)

@@ -66,6 +66,13 @@ public final class OpenCLBackend extends Backend {
      * Tests lower it to check the specialised kernels too.
      */
     volatile long specialiseFrom = 1 << 20;
+    /**
+     * Whether to use the row kernels (unfold_rows, fold_rows: a run of outputs per work-item)
+     * rather than the element kernels (one output per work-item). CPU devices (PoCL) want rows,
+     * where index arithmetic per element costs more than the copy; GPUs want elements, whose
+     * neighbouring work-items touch neighbouring addresses. Tests set it to check both.
+     */
+    volatile boolean rowKernels;
 
     private OpenCLBackend(OpenCLDevice device, boolean shared) {
         this.device = device;
@@ -76,6 +83,7 @@ public final class OpenCLBackend extends Backend {
         this.programs = new Programs(context, device, cl);
         this.maxWorkGroup = OpenCLDevice.sizeInfo(device.deviceId, CL_DEVICE_MAX_WORK_GROUP_SIZE);
         this.allocationLimit = device.maxAllocation();
+        this.rowKernels = device.type().equals("CPU");
     }
 
     /** A backend on the device that {@link OpenCLRuntime#select(String)} picks; the caller closes it. */
@@ -175,15 +183,30 @@ public final class OpenCLBackend extends Backend {
             DeviceTensor out = allocate(unfold ? g.columnsShape() : g.imageShape(), g.dtype(),
                     unfold ? "unfold output" : "fold output");
             try {
-                cl_event done = launch(lane, g, unfold, input, out);
-                out.buffer().setReady(done);
-                cl.check(clFlush(lane.queue), "clFlush");
+                enqueueInto(lane, g, unfold, input, out);
             } catch (RuntimeException e) {
                 out.close();
                 throw e;
             }
             return out;
         });
+    }
+
+    /** Unfold or fold into an existing device tensor (validated by the caller), overwriting every element. */
+    void intoDevice(ColumnGeometry g, DeviceTensor input, DeviceTensor output, boolean unfold) {
+        requireOwn(input);
+        requireOwn(output);
+        requireSupported(g.dtype(), unfold ? "unfold" : "fold");
+        call(lane -> {
+            enqueueInto(lane, g, unfold, input, output);
+            return null;
+        });
+    }
+
+    private void enqueueInto(Lane lane, ColumnGeometry g, boolean unfold, DeviceTensor input, DeviceTensor out) {
+        cl_event done = launch(lane, g, unfold, input, out);
+        out.buffer().setReady(done);
+        cl.check(clFlush(lane.queue), "clFlush");
     }
 
     /**
@@ -390,15 +413,19 @@ public final class OpenCLBackend extends Backend {
         if (total == 0) {
             return null;
         }
-        String name = unfold ? "unfold" : "fold";
+        // Rows: unfold only in PyTorch's column order, where a window row is contiguous.
+        boolean rows = rowKernels && (!unfold || g.columnOrder()[0] == ColumnGeometry.AXIS_CHANNEL);
+        String name = (unfold ? "unfold" : "fold") + (rows ? "_rows" : "");
+        long items = !rows ? total : unfold ? total / g.blocksW() : total / g.width();
         String defines = "-D T=" + g.dtype().openCLType() + " -D INDEX_T=" + (g.fitsIntIndex() && !forceLongIndex ? "int" : "long")
                 + (g.dtype() == DType.FLOAT64 ? " -D USE_FP64" : "");
         long[][] vectors;
         if (unfold) {
             defines += " -D PAD_MODE=" + g.paddingMode().ordinal() + " -D ORDER=" + order(g);
-            vectors = new long[][] {shapeArgument(g, total), windowArgument(g)};
+            vectors = new long[][] {shapeArgument(g, items), windowArgument(g)};
         } else {
             defines += (g.imageLayout() == ImageLayout.CHANNELS_LAST ? " -D IMAGE_CL" : "")
+                    + (rows && g.window().kernelW() > g.blocksW() ? " -D ALONG_KERNEL" : "")
                     + (g.foldMode() == FoldMode.MEAN ? " -D FOLD_MEAN" : "");
             long[] cover = new long[16];
             for (int d = 0; d < 3; d++) {
@@ -407,12 +434,12 @@ public final class OpenCLBackend extends Backend {
                 cover[3 + d] = a.step();
                 cover[6 + d] = a.inverse();
             }
-            vectors = new long[][] {shapeArgument(g, total), windowArgument(g), g.columnStrides(), cover};
+            vectors = new long[][] {shapeArgument(g, items), windowArgument(g), g.columnStrides(), cover};
         }
         if (total >= specialiseFrom) {
             defines += constants(g);
         }
-        cl_kernel kernel = lane.kernel(name, defines);
+        cl_kernel kernel = lane.kernel(unfold ? "unfold" : "fold", name, defines);
         try (DeviceBuffer.Use in = input.buffer().use(); DeviceBuffer.Use o = out.buffer().use()) {
             cl.check(clSetKernelArg(kernel, 0, Sizeof.cl_mem, Pointer.to(in.mem())), name + " argument 0");
             cl.check(clSetKernelArg(kernel, 1, Sizeof.cl_mem, Pointer.to(o.mem())), name + " argument 1");
@@ -421,11 +448,11 @@ public final class OpenCLBackend extends Backend {
                 cl.check(clSetKernelArg(kernel, 2 + i, bytes, Pointer.to(vectors[i])), name + " argument " + (2 + i));
             }
             long local = Math.min(Math.min(256, maxWorkGroup), lane.workGroupLimit(kernel));
-            long global = (total + local - 1) / local * local;
-            cl_event[] wait = in.waitList();
+            long global = (items + local - 1) / local * local;
+            cl_event[] wait = waitList(in, o);
             cl_event event = new cl_event();
             int err = clEnqueueNDRangeKernel(lane.queue, kernel, 1, null, new long[] {global}, new long[] {local},
-                    wait == null ? 0 : 1, wait, event);
+                    wait == null ? 0 : wait.length, wait, event);
             try {
                 cl.check(err, name + " launch for " + g);
             } catch (OpenCLException e) {
@@ -471,6 +498,15 @@ public final class OpenCLBackend extends Backend {
 
     private static void define(StringBuilder d, String name, long value) {
         d.append(" -D P_").append(name).append('=').append(value).append('L');
+    }
+
+    /** The events a kernel waits for: its input computed, and any earlier write to its output done. */
+    private static cl_event[] waitList(DeviceBuffer.Use in, DeviceBuffer.Use out) {
+        cl_event[] a = in.waitList(), b = out.waitList();
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return new cl_event[] {a[0], b[0]};
     }
 
     /** The ORDER define of unfold.cl: the column side's axis order (ColumnGeometry.columnOrder). */
@@ -655,13 +691,14 @@ public final class OpenCLBackend extends Backend {
             this.queue = q;
         }
 
-        cl_kernel kernel(String name, String defines) {
+        /** The kernel {@code name} of {@code kernels/source.cl} built with {@code defines}. */
+        cl_kernel kernel(String source, String name, String defines) {
             String options = programs.options(defines);
             String key = name + " " + options;
             cl_kernel kernel = kernels.get(key);
             if (kernel == null) {
                 int[] err = new int[1];
-                kernel = clCreateKernel(programs.get(name, options), name, err);
+                kernel = clCreateKernel(programs.get(source, options), name, err);
                 try {
                     cl.check(err[0], "clCreateKernel " + name);
                     long[] limit = new long[1];

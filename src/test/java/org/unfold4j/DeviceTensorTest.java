@@ -33,6 +33,30 @@ class DeviceTensorTest {
     }
 
     @Test
+    void deviceOutputsAreReusedAndOverwritten() {
+        OpenCLBackend cl = TestBackends.openCL();
+        Random r = new Random(22);
+        Unfold unfold = Unfold.of(3, 2).withPadding(1, 2).withStride(2, 1);
+        Fold fold = Fold.of(9, 7, unfold.window()).withMode(FoldMode.MEAN);
+        Tensor a = RandomCases.tensor(r, 2, 3, 9, 7), b = RandomCases.tensor(r, 2, 3, 9, 7);
+        long[] colsShape = unfold.geometry(a.shape()).columnsShape();
+        try (DeviceTensor x = cl.upload(a); DeviceTensor y = cl.upload(b);
+             DeviceTensor cols = cl.upload(RandomCases.tensor(r, colsShape));   // garbage to overwrite
+             DeviceTensor back = cl.upload(RandomCases.tensor(r, a.shape()))) {
+            for (DeviceTensor in : new DeviceTensor[] {x, y, x}) {
+                unfold.apply(in, cols);
+                fold.apply(cols, back);
+                Tensor host = in == x ? a : b;
+                Tensor expectedCols = unfold.apply(host, Backend.java());
+                assertEquals(expectedCols, cols.download());
+                assertEquals(fold.apply(expectedCols, Backend.java()), back.download());
+            }
+            assertThrows(IllegalArgumentException.class, () -> unfold.apply(x, back));
+            assertThrows(IllegalArgumentException.class, () -> Unfold.of(1).apply(x, x));
+        }
+    }
+
+    @Test
     void useAfterCloseFailsAndCloseTwiceIsHarmless() {
         OpenCLBackend cl = TestBackends.openCL();
         DeviceTensor x = cl.upload(Tensor.zeros(1, 1, 4, 4));

@@ -110,6 +110,7 @@ class FeatureAgreementTest {
         int unfoldCases = 0, foldCases = 0;
         try (OpenCLBackend longIndex = Backend.openCL(TestBackends.openCL().deviceName())) {
             longIndex.forceLongIndex = true;
+            longIndex.rowKernels = !longIndex.rowKernels;  // the other kernel family than the shared backend's
             Random r = new Random(0x10_4E_1DL);
             int i = 0;
             for (FeatureCase.Kind kind : FeatureCase.KINDS) {
@@ -154,12 +155,14 @@ class FeatureAgreementTest {
             Random r = new Random(0x5BEC_1A1L);
             for (FeatureCase.Kind kind : FeatureCase.KINDS) {
                 for (PaddingMode mode : PaddingMode.values()) {
+                    specialised.rowKernels = cases % 3 != 0;  // both kernel families
                     ColumnLayout columns = ColumnLayout.values()[(mode.ordinal() + cases) % 2];
                     DType dtype = DType.values()[(mode.ordinal() + kind.rank()) % DType.values().length];
                     compareUnfold(specialised, FeatureCase.random(r, kind, mode, columns, dtype), r,
                             "specialised, case " + cases++);
                 }
                 for (FoldMode foldMode : FoldMode.values()) {
+                    specialised.rowKernels = cases % 2 == 0;
                     ColumnLayout columns = ColumnLayout.values()[cases % 2];
                     FeatureCase f = FeatureCase.random(r, kind, PaddingMode.ZEROS, columns, FLOAT_TYPES[cases % 2]);
                     compareFold(specialised, f, foldMode, r, "specialised, case " + cases++);

@@ -28,24 +28,36 @@ class GoldenCasesTest {
     @TestFactory
     Stream<DynamicNode> java() {
         assertTrue(CASES.size() > 0, "no cases in " + GoldenCase.casesFiles());
-        return cases(Backend.java());
+        return cases(Backend.java(), "");
     }
 
+    /**
+     * On the OpenCL device, with both kernel families: the one the device uses by default (row
+     * kernels on CPU devices, element kernels on GPUs) and, on a second backend, the other.
+     */
     @TestFactory
     Stream<DynamicNode> opencl() {
         if (!TestBackends.openCLAvailable() && !TestBackends.REQUIRE_OPENCL) {
             return Stream.of(DynamicTest.dynamicTest("opencl backend",
                     () -> TestBackends.unavailable(OpenCLRuntime.get().unavailableReason())));
         }
-        return cases(TestBackends.openCL());
+        OpenCLBackend usual = TestBackends.openCL();
+        OpenCLBackend other = OpenCLBackend.create(usual.device());
+        other.rowKernels = !usual.rowKernels;
+        Runtime.getRuntime().addShutdownHook(new Thread(other::close));
+        return Stream.concat(cases(usual, kernels(usual)), cases(other, kernels(other)));
     }
 
-    private static Stream<DynamicNode> cases(Backend backend) {
+    private static String kernels(OpenCLBackend b) {
+        return b.rowKernels ? ", row kernels" : ", element kernels";
+    }
+
+    private static Stream<DynamicNode> cases(Backend backend, String variant) {
         List<DynamicNode> tests = new ArrayList<>();
         for (GoldenCase c : CASES) {
             tests.add(DynamicTest.dynamicTest(c.id(), () -> run(c, backend)));
         }
-        return Stream.of(DynamicContainer.dynamicContainer(backend.name() + " (" + backend.deviceName() + ")", tests));
+        return Stream.of(DynamicContainer.dynamicContainer(backend.name() + " (" + backend.deviceName() + variant + ")", tests));
     }
 
     static void run(GoldenCase c, Backend backend) {
