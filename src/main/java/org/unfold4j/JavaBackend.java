@@ -39,7 +39,8 @@ final class JavaBackend extends Backend {
 
     @Override
     public String deviceName() {
-        return "JVM, " + ForkJoinPool.getCommonPoolParallelism() + " worker threads";
+        // Parallel streams run on the common pool plus the calling thread.
+        return "JVM, " + (ForkJoinPool.getCommonPoolParallelism() + 1) + " threads";
     }
 
     @Override
