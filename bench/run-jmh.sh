@@ -2,8 +2,15 @@
 # Builds the JMH benchmarks (Maven profile "bench": JMH, CLBlast through jocl-blast) and runs them.
 #   bench/run-jmh.sh                                   every benchmark, full settings
 #   bench/run-jmh.sh JavaBenchmarks -p shape=conv3x3   any JMH arguments (regex, -p, -f, -wi, -i, -rf json ...)
+#   bench/run-jmh.sh --with-nd4j Nd4jPeer              also build the ND4J peer (profile nd4j, ~130 MB download)
 # The OpenCL device is chosen as by the library (-Dunfold4j.device=NAME via JAVA_TOOL_OPTIONS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B -P bench -DskipTests package
+profiles=bench
+if [ "${1:-}" = "--with-nd4j" ]; then
+  profiles=bench,nd4j
+  shift
+fi
+rm -rf target/bench-lib
+mvn -q -B -P "$profiles" -DskipTests package
 exec java -cp "target/classes:target/bench-lib/*" org.openjdk.jmh.Main "$@"
