@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Builds a self-contained folder (default .gpu-bundle/, git-ignored, well under 64 MiB) that runs
+# the GPU benchmarks on a machine with an NVIDIA driver but no Java, no OpenCL loader, no ICD
+# file and no network (the performance issue's run book):
+#   jre/      a jlink runtime (java.base, java.logging, java.desktop, jdk.unsupported)
+#   lib/      the unfold4j jar and its runtime jars (JOCL, CLBlast through jocl-blast, picocli, EJML)
+#   native/   this machine's OpenCL ICD loader, saved as the unversioned libOpenCL.so JOCL loads
+#   run.sh    on the GPU machine: bash run.sh OUT_DIR  ->  OUT_DIR/{devices.txt,unfold4j-opencl.json,torch.json,...}
+# Usage: ci/gpu-bundle.sh [BUNDLE_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bundle=${1:-.gpu-bundle}
+
+bash ci/install-opencl.sh >/dev/null
+loader=$(ldconfig -p | awk '/libOpenCL\.so\.1 .*x86-64/ {print $NF; exit}')
+[ -n "$loader" ] || { echo "gpu-bundle: no x86-64 libOpenCL.so.1 found (ocl-icd-libopencl1)" >&2; exit 1; }
+
+mvn -q -B -DskipTests clean package   # clean: no benchmark classes or profile jars in the bundle
+rm -rf "$bundle"
+mkdir -p "$bundle/lib" "$bundle/native"
+cp target/unfold4j-*[0-9T].jar "$bundle/lib/" 2>/dev/null || cp target/unfold4j-*.jar "$bundle/lib/"
+rm -f "$bundle"/lib/*-sources.jar "$bundle"/lib/*-javadoc.jar
+cp target/lib/*.jar "$bundle/lib/"
+cp -L "$loader" "$bundle/native/libOpenCL.so"
+cp bench/torch_peer.py "$bundle/"
+jlink --add-modules java.base,java.logging,java.desktop,jdk.unsupported \
+      --strip-debug --no-man-pages --no-header-files --compress=2 --output "$bundle/jre"
+
+cat > "$bundle/run.sh" <<'RUN'
+#!/usr/bin/env bash
+# Runs unfold4j's OpenCL bench and PyTorch's F.unfold/F.fold on this machine's GPU, in one run.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+out=${1:?usage: run.sh OUT_DIR}
+mkdir -p "$out"
+for d in /usr/local/nvidia/lib64 /usr/lib/x86_64-linux-gnu /usr/lib64; do
+  if [ -e "$d/libnvidia-opencl.so.1" ]; then
+    export LD_LIBRARY_PATH="$d:${LD_LIBRARY_PATH:-}"
+    if [ ! -e /etc/OpenCL/vendors/nvidia.icd ] && [ -w /etc ]; then
+      mkdir -p /etc/OpenCL/vendors && echo libnvidia-opencl.so.1 > /etc/OpenCL/vendors/nvidia.icd
+    fi
+    break
+  fi
+done
+export LD_LIBRARY_PATH="$here/native:${LD_LIBRARY_PATH:-}"
+java=("$here/jre/bin/java" -Xmx24g -cp "$here/lib/*" org.unfold4j.cli.Main)
+{ nvidia-smi -L 2>&1; uname -a; } > "$out/machine.txt"
+"${java[@]}" devices > "$out/devices.txt" 2>&1
+"${java[@]}" bench --backend opencl --json "$out/unfold4j-opencl.json" 2>&1 | tee "$out/unfold4j-opencl.txt"
+if python3 -c 'import torch; assert torch.cuda.is_available()' 2>/dev/null; then
+  PYTHONUNBUFFERED=1 python3 "$here/torch_peer.py" --json "$out/torch.json" 2>&1 | tee "$out/torch.txt"
+else
+  echo "PyTorch with CUDA is not available here: no torch.json" | tee "$out/torch.txt"
+fi
+RUN
+chmod +x "$bundle/run.sh"
+du -sh "$bundle"
