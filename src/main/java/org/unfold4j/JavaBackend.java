@@ -73,13 +73,13 @@ final class JavaBackend extends Backend {
         }
     }
 
-    /** The normalised geometry unpacked into fields, shared by both passes. Host arrays keep every index below 2^31. */
+    /** The normalised geometry unpacked into fields and tables, shared by both passes. Host arrays keep every index below 2^31. */
     private abstract static class Pass {
         final ColumnGeometry g;
         final Object in, out;
-        final Axis z, y, x;
-        final int kd, kh, kw, bd, bh, bw;
-        final long[] image, columns;
+        final AxisTables z, y, x;
+        final int kd, kh, kw, bd, bh, bw, depth, height, width, strideX, dilationX;
+        final int inN, inC, inZ, inY, inX, colN, colC, colK, colL;
         /** Whether runs go along the kernel offsets of one window rather than along the windows of one offset. */
         final boolean alongKernel;
 
@@ -87,19 +87,31 @@ final class JavaBackend extends Backend {
             this.g = g;
             this.in = in;
             this.out = out;
-            this.z = g.axis(0);
-            this.y = g.axis(1);
-            this.x = g.axis(2);
             int[] k = g.kernel3();
+            long[] b = g.blocks3(), s = g.size3(), image = g.imageStrides(), columns = g.columnStrides();
             this.kd = k[0];
             this.kh = k[1];
             this.kw = k[2];
-            long[] b = g.blocks3();
             this.bd = (int) b[0];
             this.bh = (int) b[1];
             this.bw = (int) b[2];
-            this.image = g.imageStrides();
-            this.columns = g.columnStrides();
+            this.depth = (int) s[0];
+            this.height = (int) s[1];
+            this.width = (int) s[2];
+            this.z = new AxisTables(g.axis(0), depth, kd, bd);
+            this.y = new AxisTables(g.axis(1), height, kh, bh);
+            this.x = new AxisTables(g.axis(2), width, kw, bw);
+            this.strideX = g.stride3()[2];
+            this.dilationX = g.dilation3()[2];
+            this.inN = (int) image[0];
+            this.inC = (int) image[1];
+            this.inZ = (int) image[2];
+            this.inY = (int) image[3];
+            this.inX = (int) image[4];
+            this.colN = (int) columns[0];
+            this.colC = (int) columns[1];
+            this.colK = (int) columns[2];
+            this.colL = (int) columns[3];
             this.alongKernel = kw > bw;
         }
     }
@@ -114,10 +126,11 @@ final class JavaBackend extends Backend {
         }
 
         void run() {
-            long channels = g.channels();
-            long perPlane = alongKernel ? (long) kd * kh : g.kernelVolume();
+            int channels = (int) g.channels();
+            int perPlane = alongKernel ? kd * kh : (int) g.kernelVolume();
             forEach(g.batch() * channels * perPlane, g.columnElements(), t -> {
-                long n = t / (channels * perPlane), c = t / perPlane % channels, k = t % perPlane;
+                int plane = t / perPlane, k = t % perPlane;
+                int n = plane / channels, c = plane % channels;
                 if (alongKernel) {
                     kernelRuns(n, c, k / kh, k % kh);
                 } else {
@@ -127,101 +140,93 @@ final class JavaBackend extends Backend {
         }
 
         /** Output row (n, c, k): for each window row, the window positions whose tap k lands inside the image. */
-        private void windowRuns(long n, long c, long k) {
-            long kx = k % kw, ky = k / kw % kh, kz = k / ((long) kw * kh);
-            long inBase = n * image[0] + c * image[1];
-            long outBase = n * columns[0] + c * columns[1] + k * columns[2];
-            int lStride = (int) columns[3];
-            long xLo = x.firstInside(kx), xHi = x.lastInside(kx);
+        private void windowRuns(int n, int c, int k) {
+            int kx = k % kw, ky = k / kw % kh, kz = k / (kw * kh);
+            int inBase = n * inN + c * inC;
+            int outBase = n * colN + c * colC + k * colK;
+            int xLo = x.windowLo[kx], xHi = x.windowHi[kx], run = xHi - xLo + 1;
+            int[] srcZ = z.source[kz], srcY = y.source[ky];
             for (int oz = 0; oz < bd; oz++) {
-                long iz = z.source(z.raw(kz, oz));
+                int iz = srcZ[oz];
                 for (int oy = 0; oy < bh; oy++) {
-                    long iy = y.source(y.raw(ky, oy));
-                    int rowOut = (int) (outBase + (long) (oz * bh + oy) * bw * lStride);
+                    int iy = srcY[oy];
+                    int rowOut = outBase + (oz * bh + oy) * bw * colL;
                     if (iz < 0 || iy < 0) {
-                        Runs.zero(out, rowOut, lStride, bw);
+                        Runs.zero(out, rowOut, colL, bw);
                         continue;
                     }
-                    long rowIn = inBase + iz * image[2] + iy * image[3];
-                    if (xLo > xHi) {
-                        border(rowIn, rowOut, lStride, kx, 0, bw);
+                    int rowIn = inBase + iz * inZ + iy * inY;
+                    if (run <= 0) {
+                        border(rowIn, rowOut, kx, 0, bw);
                         continue;
                     }
-                    border(rowIn, rowOut, lStride, kx, 0, xLo);
-                    Runs.copy(in, (int) (rowIn + x.raw(kx, xLo) * image[4]), (int) (x.stride() * image[4]),
-                            out, (int) (rowOut + xLo * lStride), lStride, (int) (xHi - xLo + 1));
-                    border(rowIn, rowOut, lStride, kx, xHi + 1, bw);
+                    border(rowIn, rowOut, kx, 0, xLo);
+                    Runs.copy(in, rowIn + x.windowStart[kx] * inX, strideX * inX, out, rowOut + xLo * colL, colL, run);
+                    border(rowIn, rowOut, kx, xHi + 1, bw);
                 }
             }
         }
 
         /** Window positions [from, to) of tap kx, which fall into the padding. */
-        private void border(long rowIn, int rowOut, int lStride, long kx, long from, long to) {
+        private void border(int rowIn, int rowOut, int kx, int from, int to) {
             if (zeros) {
-                Runs.zero(out, (int) (rowOut + from * lStride), lStride, (int) (to - from));
+                Runs.zero(out, rowOut + from * colL, colL, to - from);
                 return;
             }
-            for (long ox = from; ox < to; ox++) {
-                long ix = x.source(x.raw(kx, ox));
-                Runs.copy(in, (int) (rowIn + ix * image[4]), 1, out, (int) (rowOut + ox * lStride), 1, 1);
+            int[] srcX = x.source[kx];
+            for (int ox = from; ox < to; ox++) {
+                Runs.copy(in, rowIn + srcX[ox] * inX, 1, out, rowOut + ox * colL, 1, 1);
             }
         }
 
         /** Kernel rows (kz, ky) of every window: for each window, the run of offsets kx inside the image. */
-        private void kernelRuns(long n, long c, long kz, long ky) {
-            long inBase = n * image[0] + c * image[1];
-            long kBase = (kz * kh + ky) * kw;
-            long outBase = n * columns[0] + c * columns[1] + kBase * columns[2];
-            int kStride = (int) columns[2];
+        private void kernelRuns(int n, int c, int kz, int ky) {
+            int inBase = n * inN + c * inC;
+            int outBase = n * colN + c * colC + (kz * kh + ky) * kw * colK;
+            int[] srcZ = z.source[kz], srcY = y.source[ky];
             for (int oz = 0; oz < bd; oz++) {
-                long iz = z.source(z.raw(kz, oz));
+                int iz = srcZ[oz];
                 for (int oy = 0; oy < bh; oy++) {
-                    long iy = y.source(y.raw(ky, oy));
-                    long rowIn = inBase + iz * image[2] + iy * image[3];
+                    int iy = srcY[oy];
+                    int rowIn = inBase + iz * inZ + iy * inY;
                     for (int ox = 0; ox < bw; ox++) {
-                        int windowOut = (int) (outBase + ((long) (oz * bh + oy) * bw + ox) * columns[3]);
+                        int windowOut = outBase + ((oz * bh + oy) * bw + ox) * colL;
                         if (iz < 0 || iy < 0) {
-                            Runs.zero(out, windowOut, kStride, kw);
+                            Runs.zero(out, windowOut, colK, kw);
                             continue;
                         }
-                        long lo = x.firstTapInside(ox), hi = x.lastTapInside(ox);
+                        int lo = x.tapLo[ox], hi = x.tapHi[ox];
                         if (lo > hi) {
-                            taps(rowIn, windowOut, kStride, ox, 0, kw);
+                            taps(rowIn, windowOut, ox, 0, kw);
                             continue;
                         }
-                        taps(rowIn, windowOut, kStride, ox, 0, lo);
-                        Runs.copy(in, (int) (rowIn + x.raw(lo, ox) * image[4]), (int) (x.dilation() * image[4]),
-                                out, (int) (windowOut + lo * kStride), kStride, (int) (hi - lo + 1));
-                        taps(rowIn, windowOut, kStride, ox, hi + 1, kw);
+                        taps(rowIn, windowOut, ox, 0, lo);
+                        Runs.copy(in, rowIn + x.tapStart[ox] * inX, dilationX * inX, out, windowOut + lo * colK, colK,
+                                hi - lo + 1);
+                        taps(rowIn, windowOut, ox, hi + 1, kw);
                     }
                 }
             }
         }
 
         /** Taps [from, to) of window ox, which fall into the padding. */
-        private void taps(long rowIn, int windowOut, int kStride, long ox, long from, long to) {
+        private void taps(int rowIn, int windowOut, int ox, int from, int to) {
             if (zeros) {
-                Runs.zero(out, (int) (windowOut + from * kStride), kStride, (int) (to - from));
+                Runs.zero(out, windowOut + from * colK, colK, to - from);
                 return;
             }
-            for (long kx = from; kx < to; kx++) {
-                long ix = x.source(x.raw(kx, ox));
-                Runs.copy(in, (int) (rowIn + ix * image[4]), 1, out, (int) (windowOut + kx * kStride), 1, 1);
+            for (int kx = from; kx < to; kx++) {
+                Runs.copy(in, rowIn + x.source[kx][ox] * inX, 1, out, windowOut + kx * colK, 1, 1);
             }
         }
     }
 
     /** Fold: one task per output image row (n, c, z, y), summing covering windows in ascending kernel-offset order. */
     private static final class FoldPass extends Pass {
-        private final int depth, height, width;
         private final long[] countX;
 
         FoldPass(ColumnGeometry g, Object in, Object out) {
             super(g, in, out);
-            long[] s = g.size3();
-            this.depth = (int) s[0];
-            this.height = (int) s[1];
-            this.width = (int) s[2];
             this.countX = new long[width];
             for (int i = 0; i < width; i++) {
                 countX[i] = x.count(i);
@@ -229,50 +234,46 @@ final class JavaBackend extends Backend {
         }
 
         void run() {
-            long channels = g.channels();
-            long rowsPerPlane = (long) depth * height;
+            int channels = (int) g.channels();
+            int rowsPerPlane = depth * height;
             forEach(g.batch() * channels * rowsPerPlane, g.columnElements(), t -> {
-                long plane = t / rowsPerPlane;
-                long zy = t % rowsPerPlane;
+                int plane = t / rowsPerPlane, zy = t % rowsPerPlane;
                 row(plane / channels, plane % channels, zy / height, zy % height);
             });
         }
 
-        private void row(long n, long c, long pz, long py) {
-            int rowOut = (int) (n * image[0] + c * image[1] + pz * image[2] + py * image[3]);
-            int pixel = (int) image[4];
-            long colBase = n * columns[0] + c * columns[1];
-            Runs.zero(out, rowOut, pixel, width);
-            for (long kz = z.first(pz), lastZ = z.last(pz); kz <= lastZ; kz += z.step()) {
-                long oz = z.position(pz, kz);
-                for (long ky = y.first(py), lastY = y.last(py); ky <= lastY; ky += y.step()) {
-                    long oy = y.position(py, ky);
-                    long kBase = (kz * kh + ky) * kw;
-                    long lBase = (oz * bh + oy) * bw;
+        private void row(int n, int c, int pz, int py) {
+            int rowOut = n * inN + c * inC + pz * inZ + py * inY;
+            int colBase = n * colN + c * colC;
+            Runs.zero(out, rowOut, inX, width);
+            for (int iz = z.coverFrom[pz]; iz < z.coverFrom[pz + 1]; iz++) {
+                int kz = z.coverK[iz], oz = z.coverO[iz];
+                for (int iy = y.coverFrom[py]; iy < y.coverFrom[py + 1]; iy++) {
+                    int ky = y.coverK[iy], oy = y.coverO[iy];
+                    int kBase = (kz * kh + ky) * kw;
+                    int lBase = (oz * bh + oy) * bw;
                     if (alongKernel) {
                         // Windows from last to first: see Note [fold summation order].
-                        for (long ox = bw - 1; ox >= 0; ox--) {
-                            long lo = x.firstTapInside(ox), hi = x.lastTapInside(ox);
+                        for (int ox = bw - 1; ox >= 0; ox--) {
+                            int lo = x.tapLo[ox], hi = x.tapHi[ox];
                             if (lo <= hi) {
-                                Runs.add(out, (int) (rowOut + x.raw(lo, ox) * pixel), (int) (x.dilation() * pixel),
-                                        in, (int) (colBase + (kBase + lo) * columns[2] + (lBase + ox) * columns[3]),
-                                        (int) columns[2], (int) (hi - lo + 1));
+                                Runs.add(out, rowOut + x.tapStart[ox] * inX, dilationX * inX,
+                                        in, colBase + (kBase + lo) * colK + (lBase + ox) * colL, colK, hi - lo + 1);
                             }
                         }
                     } else {
-                        for (long kx = 0; kx < kw; kx++) {
-                            long lo = x.firstInside(kx), hi = x.lastInside(kx);
+                        for (int kx = 0; kx < kw; kx++) {
+                            int lo = x.windowLo[kx], hi = x.windowHi[kx];
                             if (lo <= hi) {
-                                Runs.add(out, (int) (rowOut + x.raw(kx, lo) * pixel), (int) (x.stride() * pixel),
-                                        in, (int) (colBase + (kBase + kx) * columns[2] + (lBase + lo) * columns[3]),
-                                        (int) columns[3], (int) (hi - lo + 1));
+                                Runs.add(out, rowOut + x.windowStart[kx] * inX, strideX * inX,
+                                        in, colBase + (kBase + kx) * colK + (lBase + lo) * colL, colL, hi - lo + 1);
                             }
                         }
                     }
                 }
             }
             if (g.foldMode() == FoldMode.MEAN) {
-                Runs.divide(out, rowOut, pixel, countX, z.count(pz) * y.count(py));
+                Runs.divide(out, rowOut, inX, countX, (long) z.count(pz) * y.count(py));
             }
         }
     }
