@@ -15,10 +15,10 @@ public abstract sealed class Backend implements AutoCloseable permits JavaBacken
     Backend() {
     }
 
-    /** {@code "java"} or {@code "opencl"}. */
+    /** {@return {@code "java"} or {@code "opencl"}} */
     public abstract String name();
 
-    /** What runs the computation, e.g. {@code "JVM, 2 threads"} or the OpenCL device's name. */
+    /** {@return what runs the computation, e.g. {@code "JVM, 2 threads"} or the OpenCL device's name} */
     public abstract String deviceName();
 
     /** Whether this backend can compute on tensors of type {@code dtype}. */
@@ -62,7 +62,9 @@ public abstract sealed class Backend implements AutoCloseable permits JavaBacken
     @Override
     public abstract void close();
 
-    /** The Java backend (shared; closing it does nothing). */
+    /**
+     * {@return the Java backend} It is shared, available on every JVM, and closing it does nothing.
+     */
     public static Backend java() {
         return JavaBackend.INSTANCE;
     }
@@ -72,6 +74,7 @@ public abstract sealed class Backend implements AutoCloseable permits JavaBacken
      * (a substring of the device name), or else the first GPU, accelerator or other device found.
      * The caller owns it and closes it.
      *
+     * @return a new backend, owned by the caller
      * @throws OpenCLException if no OpenCL runtime or matching device is available; the message
      *     says what is missing and points to {@code native-notes.md}
      */
@@ -83,6 +86,9 @@ public abstract sealed class Backend implements AutoCloseable permits JavaBacken
      * A new OpenCL backend on the first device whose name contains {@code deviceName}
      * (ignoring case). The caller owns it and closes it.
      *
+     * @param deviceName a substring of the device's name, e.g. {@code "RTX"} or {@code "cpu"};
+     *     null or blank picks as {@link #openCL()} does without the property
+     * @return a new backend, owned by the caller
      * @throws OpenCLException if no OpenCL runtime or matching device is available
      */
     public static OpenCLBackend openCL(String deviceName) {
@@ -96,6 +102,7 @@ public abstract sealed class Backend implements AutoCloseable permits JavaBacken
      * OpenCL GPU or accelerator when one exists, otherwise Java, with one logged line saying why).
      * The instance is shared; closing it does nothing.
      *
+     * @return the shared default backend, the same instance on every call
      * @throws OpenCLException if {@code opencl} was requested and none is available
      * @throws IllegalArgumentException if the property or variable has another value
      */

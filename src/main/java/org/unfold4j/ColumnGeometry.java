@@ -68,7 +68,15 @@ public final class ColumnGeometry {
         return p;
     }
 
-    /** A float32, channels-first, zero-padded unfold (nn.Unfold); see the full overload. */
+    /**
+     * Validates a float32, channels-first, zero-padded unfold (nn.Unfold); see
+     * {@link #forUnfold(long[], Window, DType, ImageLayout, ColumnLayout, PaddingMode) the full overload}.
+     *
+     * @param inputShape {@code [N, C, *spatial]} or {@code [C, *spatial]}; not modified
+     * @param window     the window
+     * @return the validated geometry
+     * @throws IllegalArgumentException as the full overload
+     */
     public static ColumnGeometry forUnfold(long[] inputShape, Window window) {
         return forUnfold(inputShape, window, DType.FLOAT32, ImageLayout.CHANNELS_FIRST, ColumnLayout.COLUMNS,
                 PaddingMode.ZEROS);
@@ -79,6 +87,13 @@ public final class ColumnGeometry {
      * {@code [C, *spatial]} (channels-last: {@code [N, H, W, C]} or {@code [H, W, C]}), with as
      * many spatial dimensions as the window has.
      *
+     * @param inputShape   the input's shape; not modified
+     * @param window       the window
+     * @param dtype        the element type (unfold copies every type)
+     * @param imageLayout  where the input's channels are ({@code CHANNELS_LAST} needs a 2-D window)
+     * @param columnLayout the layout of the result
+     * @param paddingMode  how the padding is read
+     * @return the validated geometry
      * @throws IllegalArgumentException if the rank is wrong, a non-batch dimension is zero, a
      *     dimension is negative, the window leaves fewer than one block along a dimension, the
      *     padding mode cannot pad that much, or the sizes overflow; the message names the shape
@@ -106,7 +121,17 @@ public final class ColumnGeometry {
                 paddingMode, FoldMode.SUM, context);
     }
 
-    /** A float32, channels-first, summing 2-D fold (nn.Fold); see the full overload. */
+    /**
+     * Validates a float32, channels-first, summing 2-D fold (nn.Fold); see
+     * {@link #forFold(long[], long[], Window, DType, ImageLayout, ColumnLayout, FoldMode) the full overload}.
+     *
+     * @param inputShape {@code [N, C·K, L]} or {@code [C·K, L]}; not modified
+     * @param outputH    the output image's height
+     * @param outputW    the output image's width
+     * @param window     a 2-D window
+     * @return the validated geometry
+     * @throws IllegalArgumentException as the full overload
+     */
     public static ColumnGeometry forFold(long[] inputShape, long outputH, long outputW, Window window) {
         return forFold(inputShape, new long[] {outputH, outputW}, window, DType.FLOAT32,
                 ImageLayout.CHANNELS_FIRST, ColumnLayout.COLUMNS, FoldMode.SUM);
@@ -116,6 +141,14 @@ public final class ColumnGeometry {
      * Validates a fold of an input of the given shape, {@code [N, C·K, L]} or unbatched
      * {@code [C·K, L]} (patch-major: {@code [N, L, C·K]}), into an image of {@code outputSize}.
      *
+     * @param inputShape   the input's shape; not modified
+     * @param outputSize   the output's spatial size, one entry per window dimension; not modified
+     * @param window       the window
+     * @param dtype        the element type: float32 or float64
+     * @param imageLayout  where the output's channels go ({@code CHANNELS_LAST} needs a 2-D window)
+     * @param columnLayout the layout of the input
+     * @param foldMode     whether overlaps are summed or averaged
+     * @return the validated geometry
      * @throws IllegalArgumentException if the rank is wrong, a non-batch dimension is zero, the
      *     output size is not positive or of another rank than the window, the type is not a
      *     floating-point type, the row dimension is not divisible by the kernel volume, the block
@@ -251,50 +284,50 @@ public final class ColumnGeometry {
                 paddingMode, foldMode, "the planes of " + this);
     }
 
-    /** Whether the tensors carry a leading batch dimension. */
+    /** {@return whether the tensors carry a leading batch dimension} */
     public boolean batched() { return batched; }
-    /** N (1 for unbatched tensors). */
+    /** {@return N, the batch size (1 for unbatched tensors)} */
     public long batch() { return batch; }
-    /** C, the image channels. */
+    /** {@return C, the image channels} */
     public long channels() { return channels; }
-    /** The spatial rank, 1 to 3. */
+    /** {@return the spatial rank, 1 to 3} */
     public int rank() { return size.length; }
-    /** The image's spatial sizes. */
+    /** {@return a copy of the image's spatial sizes} */
     public long[] spatialSize() { return size.clone(); }
-    /** The number of window positions along each spatial dimension. */
+    /** {@return a copy of the number of window positions along each spatial dimension} */
     public long[] blocksPerDim() { return blocks.clone(); }
-    /** The window. */
+    /** {@return the window} */
     public Window window() { return window; }
-    /** The element type. */
+    /** {@return the element type} */
     public DType dtype() { return dtype; }
-    /** Where the image's channels are. */
+    /** {@return where the image's channels are} */
     public ImageLayout imageLayout() { return imageLayout; }
-    /** How the column side is laid out. */
+    /** {@return how the column side is laid out} */
     public ColumnLayout columnLayout() { return columnLayout; }
-    /** How unfold reads the padding. */
+    /** {@return how unfold reads the padding ({@code ZEROS} for a fold)} */
     public PaddingMode paddingMode() { return paddingMode; }
-    /** What fold does with overlaps. */
+    /** {@return what fold does with overlaps ({@code SUM} for an unfold)} */
     public FoldMode foldMode() { return foldMode; }
-    /** Image height (second-to-last spatial dimension; 1 for 1-D). */
+    /** {@return the image height (second-to-last spatial dimension; 1 for 1-D)} */
     public long height() { return size3()[1]; }
-    /** Image width (last spatial dimension). */
+    /** {@return the image width (last spatial dimension)} */
     public long width() { return size3()[2]; }
-    /** Window positions along the height. */
+    /** {@return the number of window positions along the height} */
     public long blocksH() { return blocks3()[1]; }
-    /** Window positions along the width. */
+    /** {@return the number of window positions along the width} */
     public long blocksW() { return blocks3()[2]; }
-    /** L, the number of windows per image. */
+    /** {@return L, the number of windows per image} */
     public long blocks() { return blockCount; }
-    /** K, the kernel volume. */
+    /** {@return K, the kernel volume} */
     public long kernelVolume() { return kernelVolume; }
-    /** C · K, the length of one column. */
+    /** {@return C · K, the length of one column} */
     public long rows() { return rows; }
-    /** The number of image elements, N · C · spatial. */
+    /** {@return the number of image elements, N · C · spatial} */
     public long imageElements() { return imageElements; }
-    /** The number of column elements, N · C · K · L. */
+    /** {@return the number of column elements, N · C · K · L} */
     public long columnElements() { return columnElements; }
 
-    /** The image shape: {@code [N, C, *spatial]} or {@code [N, *spatial, C]}, without N when unbatched. */
+    /** {@return the image shape, a new array: {@code [N, C, *spatial]} or {@code [N, *spatial, C]}, without N when unbatched} */
     public long[] imageShape() {
         long[] s = new long[size.length + (batched ? 2 : 1)];
         int o = 0;
@@ -313,7 +346,7 @@ public final class ColumnGeometry {
         return s;
     }
 
-    /** The column shape: {@code [N, C·K, L]} or patch-major {@code [N, L, C·K]}, without N when unbatched. */
+    /** {@return the column shape, a new array: {@code [N, C·K, L]} or patch-major {@code [N, L, C·K]}, without N when unbatched} */
     public long[] columnsShape() {
         long[] inner = columnLayout == ColumnLayout.COLUMNS ? new long[] {rows, blockCount} : new long[] {blockCount, rows};
         return batched ? new long[] {batch, inner[0], inner[1]} : inner;
@@ -390,6 +423,8 @@ public final class ColumnGeometry {
      * Whether every index a kernel computes fits a signed 32-bit integer, so the faster 32-bit
      * index variant of a kernel is exact. Intermediate coordinates stay within the padded image
      * and the dilated kernel extent, so those bound them together with the element counts.
+     *
+     * @return true when 32-bit indices suffice
      */
     public boolean fitsIntIndex() {
         long limit = Integer.MAX_VALUE;

@@ -23,7 +23,13 @@ public enum ColumnLayout {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The layout of {@code "columns"} or {@code "patches"}. @throws IllegalArgumentException otherwise */
+    /**
+     * The layout of a short name, ignoring case.
+     *
+     * @param name {@code "columns"} or {@code "patches"}
+     * @return the layout
+     * @throws IllegalArgumentException for another name
+     */
     public static ColumnLayout parse(String name) {
         for (ColumnLayout l : values()) {
             if (l.name().equalsIgnoreCase(name)) {

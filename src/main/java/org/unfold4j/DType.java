@@ -21,12 +21,12 @@ public enum DType {
         this.openCLType = openCLType;
     }
 
-    /** Bytes per element. */
+    /** {@return the bytes per element} */
     public int bytes() {
         return bytes;
     }
 
-    /** Whether fold can sum this type. */
+    /** {@return whether this is float32 or float64, the types fold can sum} */
     public boolean isFloatingPoint() {
         return this == FLOAT32 || this == FLOAT64;
     }
@@ -41,7 +41,13 @@ public enum DType {
         return label;
     }
 
-    /** The type of a NumPy / PyTorch name such as {@code "uint8"}. @throws IllegalArgumentException for another name */
+    /**
+     * The type of a NumPy / PyTorch name, ignoring case.
+     *
+     * @param name {@code "float32"}, {@code "float64"}, {@code "uint8"} or {@code "int32"}, or the constant's name
+     * @return the type
+     * @throws IllegalArgumentException for another name
+     */
     public static DType parse(String name) {
         for (DType t : values()) {
             if (t.label.equalsIgnoreCase(name) || t.name().equalsIgnoreCase(name)) {

@@ -31,31 +31,35 @@ public final class DeviceTensor implements AutoCloseable {
         this.cleanable = CLEANER.register(this, buffer);
     }
 
-    /** A copy of the shape. */
+    /** {@return a copy of the shape} */
     public long[] shape() {
         return shape.clone();
     }
 
-    /** The element type. */
+    /** {@return the element type} */
     public DType dtype() {
         return dtype;
     }
 
-    /** The number of elements. */
+    /** {@return the number of elements (may exceed a Java array's length)} */
     public long elementCount() {
         return elements;
     }
 
-    /** The backend whose device holds this tensor. */
+    /** {@return the backend whose device holds this tensor} */
     public OpenCLBackend backend() {
         return backend;
     }
 
     /**
      * Copies the values to a new host tensor, after the command that computes them has finished.
+     * This device tensor stays open and unchanged.
      *
+     * @return a new host tensor of the same shape and type
      * @throws IllegalStateException if this tensor or its backend is closed
      * @throws IllegalArgumentException if the tensor is larger than a host tensor can be
+     *     ({@link Tensor#MAX_ELEMENTS})
+     * @throws OpenCLException if the device fails the copy
      */
     public Tensor download() {
         return backend.download(this);
@@ -66,6 +70,7 @@ public final class DeviceTensor implements AutoCloseable {
      * return as soon as the command is queued).
      *
      * @throws IllegalStateException if this tensor is closed
+     * @throws OpenCLException if the command failed on the device
      */
     public void await() {
         try (DeviceBuffer.Use u = buffer.use()) {
@@ -80,7 +85,7 @@ public final class DeviceTensor implements AutoCloseable {
         return buffer;
     }
 
-    /** Whether {@link #close()} was called (directly, by the backend's close, or by the cleaner). */
+    /** {@return whether this tensor was released (by {@link #close()}, by its backend's close, or by the cleaner)} */
     public boolean isClosed() {
         return buffer.isClosed();
     }

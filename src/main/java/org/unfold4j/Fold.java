@@ -16,7 +16,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * Tensor image = Fold.of(3, 4, 2, 3).apply(cols);                         // output (3, 4), kernel (2, 3)
- * Tensor stitched = Fold.of(512, 512, 64, 64).withStride(48).withMode(FoldMode.MEAN).apply(tiles);
+ * Tensor stitched = Fold.of(512, 512, 64, 64).withStride(32).withMode(FoldMode.MEAN).apply(tiles);
  * }</pre>
  *
  * <p>Immutable and thread-safe; the {@code with…} methods return new specs.
@@ -41,59 +41,134 @@ public final class Fold {
         }
     }
 
-    /** A square 2-D output and kernel, dilation 1, padding 0, stride 1. @throws IllegalArgumentException if not positive */
+    /**
+     * A square 2-D fold: output {@code outputSize × outputSize}, kernel {@code kernel × kernel},
+     * dilation 1, padding 0, stride 1.
+     *
+     * @param outputSize the output image's height and width
+     * @param kernel     the kernel's height and width
+     * @return the spec
+     * @throws IllegalArgumentException if a size is not positive
+     */
     public static Fold of(long outputSize, int kernel) {
         return of(outputSize, outputSize, kernel, kernel);
     }
 
-    /** Output {@code outputH × outputW}, kernel {@code kernelH × kernelW}, dilation 1, padding 0, stride 1. */
+    /**
+     * A 2-D fold: output {@code outputH × outputW}, kernel {@code kernelH × kernelW}, dilation 1,
+     * padding 0, stride 1, as {@code nn.Fold(output_size=(outputH, outputW), kernel_size=(kernelH, kernelW))}.
+     *
+     * @param outputH the output image's height
+     * @param outputW the output image's width
+     * @param kernelH the kernel's height
+     * @param kernelW the kernel's width
+     * @return the spec
+     * @throws IllegalArgumentException if a size is not positive
+     */
     public static Fold of(long outputH, long outputW, int kernelH, int kernelW) {
         return of(outputH, outputW, Window.ofKernel(kernelH, kernelW));
     }
 
-    /** A 2-D output {@code outputH × outputW} with the given 2-D window. */
+    /**
+     * A 2-D fold into an {@code outputH × outputW} image with the given window.
+     *
+     * @param outputH the output image's height
+     * @param outputW the output image's width
+     * @param window  a 2-D window
+     * @return the spec
+     * @throws IllegalArgumentException if a size is not positive or the window is not 2-D
+     */
     public static Fold of(long outputH, long outputW, Window window) {
         return of(new long[] {outputH, outputW}, window);
     }
 
-    /** An output of the given spatial size (one entry per window dimension) with the given window. */
+    /**
+     * A 1-D, 2-D or 3-D fold into an image of the given spatial size, summing overlaps, with
+     * PyTorch's layouts.
+     *
+     * @param outputSize the output's spatial size, one entry per window dimension; copied
+     * @param window     the window
+     * @return the spec
+     * @throws IllegalArgumentException if a size is not positive or the ranks differ
+     */
     public static Fold of(long[] outputSize, Window window) {
         return new Fold(outputSize, window, FoldMode.SUM, ImageLayout.CHANNELS_FIRST, ColumnLayout.COLUMNS);
     }
 
-    /** The same spec with another dilation (one value, or one per dimension). @throws IllegalArgumentException if not positive */
+    /**
+     * The same spec with another dilation.
+     *
+     * @param d one value for every dimension, or one per dimension (height, width for 2-D)
+     * @return a new spec
+     * @throws IllegalArgumentException if a value is not positive or the count fits neither
+     */
     public Fold withDilation(int... d) {
         return with(window.withDilation(perDimension(d)));
     }
 
-    /** The same spec with another padding (one value, or one per dimension). @throws IllegalArgumentException if negative */
+    /**
+     * The same spec with another padding: values falling there are dropped.
+     *
+     * @param p one value for every dimension, or one per dimension
+     * @return a new spec
+     * @throws IllegalArgumentException if a value is negative or the count fits neither
+     */
     public Fold withPadding(int... p) {
         return with(window.withPadding(perDimension(p)));
     }
 
-    /** The same spec with another stride (one value, or one per dimension). @throws IllegalArgumentException if not positive */
+    /**
+     * The same spec with another stride.
+     *
+     * @param s one value for every dimension, or one per dimension
+     * @return a new spec
+     * @throws IllegalArgumentException if a value is not positive or the count fits neither
+     */
     public Fold withStride(int... s) {
         return with(window.withStride(perDimension(s)));
     }
 
-    /** The same spec summing ({@code SUM}) or averaging ({@code MEAN}) overlapping windows. */
+    /**
+     * The same spec summing ({@link FoldMode#SUM}, nn.Fold) or averaging ({@link FoldMode#MEAN})
+     * overlapping windows.
+     *
+     * @param m the mode
+     * @return a new spec
+     * @throws NullPointerException if {@code m} is null
+     */
     public Fold withMode(FoldMode m) {
         return new Fold(outputSize, window, m, imageLayout, columnLayout);
     }
 
-    /** The same spec producing images with their channels elsewhere ({@code nhwc}: 2-D windows only). */
+    /**
+     * The same spec producing images with their channels elsewhere.
+     *
+     * @param layout {@link ImageLayout#CHANNELS_LAST} ({@code [N, H, W, C]}, 2-D windows only,
+     *     checked when the spec is applied) or {@link ImageLayout#CHANNELS_FIRST}
+     * @return a new spec
+     * @throws NullPointerException if {@code layout} is null
+     */
     public Fold withImageLayout(ImageLayout layout) {
         return new Fold(outputSize, window, mode, layout, columnLayout);
     }
 
-    /** The same spec reading another column layout ({@code patches}: {@code [N, L, C·K]}). */
+    /**
+     * The same spec reading another column layout.
+     *
+     * @param layout {@link ColumnLayout#PATCHES} ({@code [N, L, C·K]}) or {@link ColumnLayout#COLUMNS}
+     * @return a new spec
+     * @throws NullPointerException if {@code layout} is null
+     */
     public Fold withColumnLayout(ColumnLayout layout) {
         return new Fold(outputSize, window, mode, imageLayout, layout);
     }
 
     /**
-     * Fold has no padding modes: padding is where values are dropped, not read.
+     * Fold has no padding modes: padding is where values are dropped, not read. Present so that
+     * code configuring {@link Unfold} and {@code Fold} alike gets a clear refusal.
      *
+     * @param paddingMode must be {@link PaddingMode#ZEROS}
+     * @return this spec
      * @throws IllegalArgumentException for any mode but {@link PaddingMode#ZEROS}
      */
     public Fold withPaddingMode(PaddingMode paddingMode) {
@@ -112,49 +187,70 @@ public final class Fold {
         return values.length == 1 ? Window.filled(window.rank(), values[0]) : values;
     }
 
-    /** The output's spatial size. */
+    /** {@return a copy of the output's spatial size} */
     public long[] outputSize() { return outputSize.clone(); }
-    /** The output height (second-to-last spatial dimension; 1 for 1-D). */
+    /** {@return the output height (second-to-last spatial dimension; 1 for 1-D)} */
     public long outputH() { return outputSize.length >= 2 ? outputSize[outputSize.length - 2] : 1; }
-    /** The output width (last spatial dimension). */
+    /** {@return the output width (last spatial dimension)} */
     public long outputW() { return outputSize[outputSize.length - 1]; }
-    /** The window. */
+    /** {@return the window} */
     public Window window() { return window; }
-    /** Sum or mean. */
+    /** {@return whether overlaps are summed or averaged} */
     public FoldMode mode() { return mode; }
-    /** Where the output's channels are. */
+    /** {@return where the output's channels are} */
     public ImageLayout imageLayout() { return imageLayout; }
-    /** How the input is laid out. */
+    /** {@return how the input is laid out} */
     public ColumnLayout columnLayout() { return columnLayout; }
 
     /**
      * Validates the shape of a float32 input without computing anything.
      *
+     * @param inputShape {@code [N, C·K, L]} or {@code [C·K, L]}; not modified
+     * @return the validated geometry: output shape, block counts and the rest
      * @throws IllegalArgumentException as {@link #apply(Tensor)} does for a bad shape
      */
     public ColumnGeometry geometry(long... inputShape) {
         return geometry(DType.FLOAT32, inputShape);
     }
 
-    /** Validates the shape of an input of type {@code dtype} without computing anything. */
+    /**
+     * Validates the shape of an input of type {@code dtype} without computing anything.
+     *
+     * @param dtype      the input's type
+     * @param inputShape {@code [N, C·K, L]} or {@code [C·K, L]}; not modified
+     * @return the validated geometry
+     * @throws IllegalArgumentException as {@link #apply(Tensor)} does for a bad shape or type
+     */
     public ColumnGeometry geometry(DType dtype, long... inputShape) {
         return ColumnGeometry.forFold(inputShape, outputSize, window, dtype, imageLayout, columnLayout, mode);
     }
 
     /**
-     * Folds {@code input} on {@link Backend#defaultBackend()}.
+     * Folds {@code input} on {@link Backend#defaultBackend()} (float64 goes to the Java backend
+     * when {@code auto} chose a device without {@code cl_khr_fp64}).
      *
      * @param input {@code [N, C·K, L]} or {@code [C·K, L]}, float32 or float64; not modified
      * @return a new tensor {@code [N, C, *output]} or {@code [C, *output]} of the input's type
      * @throws IllegalArgumentException if the shape does not fit (rank, a zero dimension, a
      *     row count not divisible by the kernel volume, {@code L} not the block count) or the
      *     type is an integer type; the message names the shape and every parameter
+     * @throws OpenCLException if OpenCL was requested explicitly but is not available, or the
+     *     OpenCL device fails
      */
     public Tensor apply(Tensor input) {
         return apply(input, BackendSelection.defaultFor(input.dtype()));
     }
 
-    /** As {@link #apply(Tensor)}, on the given backend. */
+    /**
+     * As {@link #apply(Tensor)}, on the given backend.
+     *
+     * @param input   {@code [N, C·K, L]} or {@code [C·K, L]}, float32 or float64; not modified
+     * @param backend where to compute
+     * @return a new tensor {@code [N, C, *output]} or {@code [C, *output]} of the input's type
+     * @throws IllegalArgumentException as {@link #apply(Tensor)}
+     * @throws IllegalStateException if the backend was closed
+     * @throws OpenCLException if an OpenCL backend fails, or cannot hold float64
+     */
     public Tensor apply(Tensor input, Backend backend) {
         return backend.fold(geometry(input.dtype(), input.shape()), input);
     }
@@ -163,9 +259,13 @@ public final class Fold {
      * As {@link #apply(Tensor, Backend)}, writing the result into {@code output} instead of a new
      * tensor (every element is overwritten), so that a caller can reuse one output buffer.
      *
-     * @param output the result's shape and type; modified; must not share the input's array
+     * @param input   {@code [N, C·K, L]} or {@code [C·K, L]}, float32 or float64; not modified
+     * @param output  the result's shape and type; modified; must not share the input's array
+     * @param backend where to compute
      * @throws IllegalArgumentException for a bad input shape, an output of another shape or type,
      *     or an output sharing the input's array; {@code output} is then left untouched
+     * @throws IllegalStateException if the backend was closed
+     * @throws OpenCLException if an OpenCL backend fails, or cannot hold float64
      */
     public void apply(Tensor input, Tensor output, Backend backend) {
         ColumnGeometry g = geometry(input.dtype(), input.shape());
@@ -175,10 +275,15 @@ public final class Fold {
 
     /**
      * Folds a tensor resident on an OpenCL device into a new tensor on the same device, with no
-     * transfer to or from the host. The caller closes the result.
+     * transfer to or from the host. The call returns once the kernel is queued; the result
+     * waits for it on use.
      *
-     * @throws IllegalArgumentException for a bad shape
+     * @param input a device tensor {@code [N, C·K, L]} or {@code [C·K, L]}, float32 or float64;
+     *     not modified, and stays open
+     * @return a new device tensor on the input's backend; the caller closes it
+     * @throws IllegalArgumentException for a bad shape or type
      * @throws IllegalStateException if the input or its backend was closed
+     * @throws OpenCLException if the device cannot allocate the result or run the kernel
      */
     public DeviceTensor apply(DeviceTensor input) {
         return input.backend().fold(geometry(input.dtype(), input.shape()), input);

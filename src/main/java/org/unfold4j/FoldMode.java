@@ -8,8 +8,10 @@ public enum FoldMode {
     SUM,
     /**
      * Divide each pixel's sum by the number of windows covering it, computed from the geometry in
-     * the same pass; pixels no window covers are 0. {@code fold_mean(unfold(x)) == x} wherever the
-     * windows cover x: what tiled inference needs to stitch overlapping tiles.
+     * the same pass; pixels no window covers are 0. {@code fold_mean(unfold(x))} gives x back
+     * wherever the windows cover x: what tiled inference needs to stitch overlapping tiles. The
+     * sum is rounded before the division, so arbitrary floats come back within a few ulps;
+     * values whose sums are exact (8-bit pixels, small integers) come back exactly.
      */
     MEAN;
 
@@ -19,7 +21,13 @@ public enum FoldMode {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The mode of {@code "sum"} or {@code "mean"}. @throws IllegalArgumentException otherwise */
+    /**
+     * The mode of a short name, ignoring case.
+     *
+     * @param name {@code "sum"} or {@code "mean"}
+     * @return the mode
+     * @throws IllegalArgumentException for another name
+     */
     public static FoldMode parse(String name) {
         for (FoldMode m : values()) {
             if (m.name().equalsIgnoreCase(name)) {

@@ -13,7 +13,13 @@ public enum ImageLayout {
         return this == CHANNELS_FIRST ? "nchw" : "nhwc";
     }
 
-    /** The layout of {@code "nchw"} or {@code "nhwc"} (or the enum name). @throws IllegalArgumentException otherwise */
+    /**
+     * The layout of a short name, ignoring case.
+     *
+     * @param name {@code "nchw"} or {@code "nhwc"}, or the constant's name
+     * @return the layout
+     * @throws IllegalArgumentException for another name
+     */
     public static ImageLayout parse(String name) {
         for (ImageLayout l : values()) {
             if (l.toString().equalsIgnoreCase(name) || l.name().equalsIgnoreCase(name)) {

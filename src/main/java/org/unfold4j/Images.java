@@ -17,7 +17,12 @@ public final class Images {
     private Images() {
     }
 
-    /** The image as a uint8 {@code [H, W, 3]} RGB tensor (alpha, if any, is dropped). */
+    /**
+     * The image as a uint8 {@code [H, W, 3]} RGB tensor (alpha, if any, is dropped).
+     *
+     * @param image any image type; not modified
+     * @return a new tensor over a new array
+     */
     public static Tensor toTensor(BufferedImage image) {
         return toTensor(image, false);
     }
@@ -25,6 +30,11 @@ public final class Images {
     /**
      * The image as a uint8 {@code [H, W, 3]} RGB tensor, or {@code [H, W, 4]} RGBA when
      * {@code withAlpha} (opaque images then get alpha 255).
+     *
+     * @param image     any image type; not modified
+     * @param withAlpha whether to keep a fourth, alpha channel
+     * @return a new tensor over a new array
+     * @throws ArithmeticException if the image has more than {@code Integer.MAX_VALUE} values
      */
     public static Tensor toTensor(BufferedImage image, boolean withAlpha) {
         int h = image.getHeight(), w = image.getWidth(), c = withAlpha ? 4 : 3;
@@ -60,6 +70,8 @@ public final class Images {
      * A new image from a uint8 channels-last tensor {@code [H, W, C]} (or {@code [1, H, W, C]})
      * with C = 1 (gray), 3 (RGB) or 4 (RGBA).
      *
+     * @param tensor the pixels; not modified (they are copied into the image)
+     * @return a new {@code TYPE_BYTE_GRAY}, {@code TYPE_INT_RGB} or {@code TYPE_INT_ARGB} image
      * @throws IllegalArgumentException for another type, rank or channel count
      */
     public static BufferedImage toBufferedImage(Tensor tensor) {

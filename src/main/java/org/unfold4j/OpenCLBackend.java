@@ -91,7 +91,13 @@ public final class OpenCLBackend extends Backend {
         return new OpenCLBackend(OpenCLRuntime.get().select(deviceName), false);
     }
 
-    /** A backend on the given device; the caller closes it. */
+    /**
+     * A new backend on the given device, one of {@link OpenCLRuntime#devices()}.
+     *
+     * @param device the device to compute on
+     * @return a new backend with its own OpenCL context; the caller closes it
+     * @throws OpenCLException if the device refuses a context
+     */
     public static OpenCLBackend create(OpenCLDevice device) {
         return new OpenCLBackend(device, false);
     }
@@ -111,12 +117,12 @@ public final class OpenCLBackend extends Backend {
         return device.name();
     }
 
-    /** The device this backend runs on. */
+    /** {@return the device this backend runs on} */
     public OpenCLDevice device() {
         return device;
     }
 
-    /** The number of device tensors of this backend not yet closed. */
+    /** {@return the number of device tensors of this backend not yet closed} Useful to find leaks. */
     public int openTensorCount() {
         return open.size();
     }
@@ -139,8 +145,11 @@ public final class OpenCLBackend extends Backend {
     // ---------------------------------------------------------------- device tensors
 
     /**
-     * Copies a host tensor to the device. The caller closes the result.
+     * Copies a host tensor to the device. The copy has finished when this returns, so the
+     * caller may reuse the host array at once.
      *
+     * @param tensor the values to copy, of any {@link DType}; not modified
+     * @return a new device tensor of the same shape and type; the caller closes it
      * @throws IllegalStateException if this backend is closed
      * @throws OpenCLException if the device cannot hold it, or has no cl_khr_fp64 for a float64 tensor
      */

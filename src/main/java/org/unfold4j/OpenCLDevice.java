@@ -11,7 +11,8 @@ import org.jocl.cl_platform_id;
 
 /**
  * One OpenCL device as the runtime reports it: what {@code unfold4j devices} prints and what
- * device selection matches against. Immutable.
+ * device selection matches against. Obtain one from {@link OpenCLRuntime#devices()} or
+ * {@link OpenCLRuntime#select(String)}. Immutable and thread-safe.
  */
 public final class OpenCLDevice {
     final cl_platform_id platformId;
@@ -67,23 +68,23 @@ public final class OpenCLDevice {
         return List.copyOf(devices);
     }
 
-    /** The platform's name, e.g. "Portable Computing Language". */
+    /** {@return the platform's name, e.g. "Portable Computing Language"} */
     public String platformName() { return platformName; }
-    /** The device's name. */
+    /** {@return the device's name, as CL_DEVICE_NAME reports it} */
     public String name() { return name; }
-    /** "GPU", "accelerator", "CPU" or "other". */
+    /** {@return "GPU", "accelerator", "CPU" or "other"} */
     public String type() { return type; }
-    /** Whether {@code auto} would pick this device. */
+    /** {@return whether this is a GPU or accelerator, a device {@code auto} would pick} */
     public boolean isGpuOrAccelerator() { return gpuOrAccelerator; }
-    /** CL_DEVICE_GLOBAL_MEM_SIZE in bytes. */
+    /** {@return CL_DEVICE_GLOBAL_MEM_SIZE in bytes} */
     public long globalMemory() { return globalMemory; }
-    /** CL_DEVICE_MAX_MEM_ALLOC_SIZE in bytes: the largest single buffer. */
+    /** {@return CL_DEVICE_MAX_MEM_ALLOC_SIZE in bytes: the largest single buffer} */
     public long maxAllocation() { return maxAllocation; }
-    /** CL_DEVICE_MAX_COMPUTE_UNITS. */
+    /** {@return CL_DEVICE_MAX_COMPUTE_UNITS} */
     public long computeUnits() { return computeUnits; }
-    /** Whether the device has cl_khr_fp64. */
+    /** {@return whether the device has cl_khr_fp64, which float64 tensors need} */
     public boolean fp64() { return fp64; }
-    /** Whether the device has cl_khr_fp16. */
+    /** {@return whether the device has cl_khr_fp16 (informational: unfold4j has no float16 type)} */
     public boolean fp16() { return fp16; }
 
     @Override

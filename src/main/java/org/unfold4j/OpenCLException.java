@@ -13,7 +13,12 @@ public class OpenCLException extends RuntimeException {
     /** The OpenCL error code, or 0 when the failure has none (e.g. no runtime installed). */
     private final int errorCode;
 
-    /** A failure without an OpenCL error code. */
+    /**
+     * A failure without an OpenCL error code.
+     *
+     * @param message what failed and, where known, what to do about it
+     * @param cause   the underlying exception, or null
+     */
     public OpenCLException(String message, Throwable cause) {
         super(message, cause);
         this.errorCode = 0;
@@ -24,7 +29,7 @@ public class OpenCLException extends RuntimeException {
         this.errorCode = errorCode;
     }
 
-    /** The OpenCL error code (e.g. -4 for {@code CL_MEM_OBJECT_ALLOCATION_FAILURE}), or 0. */
+    /** {@return the OpenCL error code (e.g. -4 for {@code CL_MEM_OBJECT_ALLOCATION_FAILURE}), or 0} */
     public int errorCode() {
         return errorCode;
     }

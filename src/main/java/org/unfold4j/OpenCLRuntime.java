@@ -6,6 +6,8 @@ import org.jocl.CL;
 /**
  * Whether an OpenCL runtime is usable in this process, and its devices. Probed once: loading
  * JOCL's native library and the system's {@code libOpenCL.so} happens at most once per JVM.
+ *
+ * <p>Immutable and thread-safe.
  */
 public final class OpenCLRuntime {
     private static final String NOTES = "see native-notes.md";
@@ -20,7 +22,10 @@ public final class OpenCLRuntime {
         this.unavailableReason = unavailableReason;
     }
 
-    /** The runtime as found by the first call in this JVM. */
+    /**
+     * {@return the runtime as found by the first call in this JVM} Never throws: a missing
+     * runtime is reported by {@link #available()} and {@link #unavailableReason()}.
+     */
     public static OpenCLRuntime get() {
         OpenCLRuntime r = probed;
         if (r == null) {
@@ -54,17 +59,17 @@ public final class OpenCLRuntime {
         }
     }
 
-    /** Whether at least one OpenCL device is usable. */
+    /** {@return whether at least one OpenCL device is usable} */
     public boolean available() {
         return unavailableReason == null;
     }
 
-    /** Why OpenCL is not usable, or null when it is. */
+    /** {@return why OpenCL is not usable (with what to install), or null when it is} */
     public String unavailableReason() {
         return unavailableReason;
     }
 
-    /** Every device of every platform; empty when unavailable. */
+    /** {@return every device of every platform, an immutable list; empty when unavailable} */
     public List<OpenCLDevice> devices() {
         return devices;
     }
@@ -73,6 +78,8 @@ public final class OpenCLRuntime {
      * The device to use: the first whose name contains {@code nameContains} (ignoring case) when
      * given, else the first GPU or accelerator, else the first device.
      *
+     * @param nameContains a substring of the device's name, or null or blank for no preference
+     * @return the device
      * @throws OpenCLException when OpenCL is unavailable or no device matches
      */
     public OpenCLDevice select(String nameContains) {

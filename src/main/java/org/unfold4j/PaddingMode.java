@@ -22,7 +22,13 @@ public enum PaddingMode {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The mode of a PyTorch name such as {@code "reflect"}. @throws IllegalArgumentException for another name */
+    /**
+     * The mode of a PyTorch name, ignoring case.
+     *
+     * @param name {@code "zeros"}, {@code "reflect"}, {@code "replicate"} or {@code "circular"}
+     * @return the mode
+     * @throws IllegalArgumentException for another name
+     */
     public static PaddingMode parse(String name) {
         for (PaddingMode m : values()) {
             if (m.name().equalsIgnoreCase(name)) {

@@ -42,6 +42,7 @@ public final class Tensor {
      *
      * @param data  the values in row-major order; not modified
      * @param shape the dimensions; copied
+     * @return a tensor over {@code data}
      * @throws IllegalArgumentException if a dimension is negative or the product of the shape
      *     differs from {@code data.length}
      * @throws NullPointerException if an argument is null
@@ -50,12 +51,28 @@ public final class Tensor {
         return new Tensor(data, DType.FLOAT32, data.length, shape);
     }
 
-    /** Wraps {@code data} (not copied) as a float64 tensor; otherwise as {@link #of(float[], long...)}. */
+    /**
+     * Wraps {@code data} (not copied) as a float64 tensor; otherwise as {@link #of(float[], long...)}.
+     *
+     * @param data  the values in row-major order; not modified
+     * @param shape the dimensions; copied
+     * @return a tensor over {@code data}
+     * @throws IllegalArgumentException if a dimension is negative or the product of the shape
+     *     differs from {@code data.length}
+     */
     public static Tensor of(double[] data, long... shape) {
         return new Tensor(data, DType.FLOAT64, data.length, shape);
     }
 
-    /** Wraps {@code data} (not copied) as an int32 tensor; otherwise as {@link #of(float[], long...)}. */
+    /**
+     * Wraps {@code data} (not copied) as an int32 tensor; otherwise as {@link #of(float[], long...)}.
+     *
+     * @param data  the values in row-major order; not modified
+     * @param shape the dimensions; copied
+     * @return a tensor over {@code data}
+     * @throws IllegalArgumentException if a dimension is negative or the product of the shape
+     *     differs from {@code data.length}
+     */
     public static Tensor of(int[] data, long... shape) {
         return new Tensor(data, DType.INT32, data.length, shape);
     }
@@ -63,6 +80,12 @@ public final class Tensor {
     /**
      * Wraps {@code data} (not copied) as a uint8 tensor: each byte is read as 0 to 255; otherwise
      * as {@link #of(float[], long...)}.
+     *
+     * @param data  the values in row-major order; not modified
+     * @param shape the dimensions; copied
+     * @return a tensor over {@code data}
+     * @throws IllegalArgumentException if a dimension is negative or the product of the shape
+     *     differs from {@code data.length}
      */
     public static Tensor ofUint8(byte[] data, long... shape) {
         return new Tensor(data, DType.UINT8, data.length, shape);
@@ -71,6 +94,8 @@ public final class Tensor {
     /**
      * A new zero-filled float32 tensor.
      *
+     * @param shape the dimensions; copied
+     * @return a new tensor over a new array
      * @throws IllegalArgumentException if a dimension is negative or the tensor would exceed
      *     {@link #MAX_ELEMENTS}
      */
@@ -78,7 +103,15 @@ public final class Tensor {
         return zeros(DType.FLOAT32, shape);
     }
 
-    /** A new zero-filled tensor of the given type; otherwise as {@link #zeros(long...)}. */
+    /**
+     * A new zero-filled tensor of the given type; otherwise as {@link #zeros(long...)}.
+     *
+     * @param dtype the element type
+     * @param shape the dimensions; copied
+     * @return a new tensor over a new array
+     * @throws IllegalArgumentException if a dimension is negative or the tensor would exceed
+     *     {@link #MAX_ELEMENTS}
+     */
     public static Tensor zeros(DType dtype, long... shape) {
         int n = checkedArrayLength(shape, "tensor");
         return new Tensor(newArray(dtype, n), dtype, n, shape);
@@ -130,27 +163,27 @@ public final class Tensor {
         return (int) count;
     }
 
-    /** A copy of the shape. */
+    /** {@return a copy of the shape} */
     public long[] shape() {
         return shape.clone();
     }
 
-    /** The number of dimensions. */
+    /** {@return the number of dimensions} */
     public int rank() {
         return shape.length;
     }
 
-    /** The element type. */
+    /** {@return the element type} */
     public DType dtype() {
         return dtype;
     }
 
-    /** The number of elements. */
+    /** {@return the number of elements, the product of the shape} */
     public long elementCount() {
         return length;
     }
 
-    /** The values as floats in a new array (exact for float32, uint8, and int32 values up to 2^24). */
+    /** {@return the values as floats in a new array (exact for float32, uint8, and int32 values up to 2^24)} */
     public float[] toFloatArray() {
         if (data instanceof float[] f) {
             return f.clone();
@@ -162,7 +195,7 @@ public final class Tensor {
         return r;
     }
 
-    /** The values as doubles in a new array (exact for every type). */
+    /** {@return the values as doubles in a new array (exact for every type)} */
     public double[] toDoubleArray() {
         double[] r = new double[length];
         for (int i = 0; i < length; i++) {
@@ -174,6 +207,7 @@ public final class Tensor {
     /**
      * A copy of the uint8 values.
      *
+     * @return a new array holding the values (read them as unsigned: {@code b & 0xff})
      * @throws IllegalStateException if the tensor is not uint8
      */
     public byte[] toByteArray() {
@@ -183,13 +217,20 @@ public final class Tensor {
     /**
      * A copy of the int32 values.
      *
+     * @return a new array holding the values
      * @throws IllegalStateException if the tensor is not int32
      */
     public int[] toIntArray() {
         return ((int[]) typed(DType.INT32)).clone();
     }
 
-    /** The element at flat index {@code i} (row-major), as a double: exact for every type. */
+    /**
+     * The element at flat index {@code i} (row-major), as a double: exact for every type.
+     *
+     * @param i the flat index, from 0 to {@code elementCount() - 1}
+     * @return the value
+     * @throws IndexOutOfBoundsException if {@code i} is out of range
+     */
     public double getDouble(long i) {
         int k = java.util.Objects.checkIndex((int) Math.min(i, Integer.MAX_VALUE), length);
         switch (dtype) {

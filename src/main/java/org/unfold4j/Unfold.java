@@ -35,51 +35,107 @@ public final class Unfold {
         this.columnLayout = Objects.requireNonNull(columnLayout, "columnLayout");
     }
 
-    /** A square 2-D {@code kernel × kernel} window, dilation 1, padding 0, stride 1. @throws IllegalArgumentException if not positive */
+    /**
+     * A square 2-D unfold, {@code nn.Unfold(kernel_size=kernel)}: kernel {@code kernel × kernel},
+     * dilation 1, padding 0, stride 1.
+     *
+     * @param kernel the kernel's height and width
+     * @return the spec
+     * @throws IllegalArgumentException if {@code kernel} is not positive
+     */
     public static Unfold of(int kernel) {
         return of(kernel, kernel);
     }
 
-    /** A 2-D {@code kernelH × kernelW} window, dilation 1, padding 0, stride 1. @throws IllegalArgumentException if not positive */
+    /**
+     * A 2-D unfold, {@code nn.Unfold(kernel_size=(kernelH, kernelW))}: dilation 1, padding 0,
+     * stride 1.
+     *
+     * @param kernelH the kernel's height
+     * @param kernelW the kernel's width
+     * @return the spec
+     * @throws IllegalArgumentException if a size is not positive
+     */
     public static Unfold of(int kernelH, int kernelW) {
         return of(Window.ofKernel(kernelH, kernelW));
     }
 
-    /** An unfold with the given window (of rank 1, 2 or 3), zero padding, PyTorch's layouts. */
+    /**
+     * An unfold with the given window (of rank 1, 2 or 3), zero padding and PyTorch's layouts.
+     *
+     * @param window the window; its rank is the number of spatial dimensions of the input
+     * @return the spec
+     * @throws NullPointerException if {@code window} is null
+     */
     public static Unfold of(Window window) {
         return new Unfold(window, PaddingMode.ZEROS, ImageLayout.CHANNELS_FIRST, ColumnLayout.COLUMNS);
     }
 
     /**
-     * The same spec with another dilation: one value for every dimension, or one per dimension.
+     * The same spec with another dilation.
      *
+     * @param d one value for every dimension, or one per dimension (height, width for 2-D)
+     * @return a new spec
      * @throws IllegalArgumentException if a value is not positive or the count fits neither
      */
     public Unfold withDilation(int... d) {
         return with(window.withDilation(perDimension(d)));
     }
 
-    /** The same spec with another padding (one value, or one per dimension). @throws IllegalArgumentException if negative */
+    /**
+     * The same spec with another padding, added at both ends of each dimension.
+     *
+     * @param p one value for every dimension, or one per dimension
+     * @return a new spec
+     * @throws IllegalArgumentException if a value is negative or the count fits neither
+     */
     public Unfold withPadding(int... p) {
         return with(window.withPadding(perDimension(p)));
     }
 
-    /** The same spec with another stride (one value, or one per dimension). @throws IllegalArgumentException if not positive */
+    /**
+     * The same spec with another stride.
+     *
+     * @param s one value for every dimension, or one per dimension
+     * @return a new spec
+     * @throws IllegalArgumentException if a value is not positive or the count fits neither
+     */
     public Unfold withStride(int... s) {
         return with(window.withStride(perDimension(s)));
     }
 
-    /** The same spec reading the padding with another mode (PyTorch's F.pad modes). */
+    /**
+     * The same spec reading the padding with another mode (PyTorch's {@code F.pad} modes). The
+     * limits of reflect and circular padding are checked when the spec is applied.
+     *
+     * @param mode how pixels in the padding are read
+     * @return a new spec
+     * @throws NullPointerException if {@code mode} is null
+     */
     public Unfold withPaddingMode(PaddingMode mode) {
         return new Unfold(window, mode, imageLayout, columnLayout);
     }
 
-    /** The same spec for images with their channels elsewhere ({@code nhwc}: 2-D windows only). */
+    /**
+     * The same spec for images with their channels elsewhere.
+     *
+     * @param layout {@link ImageLayout#CHANNELS_LAST} ({@code [N, H, W, C]}, 2-D windows only,
+     *     checked when the spec is applied) or {@link ImageLayout#CHANNELS_FIRST}
+     * @return a new spec
+     * @throws NullPointerException if {@code layout} is null
+     */
     public Unfold withImageLayout(ImageLayout layout) {
         return new Unfold(window, paddingMode, layout, columnLayout);
     }
 
-    /** The same spec producing another column layout ({@code patches}: {@code [N, L, C·K]}). */
+    /**
+     * The same spec producing another column layout.
+     *
+     * @param layout {@link ColumnLayout#PATCHES} ({@code [N, L, C·K]}, one row per window) or
+     *     {@link ColumnLayout#COLUMNS}
+     * @return a new spec
+     * @throws NullPointerException if {@code layout} is null
+     */
     public Unfold withColumnLayout(ColumnLayout layout) {
         return new Unfold(window, paddingMode, imageLayout, layout);
     }
@@ -93,31 +149,42 @@ public final class Unfold {
         return values.length == 1 ? Window.filled(window.rank(), values[0]) : values;
     }
 
-    /** The window. */
+    /** {@return the window} */
     public Window window() { return window; }
-    /** How the padding is read. */
+    /** {@return how the padding is read} */
     public PaddingMode paddingMode() { return paddingMode; }
-    /** Where the input's channels are. */
+    /** {@return where the input's channels are} */
     public ImageLayout imageLayout() { return imageLayout; }
-    /** How the output is laid out. */
+    /** {@return how the output is laid out} */
     public ColumnLayout columnLayout() { return columnLayout; }
 
     /**
      * Validates the shape of a float32 input without computing anything.
      *
+     * @param inputShape {@code [N, C, *spatial]} or {@code [C, *spatial]} (channels-last
+     *     {@code [N, H, W, C]}); not modified
+     * @return the validated geometry: output shape, block counts and the rest
      * @throws IllegalArgumentException as {@link #apply(Tensor)} does for a bad shape
      */
     public ColumnGeometry geometry(long... inputShape) {
         return geometry(DType.FLOAT32, inputShape);
     }
 
-    /** Validates the shape of an input of type {@code dtype} without computing anything. */
+    /**
+     * Validates the shape of an input of type {@code dtype} without computing anything.
+     *
+     * @param dtype      the input's type
+     * @param inputShape the input's shape; not modified
+     * @return the validated geometry
+     * @throws IllegalArgumentException as {@link #apply(Tensor)} does for a bad shape
+     */
     public ColumnGeometry geometry(DType dtype, long... inputShape) {
         return ColumnGeometry.forUnfold(inputShape, window, dtype, imageLayout, columnLayout, paddingMode);
     }
 
     /**
-     * Unfolds {@code input} on {@link Backend#defaultBackend()}.
+     * Unfolds {@code input} on {@link Backend#defaultBackend()} (float64 goes to the Java backend
+     * when {@code auto} chose a device without {@code cl_khr_fp64}).
      *
      * @param input {@code [N, C, *spatial]} or {@code [C, *spatial]} (channels-last
      *     {@code [N, H, W, C]}); not modified
@@ -125,12 +192,24 @@ public final class Unfold {
      *     of the input's type
      * @throws IllegalArgumentException if the shape does not fit the window (the message names
      *     the shape and every parameter), or the result exceeds {@link Tensor#MAX_ELEMENTS}
+     * @throws OpenCLException if OpenCL was requested explicitly but is not available, or the
+     *     OpenCL device fails
      */
     public Tensor apply(Tensor input) {
         return apply(input, BackendSelection.defaultFor(input.dtype()));
     }
 
-    /** As {@link #apply(Tensor)}, on the given backend. */
+    /**
+     * As {@link #apply(Tensor)}, on the given backend.
+     *
+     * @param input   {@code [N, C, *spatial]} or {@code [C, *spatial]} (channels-last
+     *     {@code [N, H, W, C]}); not modified
+     * @param backend where to compute
+     * @return a new tensor of the columns' shape and the input's type
+     * @throws IllegalArgumentException as {@link #apply(Tensor)}
+     * @throws IllegalStateException if the backend was closed
+     * @throws OpenCLException if an OpenCL backend fails, or cannot hold float64
+     */
     public Tensor apply(Tensor input, Backend backend) {
         return backend.unfold(geometry(input.dtype(), input.shape()), input);
     }
@@ -139,9 +218,13 @@ public final class Unfold {
      * As {@link #apply(Tensor, Backend)}, writing the result into {@code output} instead of a new
      * tensor (every element is overwritten), so that a caller can reuse one output buffer.
      *
-     * @param output the result's shape and type; modified; must not share the input's array
+     * @param input   the image; not modified
+     * @param output  the result's shape and type; modified; must not share the input's array
+     * @param backend where to compute
      * @throws IllegalArgumentException for a bad input shape, an output of another shape or type,
      *     or an output sharing the input's array; {@code output} is then left untouched
+     * @throws IllegalStateException if the backend was closed
+     * @throws OpenCLException if an OpenCL backend fails, or cannot hold float64
      */
     public void apply(Tensor input, Tensor output, Backend backend) {
         ColumnGeometry g = geometry(input.dtype(), input.shape());
@@ -151,10 +234,15 @@ public final class Unfold {
 
     /**
      * Unfolds a tensor resident on an OpenCL device into a new tensor on the same device, with
-     * no transfer to or from the host. The caller closes the result.
+     * no transfer to or from the host. The call returns once the kernel is queued; the result
+     * waits for it on use. Device tensors may exceed {@link Tensor#MAX_ELEMENTS}.
      *
+     * @param input a device tensor {@code [N, C, *spatial]} or {@code [C, *spatial]} (channels-last
+     *     {@code [N, H, W, C]}); not modified, and stays open
+     * @return a new device tensor on the input's backend; the caller closes it
      * @throws IllegalArgumentException for a bad shape
      * @throws IllegalStateException if the input or its backend was closed
+     * @throws OpenCLException if the device cannot allocate the result or run the kernel
      */
     public DeviceTensor apply(DeviceTensor input) {
         return input.backend().unfold(geometry(input.dtype(), input.shape()), input);

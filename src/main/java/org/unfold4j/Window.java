@@ -40,8 +40,17 @@ public final class Window {
     }
 
     /**
-     * A 2-D window.
+     * A 2-D window, as {@code nn.Unfold(kernel_size=(kernelH, kernelW), dilation=(dilationH,
+     * dilationW), padding=(paddingH, paddingW), stride=(strideH, strideW))}.
      *
+     * @param kernelH   the kernel's height, at least 1
+     * @param kernelW   the kernel's width, at least 1
+     * @param dilationH the spacing between kernel rows, at least 1
+     * @param dilationW the spacing between kernel columns, at least 1
+     * @param paddingH  the padding above and below, at least 0
+     * @param paddingW  the padding left and right, at least 0
+     * @param strideH   the step between window rows, at least 1
+     * @param strideW   the step between window columns, at least 1
      * @throws IllegalArgumentException if a kernel size, dilation or stride is not positive, or a
      *     padding is negative; the message names the parameter and both of its values
      */
@@ -52,15 +61,27 @@ public final class Window {
     }
 
     /**
-     * A window of any supported rank: the arrays hold one value per spatial dimension (copied).
+     * A window of any supported rank: the arrays hold one value per spatial dimension (copied),
+     * in the order of the input's dimensions (depth, height, width for 3-D).
      *
+     * @param kernel   the kernel size per dimension, each at least 1
+     * @param dilation the dilation per dimension, each at least 1
+     * @param padding  the padding per dimension, each at least 0
+     * @param stride   the stride per dimension, each at least 1
+     * @return the window
      * @throws IllegalArgumentException if the ranks differ or are not 1 to 3, or a value is out of range
      */
     public static Window of(int[] kernel, int[] dilation, int[] padding, int[] stride) {
         return new Window(kernel, dilation, padding, stride);
     }
 
-    /** A window with the given kernel size and PyTorch's defaults: dilation 1, padding 0, stride 1. */
+    /**
+     * A window with the given kernel size and PyTorch's defaults: dilation 1, padding 0, stride 1.
+     *
+     * @param kernel the kernel size per dimension (1 to 3 values, each at least 1); copied
+     * @return the window
+     * @throws IllegalArgumentException if there are not 1 to 3 values or one is not positive
+     */
     public static Window ofKernel(int... kernel) {
         int[] ones = filled(kernel.length, 1);
         return new Window(kernel, ones, new int[kernel.length], ones);
@@ -94,66 +115,100 @@ public final class Window {
                 .collect(Collectors.joining(" "));
     }
 
-    /** A copy with another dilation, one value per dimension. @throws IllegalArgumentException if not positive */
+    /**
+     * A copy with another dilation.
+     *
+     * @param d one value per dimension, each at least 1
+     * @return a new window
+     * @throws IllegalArgumentException if a value is not positive or the count differs from the rank
+     */
     public Window withDilation(int... d) {
         return new Window(kernel, d, padding, stride);
     }
 
-    /** A copy with another padding, one value per dimension. @throws IllegalArgumentException if negative */
+    /**
+     * A copy with another padding.
+     *
+     * @param p one value per dimension, each at least 0
+     * @return a new window
+     * @throws IllegalArgumentException if a value is negative or the count differs from the rank
+     */
     public Window withPadding(int... p) {
         return new Window(kernel, dilation, p, stride);
     }
 
-    /** A copy with another stride, one value per dimension. @throws IllegalArgumentException if not positive */
+    /**
+     * A copy with another stride.
+     *
+     * @param s one value per dimension, each at least 1
+     * @return a new window
+     * @throws IllegalArgumentException if a value is not positive or the count differs from the rank
+     */
     public Window withStride(int... s) {
         return new Window(kernel, dilation, padding, s);
     }
 
-    /** The number of spatial dimensions, 1 to 3. */
+    /** {@return the number of spatial dimensions, 1 to 3} */
     public int rank() { return kernel.length; }
 
-    /** The kernel size along spatial dimension {@code dim}. */
+    /**
+     * {@return the kernel size along spatial dimension {@code dim}}
+     *
+     * @param dim 0 to {@code rank() - 1}
+     */
     public int kernel(int dim) { return kernel[dim]; }
-    /** The dilation along spatial dimension {@code dim}. */
+    /**
+     * {@return the dilation along spatial dimension {@code dim}}
+     *
+     * @param dim 0 to {@code rank() - 1}
+     */
     public int dilation(int dim) { return dilation[dim]; }
-    /** The padding added at both ends of spatial dimension {@code dim}. */
+    /**
+     * {@return the padding added at both ends of spatial dimension {@code dim}}
+     *
+     * @param dim 0 to {@code rank() - 1}
+     */
     public int padding(int dim) { return padding[dim]; }
-    /** The stride along spatial dimension {@code dim}. */
+    /**
+     * {@return the stride along spatial dimension {@code dim}}
+     *
+     * @param dim 0 to {@code rank() - 1}
+     */
     public int stride(int dim) { return stride[dim]; }
 
-    /** A copy of the kernel sizes. */
+    /** {@return a copy of the kernel sizes} */
     public int[] kernel() { return kernel.clone(); }
-    /** A copy of the dilations. */
+    /** {@return a copy of the dilations} */
     public int[] dilation() { return dilation.clone(); }
-    /** A copy of the paddings. */
+    /** {@return a copy of the paddings} */
     public int[] padding() { return padding.clone(); }
-    /** A copy of the strides. */
+    /** {@return a copy of the strides} */
     public int[] stride() { return stride.clone(); }
 
     // The 2-D view: height is the second-to-last spatial dimension, width the last; a dimension
     // the window does not have reads as kernel 1, dilation 1, padding 0, stride 1.
-    /** Kernel height (second-to-last dimension; 1 for a 1-D window). */
+    /** {@return the kernel height (second-to-last dimension; 1 for a 1-D window)} */
     public int kernelH() { return fromEnd(kernel, 2, 1); }
-    /** Kernel width (last dimension). */
+    /** {@return the kernel width (last dimension)} */
     public int kernelW() { return fromEnd(kernel, 1, 1); }
-    /** Dilation along the height. */
+    /** {@return the dilation along the height (1 for a 1-D window)} */
     public int dilationH() { return fromEnd(dilation, 2, 1); }
-    /** Dilation along the width. */
+    /** {@return the dilation along the width} */
     public int dilationW() { return fromEnd(dilation, 1, 1); }
-    /** Padding at the top and at the bottom. */
+    /** {@return the padding at the top and at the bottom (0 for a 1-D window)} */
     public int paddingH() { return fromEnd(padding, 2, 0); }
-    /** Padding at the left and at the right. */
+    /** {@return the padding at the left and at the right} */
     public int paddingW() { return fromEnd(padding, 1, 0); }
-    /** Stride along the height. */
+    /** {@return the stride along the height (1 for a 1-D window)} */
     public int strideH() { return fromEnd(stride, 2, 1); }
-    /** Stride along the width. */
+    /** {@return the stride along the width} */
     public int strideW() { return fromEnd(stride, 1, 1); }
 
     private static int fromEnd(int[] a, int k, int absent) {
         return a.length >= k ? a[a.length - k] : absent;
     }
 
-    /** The product of the kernel sizes: the values one channel contributes to a column. */
+    /** {@return the product of the kernel sizes, K: the values one channel contributes to a column} */
     public long kernelVolume() {
         long v = 1;
         for (int k : kernel) {

@@ -26,6 +26,10 @@ import picocli.CommandLine.Spec;
  *
  * <p>Run it with the {@code ./unfold4j} script at the repository root, which builds the jar when
  * needed, or with {@code java -cp "target/unfold4j-VERSION.jar:target/lib/*" org.unfold4j.cli.Main}.
+ *
+ * <p>Thread safety: {@link #run(PrintWriter, PrintWriter, String...)} keeps no state between calls
+ * (each builds its own parser and commands), so calls from several threads are independent apart
+ * from the files they write.
  */
 @Command(name = "unfold4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Unfold (im2col) and fold (col2im) images, as PyTorch's nn.Unfold / nn.Fold, in Java or "

@@ -1,0 +1,259 @@
+package org.unfold4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.unfold4j.*; // the README's first line; redundant in this package, kept so that it is compiled too
+
+/**
+ * The Java code of {@code README.md}, compiled and run on small data, its results checked: on the
+ * default backend as the README writes it, and on every backend of {@link TestBackends} through
+ * {@code apply(..., backend)}.
+ *
+ * <p>Note [README in sync]: {@link #everyReadmeCodeLineIsCompiledHere()} reads the README's
+ * {@code java} blocks and fails unless each of their code lines (comments and spacing aside)
+ * appears in this file. Change a README snippet, and this test asks for the same line here, where
+ * the compiler and the assertions see it. The snippets below keep the README's line breaks.
+ */
+class ReadmeExamplesTest {
+    /** Relative to the repository root, Maven's working directory for tests. */
+    static final Path README = Path.of("README.md");
+    static final Path THIS_FILE = Path.of("src", "test", "java", "org", "unfold4j", "ReadmeExamplesTest.java");
+
+    /** Small integers, so that sums and means are exact and results can be compared bit for bit. */
+    private static float[] integers(int count, int modulus) {
+        float[] values = new float[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = (i * 7 % modulus) - modulus / 2;
+        }
+        return values;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> quickstart() {
+        return PerBackend.tests("README quickstart: unfold, fold, fold mean, vit, conv", backend -> {
+            float[] pixels = new float[2 * 5 * 3 * 4];              // 2 images, 5 channels, 3 × 4 pixels
+            System.arraycopy(integers(pixels.length, 251), 0, pixels, 0, pixels.length);
+            Tensor image = Tensor.of(pixels, 2, 5, 3, 4);           // [N, C, H, W], row-major; wraps, no copy
+            Tensor cols  = Unfold.of(2, 3).apply(image);            // [2, 30, 4]: nn.Unfold(kernel_size=(2, 3))
+            Tensor back  = Fold.of(3, 4, 2, 3).apply(cols);         // [2, 5, 3, 4]: overlaps summed
+            Tensor same  = Fold.of(3, 4, 2, 3).withMode(FoldMode.MEAN).apply(cols);  // overlaps averaged: the image again
+
+            Reference.Geometry g = new Reference.Geometry(true, 2, 5, 3, 4, 2, 3, 1, 1, 0, 0, 1, 1);
+            assertArrayEquals(new long[] {2, 30, 4}, cols.shape(), "unfold shape");
+            assertArrayEquals(Reference.unfold(g, pixels), cols.toFloatArray(), "unfold values");
+            int[] coverage = Reference.coverage(g);
+            float[] summed = new float[pixels.length];
+            for (int i = 0; i < pixels.length; i++) {
+                summed[i] = pixels[i] * coverage[i % (3 * 4)];
+            }
+            assertArrayEquals(new long[] {2, 5, 3, 4}, back.shape(), "fold shape");
+            assertArrayEquals(summed, back.toFloatArray(), "fold: each pixel times the windows covering it");
+            assertEquals(image, same, "fold mean of the unfold is the image");
+
+            assertEquals(cols, Unfold.of(2, 3).apply(image, backend), "unfold on " + backend);
+            assertEquals(back, Fold.of(3, 4, 2, 3).apply(cols, backend), "fold on " + backend);
+            assertEquals(same, Fold.of(3, 4, 2, 3).withMode(FoldMode.MEAN).apply(cols, backend), "fold mean on " + backend);
+
+            Unfold vit = Unfold.of(16).withStride(16);              // patchify: non-overlapping, exact round trip
+            Unfold conv = Unfold.of(3).withPadding(1).withDilation(2).withStride(1, 2);
+
+            float[] values = integers(3 * 32 * 48, 255);
+            Tensor picture = Tensor.of(values, 1, 3, 32, 48);
+            Tensor patches = vit.apply(picture, backend);
+            assertArrayEquals(new long[] {1, 3 * 16 * 16, 2 * 3}, patches.shape(), "vit patches");
+            assertEquals(picture, Fold.of(32, 48, 16, 16).withStride(16).apply(patches, backend), "vit round trip");
+            Reference.Geometry cg = new Reference.Geometry(true, 1, 3, 32, 48, 3, 3, 2, 2, 1, 1, 1, 2);
+            assertArrayEquals(Reference.unfold(cg, values), conv.apply(picture, backend).toFloatArray(), "conv columns");
+
+            // "To reuse an output buffer, pass it".
+            Unfold unfold = Unfold.of(2, 3);
+            Tensor input = image;
+            Tensor output = Tensor.zeros(2, 30, 4);
+            unfold.apply(input, output, backend);
+            assertEquals(cols, output, "unfold into an output argument");
+        });
+    }
+
+    @Test
+    void deviceResidentChaining() {
+        TestBackends.openCL(); // skips with the reason where there is no OpenCL (fails where it is required)
+        Tensor image = Tensor.of(integers(2 * 5 * 3 * 4, 251), 2, 5, 3, 4);
+        Tensor expected = Fold.of(3, 4, 2, 3).apply(Unfold.of(2, 3).apply(image, Backend.java()), Backend.java());
+
+        try (OpenCLBackend gpu = Backend.openCL();
+             DeviceTensor x = gpu.upload(image);
+             DeviceTensor c = Unfold.of(2, 3).apply(x);
+             DeviceTensor y = Fold.of(3, 4, 2, 3).apply(c)) {
+            Tensor result = y.download();
+            assertEquals(expected, result, "unfold then fold on the device");
+
+            // "gpu.interop((queue, buffers) -> ..., c, y)": the buffers of both tensors, once computed.
+            int buffers = gpu.interop((queue, mems) -> mems.length, c, y);
+            assertEquals(2, buffers, "interop hands over one buffer per tensor");
+            assertEquals(3, gpu.openTensorCount(), "x, c and y are open until the try block ends");
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> beyondFUnfold() {
+        return PerBackend.tests("README beyond F.unfold: 1-D, 3-D, reflect, mean, channels-last, uint8", backend -> {
+            Tensor signal = Tensor.of(integers(2 * 3 * 20, 101), 2, 3, 20);
+            Tensor volume = Tensor.of(integers(16 * 32 * 32, 13), 1, 1, 16, 32, 32);
+
+            // 1-D and 3-D windows: one Window value per spatial dimension.
+            Tensor cols1d = Unfold.of(Window.ofKernel(5)).withStride(2).apply(signal);          // [N, C, W]
+            Tensor cols3d = Unfold.of(Window.ofKernel(3, 3, 3)).withPadding(1).apply(volume);   // [N, C, D, H, W]
+            Tensor vol    = Fold.of(new long[] {16, 32, 32}, Window.ofKernel(3, 3, 3)).withPadding(1).apply(cols3d);
+
+            assertArrayEquals(new long[] {2, 3 * 5, 8}, cols1d.shape(), "1-D columns");
+            for (int n = 0; n < 2; n++) {
+                for (int c = 0; c < 3; c++) {
+                    for (int k = 0; k < 5; k++) {
+                        for (int l = 0; l < 8; l++) {
+                            assertEquals(signal.getDouble((n * 3 + c) * 20 + 2 * l + k),
+                                    cols1d.getDouble(((n * 3 + c) * 5 + k) * 8 + l), "1-D column value");
+                        }
+                    }
+                }
+            }
+            assertArrayEquals(new long[] {1, 27, 16 * 32 * 32}, cols3d.shape(), "3-D columns");
+            assertArrayEquals(volume.shape(), vol.shape(), "3-D fold shape");
+            for (int z = 0; z < 16; z++) {
+                for (int y = 0; y < 32; y++) {
+                    for (int x = 0; x < 32; x++) {
+                        int i = (z * 32 + y) * 32 + x;
+                        int windows = covering(z, 16) * covering(y, 32) * covering(x, 32);
+                        assertEquals(volume.getDouble(i) * windows, vol.getDouble(i), "3-D fold at " + i);
+                    }
+                }
+            }
+            assertEquals(cols3d, Unfold.of(Window.ofKernel(3, 3, 3)).withPadding(1).apply(volume, backend));
+            assertEquals(vol, Fold.of(new long[] {16, 32, 32}, Window.ofKernel(3, 3, 3)).withPadding(1)
+                    .apply(cols3d, backend));
+
+            // Padding modes, read directly by the kernels (no padded copy): F.pad's zeros, reflect, replicate, circular.
+            Unfold reflect = Unfold.of(3).withPadding(1).withPaddingMode(PaddingMode.REFLECT);
+
+            Tensor grid = Tensor.of(integers(16, 16), 1, 1, 4, 4);
+            Tensor reflected = reflect.apply(grid, backend);
+            assertArrayEquals(new long[] {1, 9, 16}, reflected.shape(), "reflect columns");
+            int[][] firstWindow = {{1, 1}, {1, 0}, {1, 1}, {0, 1}, {0, 0}, {0, 1}, {1, 1}, {1, 0}, {1, 1}};
+            for (int k = 0; k < 9; k++) {
+                assertEquals(grid.getDouble(firstWindow[k][0] * 4 + firstWindow[k][1]), reflected.getDouble(k * 16L),
+                        "the top-left window mirrors row 1 and column 1 into the padding, offset " + k);
+            }
+
+            // Fold mean: each pixel divided by the number of windows covering it, in the same pass.
+            // fold_mean(unfold(x)) gives x back wherever the windows cover x: stitching overlapping tiles.
+            Fold stitch = Fold.of(512, 512, 64, 64).withStride(32).withMode(FoldMode.MEAN);
+
+            Tensor large = Tensor.of(integers(512 * 512, 255), 1, 1, 512, 512);
+            Tensor tiles = Unfold.of(64).withStride(32).apply(large, backend);
+            assertEquals(large, stitch.apply(tiles, backend), "the stitched tiles are the image");
+
+            // Channels-last input [N, H, W, C] and patch-major output [N, L, K·C] (TensorFlow's extract_patches order).
+            Unfold tf = Unfold.of(16).withStride(16)
+                    .withImageLayout(ImageLayout.CHANNELS_LAST).withColumnLayout(ColumnLayout.PATCHES);
+
+            BufferedImage bufferedImage = new BufferedImage(48, 32, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 32; y++) {
+                for (int x = 0; x < 48; x++) {
+                    bufferedImage.setRGB(x, y, (x * 5) << 16 | (y * 7) << 8 | ((x + y) * 3 & 0xff));
+                }
+            }
+
+            // Types: unfold copies float32, float64, uint8 and int32 exactly; fold sums float32 and float64.
+            Tensor pixels  = Images.toTensor(bufferedImage);      // uint8 [H, W, 3], RGB, whatever the image type
+            Tensor patches = tf.apply(pixels);                    // uint8 patches, no conversion to float
+            BufferedImage back = Images.toBufferedImage(pixels);
+
+            assertEquals(DType.UINT8, patches.dtype(), "patches keep the type");
+            assertArrayEquals(new long[] {2 * 3, 16 * 16 * 3}, patches.shape(), "[L, K·C] for an unbatched image");
+            for (int l = 0; l < 6; l++) {
+                for (int k = 0; k < 256; k++) {
+                    int x = l % 3 * 16 + k % 16, y = l / 3 * 16 + k / 16;
+                    int rgb = bufferedImage.getRGB(x, y);
+                    for (int c = 0; c < 3; c++) {
+                        assertEquals(rgb >> (16 - 8 * c) & 0xff, (int) patches.getDouble((l * 256L + k) * 3 + c),
+                                "patch " + l + ", offset " + k + ", channel " + c);
+                    }
+                }
+            }
+            assertEquals(patches, tf.apply(pixels, backend), "uint8 patches on " + backend);
+            for (int y = 0; y < 32; y++) {
+                for (int x = 0; x < 48; x++) {
+                    assertEquals(bufferedImage.getRGB(x, y), back.getRGB(x, y), "pixel " + x + ", " + y);
+                }
+            }
+        });
+    }
+
+    /** How many windows of kernel 3, padding 1, stride 1 cover position {@code p} of {@code size}. */
+    private static int covering(int p, int size) {
+        return p == 0 || p == size - 1 ? 2 : 3;
+    }
+
+    @Test
+    void everyReadmeCodeLineIsCompiledHere() throws IOException {
+        List<List<String>> blocks = javaBlocks(Files.readAllLines(README, StandardCharsets.UTF_8));
+        Set<String> here = Files.readAllLines(THIS_FILE, StandardCharsets.UTF_8).stream()
+                .map(ReadmeExamplesTest::code).collect(Collectors.toSet());
+        List<String> missing = new ArrayList<>();
+        int checked = 0;
+        for (List<String> block : blocks) {
+            for (String line : block) {
+                String code = code(line);
+                if (!code.isEmpty()) {
+                    checked++;
+                    if (!here.contains(code)) {
+                        missing.add(code);
+                    }
+                }
+            }
+        }
+        assertTrue(blocks.size() >= 3, "README.md should have its quickstart, device-chaining and beyond-F.unfold "
+                + "java blocks, found " + blocks.size());
+        assertTrue(checked >= 20, "expected at least 20 code lines in README.md's java blocks, found " + checked);
+        assertTrue(missing.isEmpty(), "lines of README.md's java blocks that " + THIS_FILE + " does not compile; "
+                + "copy them there and check their results: " + missing);
+    }
+
+    /** The lines of each {@code ```java} block. */
+    static List<List<String>> javaBlocks(List<String> markdown) {
+        List<List<String>> blocks = new ArrayList<>();
+        List<String> current = null;
+        for (String line : markdown) {
+            String t = line.strip();
+            if (current == null && t.equals("```java")) {
+                current = new ArrayList<>();
+            } else if (current != null && t.startsWith("```")) {
+                blocks.add(current);
+                current = null;
+            } else if (current != null) {
+                current.add(line);
+            }
+        }
+        return blocks;
+    }
+
+    /** A line without its {@code //} comment, its runs of spaces collapsed. */
+    static String code(String line) {
+        int comment = line.indexOf("//");
+        return (comment >= 0 ? line.substring(0, comment) : line).strip().replaceAll("\\s+", " ");
+    }
+}
