@@ -295,6 +295,7 @@ public final class Fold {
      * queued after the input is computed and after any earlier computation of {@code output};
      * the caller must not read {@code output} meanwhile from elsewhere.
      *
+     * @param input the device tensor to read; not modified
      * @param output a tensor of the same backend with the result's shape and type; modified
      * @throws IllegalArgumentException for a bad input shape, an output of another shape, type or
      *     backend, or an output that is the input

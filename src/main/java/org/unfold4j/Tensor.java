@@ -232,7 +232,7 @@ public final class Tensor {
      * @throws IndexOutOfBoundsException if {@code i} is out of range
      */
     public double getDouble(long i) {
-        int k = java.util.Objects.checkIndex((int) Math.min(i, Integer.MAX_VALUE), length);
+        int k = (int) java.util.Objects.checkIndex(i, (long) length);
         switch (dtype) {
             case FLOAT32: return ((float[]) data)[k];
             case FLOAT64: return ((double[]) data)[k];
