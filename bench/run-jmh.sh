@@ -12,5 +12,5 @@ if [ "${1:-}" = "--with-nd4j" ]; then
   shift
 fi
 rm -rf target/bench-lib
-mvn -q -B -P "$profiles" -DskipTests package
+mvn -q -B -P "$profiles" -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true package
 exec java -cp "target/classes:target/bench-lib/*" org.openjdk.jmh.Main "$@"

@@ -15,7 +15,7 @@ bash ci/install-opencl.sh >/dev/null
 loader=$(ldconfig -p | awk '/libOpenCL\.so\.1 .*x86-64/ {print $NF; exit}')
 [ -n "$loader" ] || { echo "gpu-bundle: no x86-64 libOpenCL.so.1 found (ocl-icd-libopencl1)" >&2; exit 1; }
 
-mvn -q -B -DskipTests clean package   # clean: no benchmark classes or profile jars in the bundle
+mvn -q -B -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true clean package   # clean: no benchmark classes or profile jars
 rm -rf "$bundle"
 mkdir -p "$bundle/lib" "$bundle/native"
 cp target/unfold4j-*[0-9T].jar "$bundle/lib/" 2>/dev/null || cp target/unfold4j-*.jar "$bundle/lib/"
