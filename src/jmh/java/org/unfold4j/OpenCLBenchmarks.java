@@ -93,7 +93,9 @@ public class OpenCLBenchmarks {
 
     @Benchmark
     public void copyFloor() {
-        cl.copyAndWait(dCopyFrom, dCopyTo, dCopyFrom.elementCount() * 4);
+        long bytes = dCopyFrom.elementCount() * 4;
+        cl.interop((queue, m) -> CL.clEnqueueCopyBuffer(queue, m[0], m[1], 0, 0, bytes, 0, null, null),
+                dCopyFrom, dCopyTo);
     }
 
     @Benchmark
@@ -111,25 +113,22 @@ public class OpenCLBenchmarks {
         Window w = g.window();
         long imagePer = g.imageElements() / g.batch(), columnsPer = g.columnElements() / g.batch();
         DeviceTensor from = im2col ? dImage : dColumns;
-        cl.onQueue(queue -> {
-            try (DeviceBuffer.Use in = from.buffer().use(); DeviceBuffer.Use out = dBlastOut.buffer().use()) {
-                for (long n = 0; n < g.batch(); n++) {
-                    int err = im2col
-                            ? CLBlast.CLBlastSim2col(CLBlastKernelMode.CLBlastKernelModeCrossCorrelation, g.channels(),
-                                    g.height(), g.width(), w.kernelH(), w.kernelW(), w.paddingH(), w.paddingW(),
-                                    w.strideH(), w.strideW(), w.dilationH(), w.dilationW(),
-                                    in.mem(), n * imagePer, out.mem(), n * columnsPer, queue, null)
-                            : CLBlast.CLBlastScol2im(CLBlastKernelMode.CLBlastKernelModeCrossCorrelation, g.channels(),
-                                    g.height(), g.width(), w.kernelH(), w.kernelW(), w.paddingH(), w.paddingW(),
-                                    w.strideH(), w.strideW(), w.dilationH(), w.dilationW(),
-                                    in.mem(), n * columnsPer, out.mem(), n * imagePer, queue, null);
-                    if (err != 0) {
-                        throw new IllegalStateException("CLBlast " + (im2col ? "im2col" : "col2im") + " failed: " + err);
-                    }
+        cl.interop((queue, m) -> {
+            for (long n = 0; n < g.batch(); n++) {
+                int err = im2col
+                        ? CLBlast.CLBlastSim2col(CLBlastKernelMode.CLBlastKernelModeCrossCorrelation, g.channels(),
+                                g.height(), g.width(), w.kernelH(), w.kernelW(), w.paddingH(), w.paddingW(),
+                                w.strideH(), w.strideW(), w.dilationH(), w.dilationW(),
+                                m[0], n * imagePer, m[1], n * columnsPer, queue, null)
+                        : CLBlast.CLBlastScol2im(CLBlastKernelMode.CLBlastKernelModeCrossCorrelation, g.channels(),
+                                g.height(), g.width(), w.kernelH(), w.kernelW(), w.paddingH(), w.paddingW(),
+                                w.strideH(), w.strideW(), w.dilationH(), w.dilationW(),
+                                m[0], n * columnsPer, m[1], n * imagePer, queue, null);
+                if (err != 0) {
+                    throw new IllegalStateException("CLBlast " + (im2col ? "im2col" : "col2im") + " failed: " + err);
                 }
-                CL.clFinish(queue);
             }
             return null;
-        });
+        }, from, dBlastOut);
     }
 }

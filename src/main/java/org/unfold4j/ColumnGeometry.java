@@ -33,6 +33,10 @@ public final class ColumnGeometry {
     private final PaddingMode paddingMode;
     private final FoldMode foldMode;
     private final long blockCount, kernelVolume, rows, imageElements, columnElements;
+    /** The shape this geometry was validated for (the input's), for {@link #isFor}. */
+    private long[] inputShape;
+    /** A backend's memo of how to launch this geometry (see OpenCLBackend.plan); a benign-race cache. */
+    volatile Object launchPlan;
 
     private ColumnGeometry(boolean batched, long batch, long channels, long[] size, Window window, long[] blocks,
                            DType dtype, ImageLayout imageLayout, ColumnLayout columnLayout,
@@ -118,7 +122,7 @@ public final class ColumnGeometry {
         long[] blocks = blocksOrReject(size, window, context);
         checkPaddingMode(paddingMode, size, window, inputShape);
         return new ColumnGeometry(batched, n, c, size, window, blocks, dtype, imageLayout, columnLayout,
-                paddingMode, FoldMode.SUM, context);
+                paddingMode, FoldMode.SUM, context).validatedFor(inputShape);
     }
 
     /**
@@ -196,7 +200,17 @@ public final class ColumnGeometry {
                     + blockDim + ")=" + l);
         }
         return new ColumnGeometry(batched, n, rows / volume, size, window, blocks, dtype, imageLayout, columnLayout,
-                PaddingMode.ZEROS, foldMode, context);
+                PaddingMode.ZEROS, foldMode, context).validatedFor(inputShape);
+    }
+
+    private ColumnGeometry validatedFor(long[] shape) {
+        this.inputShape = shape.clone();
+        return this;
+    }
+
+    /** Whether this geometry was validated for an input of this type and shape (so it can be reused for it). */
+    boolean isFor(DType type, long[] shape) {
+        return dtype == type && java.util.Arrays.equals(inputShape, shape);
     }
 
     private static void requireChannelsLastIs2d(ImageLayout layout, int rank) {

@@ -5,6 +5,7 @@ import static org.jocl.CL.clReleaseMemObject;
 import static org.jocl.CL.clRetainEvent;
 import static org.jocl.CL.clRetainMemObject;
 
+import org.jocl.cl_command_queue;
 import org.jocl.cl_event;
 import org.jocl.cl_mem;
 
@@ -24,6 +25,8 @@ final class DeviceBuffer implements Runnable {
     private final String description;
     private cl_mem mem;
     private cl_event ready;
+    /** The queue of the command behind {@link #ready}, which a command on another queue must flush first. */
+    private cl_command_queue producer;
     private boolean closed;
 
     DeviceBuffer(OpenCLBackend backend, cl_mem mem, String description) {
@@ -43,15 +46,19 @@ final class DeviceBuffer implements Runnable {
         if (ready != null) {
             clRetainEvent(ready);
         }
-        return new Use(mem, ready);
+        return new Use(mem, ready, ready == null ? null : producer);
     }
 
-    /** Records the event after which the buffer holds its values (taking ownership of it). */
-    synchronized void setReady(cl_event event) {
+    /**
+     * Records the event after which the buffer holds its values (taking ownership of it), and the
+     * queue it was enqueued on (not flushed yet: see {@link Use#flushFor}).
+     */
+    synchronized void setReady(cl_event event, cl_command_queue queue) {
         if (ready != null) {
             clReleaseEvent(ready);
         }
         ready = event;
+        producer = queue;
         if (closed) {
             clReleaseEvent(ready);
             ready = null;
@@ -97,7 +104,19 @@ final class DeviceBuffer implements Runnable {
     }
 
     /** A retained buffer and event for one command. */
-    record Use(cl_mem mem, cl_event ready) implements AutoCloseable {
+    record Use(cl_mem mem, cl_event ready, cl_command_queue producer) implements AutoCloseable {
+        /**
+         * Note [lazy flush]: a kernel is enqueued without clFlush (which costs tens of
+         * microseconds per call on some runtimes); a command on another queue that waits for it
+         * must flush the producing queue first, as the OpenCL spec requires for cross-queue
+         * waits. Waiting on the host (clWaitForEvents, blocking reads) flushes implicitly.
+         */
+        void flushFor(cl_command_queue consumer) {
+            if (producer != null && producer != consumer) {
+                org.jocl.CL.clFlush(producer);
+            }
+        }
+
         /** The event list a command waits on: empty when the buffer is ready already. */
         cl_event[] waitList() {
             return ready == null ? null : new cl_event[] {ready};

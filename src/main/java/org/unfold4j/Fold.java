@@ -24,6 +24,11 @@ import java.util.Objects;
 public final class Fold {
     private final long[] outputSize;
     private final Window window;
+    /**
+     * The geometry of the last input shape, reused while calls repeat it (a loop over same-shaped
+     * batches validates once). A benign race: any thread may replace it; geometries are immutable.
+     */
+    private volatile ColumnGeometry last;
     private final FoldMode mode;
     private final ImageLayout imageLayout;
     private final ColumnLayout columnLayout;
@@ -222,7 +227,12 @@ public final class Fold {
      * @throws IllegalArgumentException as {@link #apply(Tensor)} does for a bad shape or type
      */
     public ColumnGeometry geometry(DType dtype, long... inputShape) {
-        return ColumnGeometry.forFold(inputShape, outputSize, window, dtype, imageLayout, columnLayout, mode);
+        ColumnGeometry g = last;
+        if (g == null || !g.isFor(dtype, inputShape)) {
+            g = ColumnGeometry.forFold(inputShape, outputSize, window, dtype, imageLayout, columnLayout, mode);
+            last = g;
+        }
+        return g;
     }
 
     /**

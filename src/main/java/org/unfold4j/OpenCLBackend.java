@@ -214,8 +214,7 @@ public final class OpenCLBackend extends Backend {
 
     private void enqueueInto(Lane lane, ColumnGeometry g, boolean unfold, DeviceTensor input, DeviceTensor out) {
         cl_event done = launch(lane, g, unfold, input, out);
-        out.buffer().setReady(done);
-        cl.check(clFlush(lane.queue), "clFlush");
+        out.buffer().setReady(done, lane.queue);  // not flushed: Note [lazy flush] in DeviceBuffer
     }
 
     /**
@@ -362,29 +361,6 @@ public final class OpenCLBackend extends Backend {
         }
     }
 
-    /**
-     * The copy floor of the benchmarks: copies {@code bytes} from one device tensor to another
-     * with clEnqueueCopyBuffer and waits; the time a pure memory copy of that size takes here.
-     */
-    void copyAndWait(DeviceTensor from, DeviceTensor to, long bytes) {
-        call(lane -> {
-            try (DeviceBuffer.Use a = from.buffer().use(); DeviceBuffer.Use b = to.buffer().use()) {
-                cl.check(clEnqueueCopyBuffer(lane.queue, a.mem(), b.mem(), 0, 0, bytes, 0, null, null), "clEnqueueCopyBuffer");
-                cl.check(clFinish(lane.queue), "clFinish");
-            }
-            return null;
-        });
-    }
-
-    /**
-     * Runs {@code body} with one of this backend's command queues (held exclusively meanwhile), for
-     * interop with other OpenCL libraries in this package (CLBlast in the benchmarks and the
-     * command line). Commands it enqueues on that queue run in order with this backend's own.
-     */
-    <R> R onQueue(java.util.function.Function<org.jocl.cl_command_queue, R> body) {
-        return call(lane -> body.apply(lane.queue));
-    }
-
     // ---------------------------------------------------------------- commands
 
     private void write(Lane lane, DeviceTensor d, Object array, long elementOffset) {
@@ -404,6 +380,7 @@ public final class OpenCLBackend extends Backend {
         }
         int bytes = d.dtype().bytes();
         try (DeviceBuffer.Use u = d.buffer().use()) {
+            u.flushFor(lane.queue);
             cl_event[] wait = u.waitList();
             cl.check(clEnqueueReadBuffer(lane.queue, u.mem(), CL_TRUE, 0, d.elementCount() * bytes,
                     hostPointer(array).withByteOffset(elementOffset * bytes), wait == null ? 0 : 1, wait, null),
@@ -422,33 +399,11 @@ public final class OpenCLBackend extends Backend {
         if (total == 0) {
             return null;
         }
-        // Rows: unfold only in PyTorch's column order, where a window row is contiguous.
-        boolean rows = rowKernels && (!unfold || g.columnOrder()[0] == ColumnGeometry.AXIS_CHANNEL);
-        String name = (unfold ? "unfold" : "fold") + (rows ? "_rows" : "");
-        long items = !rows ? total : unfold ? total / g.blocksW() : total / g.width();
-        String defines = "-D T=" + g.dtype().openCLType() + " -D INDEX_T=" + (g.fitsIntIndex() && !forceLongIndex ? "int" : "long")
-                + (g.dtype() == DType.FLOAT64 ? " -D USE_FP64" : "");
-        long[][] vectors;
-        if (unfold) {
-            defines += " -D PAD_MODE=" + g.paddingMode().ordinal() + " -D ORDER=" + order(g);
-            vectors = new long[][] {shapeArgument(g, items), windowArgument(g)};
-        } else {
-            defines += (g.imageLayout() == ImageLayout.CHANNELS_LAST ? " -D IMAGE_CL" : "")
-                    + (rows && g.window().kernelW() > g.blocksW() ? " -D ALONG_KERNEL" : "")
-                    + (g.foldMode() == FoldMode.MEAN ? " -D FOLD_MEAN" : "");
-            long[] cover = new long[16];
-            for (int d = 0; d < 3; d++) {
-                Axis a = g.axis(d);
-                cover[d] = a.gcd();
-                cover[3 + d] = a.step();
-                cover[6 + d] = a.inverse();
-            }
-            vectors = new long[][] {shapeArgument(g, items), windowArgument(g), g.columnStrides(), cover};
-        }
-        if (total >= specialiseFrom) {
-            defines += constants(g);
-        }
-        cl_kernel kernel = lane.kernel(unfold ? "unfold" : "fold", name, defines);
+        Launch plan = plan(g, unfold, total);
+        String name = plan.name;
+        long[][] vectors = plan.vectors;
+        long items = plan.items;
+        cl_kernel kernel = lane.kernel(plan.source, name, plan.defines);
         try (DeviceBuffer.Use in = input.buffer().use(); DeviceBuffer.Use o = out.buffer().use()) {
             cl.check(clSetKernelArg(kernel, 0, Sizeof.cl_mem, Pointer.to(in.mem())), name + " argument 0");
             cl.check(clSetKernelArg(kernel, 1, Sizeof.cl_mem, Pointer.to(o.mem())), name + " argument 1");
@@ -458,6 +413,8 @@ public final class OpenCLBackend extends Backend {
             }
             long local = Math.min(Math.min(256, maxWorkGroup), lane.workGroupLimit(kernel));
             long global = (items + local - 1) / local * local;
+            in.flushFor(lane.queue);
+            o.flushFor(lane.queue);
             cl_event[] wait = waitList(in, o);
             cl_event event = new cl_event();
             int err = clEnqueueNDRangeKernel(lane.queue, kernel, 1, null, new long[] {global}, new long[] {local},
@@ -507,6 +464,56 @@ public final class OpenCLBackend extends Backend {
 
     private static void define(StringBuilder d, String name, long value) {
         d.append(" -D P_").append(name).append('=').append(value).append('L');
+    }
+
+    /**
+     * How to launch one geometry: kernel, build options and arguments. Memoised on the geometry
+     * (which {@link Unfold} and {@link Fold} reuse for repeated shapes), so a loop of small calls
+     * does not rebuild strings and vectors each time; the settings it was made under are part of
+     * the memo, so tests that change them get a fresh plan.
+     */
+    private record Launch(OpenCLBackend owner, boolean unfold, boolean rowKernels, boolean forceLongIndex,
+                          long specialiseFrom, String source, String name, String defines, long items, long[][] vectors) {
+        boolean fits(OpenCLBackend b, boolean u) {
+            return owner == b && unfold == u && rowKernels == b.rowKernels && forceLongIndex == b.forceLongIndex
+                    && specialiseFrom == b.specialiseFrom;
+        }
+    }
+
+    private Launch plan(ColumnGeometry g, boolean unfold, long total) {
+        if (g.launchPlan instanceof Launch memo && memo.fits(this, unfold)) {
+            return memo;
+        }
+        // Rows: unfold only in PyTorch's column order, where a window row is contiguous.
+        boolean rows = rowKernels && (!unfold || g.columnOrder()[0] == ColumnGeometry.AXIS_CHANNEL);
+        String name = (unfold ? "unfold" : "fold") + (rows ? "_rows" : "");
+        long items = !rows ? total : unfold ? total / g.blocksW() : total / g.width();
+        String defines = "-D T=" + g.dtype().openCLType() + " -D INDEX_T=" + (g.fitsIntIndex() && !forceLongIndex ? "int" : "long")
+                + (g.dtype() == DType.FLOAT64 ? " -D USE_FP64" : "");
+        long[][] vectors;
+        if (unfold) {
+            defines += " -D PAD_MODE=" + g.paddingMode().ordinal() + " -D ORDER=" + order(g);
+            vectors = new long[][] {shapeArgument(g, items), windowArgument(g)};
+        } else {
+            defines += (g.imageLayout() == ImageLayout.CHANNELS_LAST ? " -D IMAGE_CL" : "")
+                    + (rows && g.window().kernelW() > g.blocksW() ? " -D ALONG_KERNEL" : "")
+                    + (g.foldMode() == FoldMode.MEAN ? " -D FOLD_MEAN" : "");
+            long[] cover = new long[16];
+            for (int d = 0; d < 3; d++) {
+                Axis a = g.axis(d);
+                cover[d] = a.gcd();
+                cover[3 + d] = a.step();
+                cover[6 + d] = a.inverse();
+            }
+            vectors = new long[][] {shapeArgument(g, items), windowArgument(g), g.columnStrides(), cover};
+        }
+        if (total >= specialiseFrom) {
+            defines += constants(g);
+        }
+        Launch plan = new Launch(this, unfold, rowKernels, forceLongIndex, specialiseFrom, unfold ? "unfold" : "fold",
+                name, defines, items, vectors);
+        g.launchPlan = plan;
+        return plan;
     }
 
     /** The events a kernel waits for: its input computed, and any earlier write to its output done. */

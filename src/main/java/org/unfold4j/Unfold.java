@@ -24,6 +24,11 @@ import java.util.Objects;
  */
 public final class Unfold {
     private final Window window;
+    /**
+     * The geometry of the last input shape, reused while calls repeat it (a loop over same-shaped
+     * batches validates once). A benign race: any thread may replace it; geometries are immutable.
+     */
+    private volatile ColumnGeometry last;
     private final PaddingMode paddingMode;
     private final ImageLayout imageLayout;
     private final ColumnLayout columnLayout;
@@ -179,7 +184,12 @@ public final class Unfold {
      * @throws IllegalArgumentException as {@link #apply(Tensor)} does for a bad shape
      */
     public ColumnGeometry geometry(DType dtype, long... inputShape) {
-        return ColumnGeometry.forUnfold(inputShape, window, dtype, imageLayout, columnLayout, paddingMode);
+        ColumnGeometry g = last;
+        if (g == null || !g.isFor(dtype, inputShape)) {
+            g = ColumnGeometry.forUnfold(inputShape, window, dtype, imageLayout, columnLayout, paddingMode);
+            last = g;
+        }
+        return g;
     }
 
     /**
