@@ -13,4 +13,7 @@ if [ "${1:-}" = "--with-nd4j" ]; then
 fi
 rm -rf target/bench-lib
 mvn -q -B -P "$profiles" -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true package
+# Signal chaining for in-process OpenCL compilers (native-notes.md, "PoCL and the JVM").
+jsig="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/libjsig.so"
+[ -f "$jsig" ] && export LD_PRELOAD="$jsig${LD_PRELOAD:+:$LD_PRELOAD}"
 exec java -cp "target/classes:target/bench-lib/*" org.openjdk.jmh.Main "$@"

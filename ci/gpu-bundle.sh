@@ -43,6 +43,7 @@ for d in /usr/local/nvidia/lib64 /usr/lib/x86_64-linux-gnu /usr/lib64; do
   fi
 done
 export LD_LIBRARY_PATH="$here/native:${LD_LIBRARY_PATH:-}"
+export LD_PRELOAD="$here/jre/lib/libjsig.so${LD_PRELOAD:+:$LD_PRELOAD}"  # native-notes.md, "PoCL and the JVM"
 java=("$here/jre/bin/java" -Xmx24g -cp "$here/lib/*" org.unfold4j.cli.Main)
 { nvidia-smi -L 2>&1; uname -a; } > "$out/machine.txt"
 "${java[@]}" devices > "$out/devices.txt" 2>&1

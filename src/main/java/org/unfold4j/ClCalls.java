@@ -11,10 +11,12 @@ import org.jocl.CL;
  */
 final class ClCalls {
     private final AtomicLong countdown = new AtomicLong();
+    private volatile String lastInjected;
 
     /** Throws an {@link OpenCLException} naming {@code operation} unless {@code errorCode} is success (or a fault is due). */
     void check(int errorCode, String operation) {
         if (countdown.get() > 0 && countdown.decrementAndGet() == 0) {
+            lastInjected = operation;
             throw new OpenCLException(operation + " (fault injected by a test)", CL.CL_OUT_OF_RESOURCES);
         }
         OpenCLException.check(errorCode, operation);
@@ -23,6 +25,11 @@ final class ClCalls {
     /** Tests only: the {@code n}th checked call from now fails (n ≥ 1); 0 disarms. */
     void failCall(long n) {
         countdown.set(n);
+    }
+
+    /** The operation the last injected fault hit, or null. */
+    String lastInjected() {
+        return lastInjected;
     }
 
     /** Whether an injected fault is still pending. */

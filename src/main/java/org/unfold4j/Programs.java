@@ -17,7 +17,7 @@ import org.jocl.cl_program;
 /**
  * The programs of one context, built once per kernel source and set of {@code -D} options
  * (CLBlast's program cache): {@code kernels/NAME.cl} is read from the class path and compiled on
- * first use. A build that failed is remembered and reported again without recompiling.
+ * first use; a failed build is not cached (Note [transient build failures]).
  * Thread-safe.
  */
 final class Programs implements AutoCloseable {
@@ -25,7 +25,6 @@ final class Programs implements AutoCloseable {
     private final OpenCLDevice device;
     private final ClCalls cl;
     private final Map<String, cl_program> built = new HashMap<>();
-    private final Map<String, String> failed = new HashMap<>();
     /**
      * Fold mean divides; OpenCL's float division may be off by 2.5 ulp unless this option is
      * given, and the Java backend's is correctly rounded, so it is asked for wherever supported.
@@ -53,16 +52,28 @@ final class Programs implements AutoCloseable {
         if (program != null) {
             return program;
         }
-        String failure = failed.get(key);
-        if (failure != null) {
-            throw new OpenCLException(failure, null);
+        // Note [transient build failures]: a compiler running inside the JVM's process (PoCL's
+        // clang) can fail spuriously when the JVM's own signals reach it (see native-notes.md,
+        // libjsig). So a failed build is tried again at once, and a failure is not remembered:
+        // the next call builds afresh. A real error in the source fails each time, which costs
+        // builds only on a path that fails anyway.
+        OpenCLException last = null;
+        for (int attempt = 0; attempt < BUILD_ATTEMPTS; attempt++) {
+            try {
+                program = build(name, options);
+                built.put(key, program);
+                return program;
+            } catch (OpenCLException e) {
+                last = e;
+            }
         }
-        program = build(name, options, key);
-        built.put(key, program);
-        return program;
+        throw last;
     }
 
-    private cl_program build(String name, String options, String key) {
+    /** How often a build is tried before its failure is taken as final (Note [transient build failures]). */
+    static final int BUILD_ATTEMPTS = 2;
+
+    private cl_program build(String name, String options) {
         int[] err = new int[1];
         cl_program program = clCreateProgramWithSource(context, 1, new String[] {source(name)}, null, err);
         try {
@@ -78,7 +89,6 @@ final class Programs implements AutoCloseable {
             String message = "building kernels/" + name + ".cl with '" + options + "' on " + device.name()
                     + " failed: " + OpenCLException.errorName(status) + "\nbuild log:\n" + buildLog(program);
             clReleaseProgram(program);
-            failed.put(key, message);
             throw new OpenCLException(message, null);
         }
         return program;

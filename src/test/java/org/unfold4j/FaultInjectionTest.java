@@ -109,7 +109,11 @@ class FaultInjectionTest {
                 if (result != null) {
                     assertExact(op, result, where + ", returned despite the failure");
                     if (consumed) {
-                        assertTrue(op.mayRetry(), where + ": the failure was swallowed by an operation that cannot retry");
+                        // Batched host calls retry a chunk; kernel builds are tried twice (Note
+                        // [transient build failures] in Programs); nothing else may swallow a failure.
+                        String hit = cl.calls().lastInjected();
+                        assertTrue(op.mayRetry() || hit.startsWith("clCreateProgramWithSource"),
+                                where + ": the failure of " + hit + " was swallowed by an operation that cannot retry");
                         absorbed++;
                     }
                 }
@@ -168,8 +172,9 @@ class FaultInjectionTest {
     /**
      * A kernel that does not compile (here: kernels/unfold.cl with an element type that does not
      * exist, as a device lacking an extension would fail) is a clear OpenCLException with the
-     * build log; the failure is remembered and reported again without recompiling. The backend
-     * cannot be made to generate a bad define, so this drives its program cache directly.
+     * build log, reported the same way again on the next call (failures are not cached: Note
+     * [transient build failures] in Programs). The backend cannot be made to generate a bad define,
+     * so this drives its program cache directly.
      */
     @Test
     void aKernelBuildFailureIsAClearErrorWithTheBuildLog() {
@@ -187,7 +192,8 @@ class FaultInjectionTest {
             String log = message.substring(message.indexOf("build log:") + "build log:".length()).trim();
             assertFalse(log.isEmpty(), "the build log is empty: " + message);
             OpenCLException again = assertThrows(OpenCLException.class, () -> programs.get("unfold", options));
-            assertEquals(message, again.getMessage(), "the failure is reported again as it was");
+            assertEquals(message.replaceAll("tempfile_\\w+", "tempfile"), again.getMessage().replaceAll("tempfile_\\w+", "tempfile"),
+                    "the failure is reported again as it was");
             // A good build on the same cache still works.
             assertSame(programs.get("unfold", programs.options("-D T=float -D INDEX_T=int -D PAD_MODE=0 -D ORDER=0")),
                     programs.get("unfold", programs.options("-D T=float -D INDEX_T=int -D PAD_MODE=0 -D ORDER=0")));
