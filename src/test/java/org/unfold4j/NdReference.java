@@ -114,7 +114,9 @@ final class NdReference {
 
         long columnIndex(long ni, long ci, long kFlat, long lFlat) {
             long rows = c * kernelVolume(), l = blockCount();
-            long r = channelsLast ? kFlat * c + ci : ci * kernelVolume() + kFlat;
+            // PyTorch's row order (c*K + k) for columns whatever the image layout; patch-major rows
+            // of channels-last images put the channel fastest (k*C + c), as TensorFlow does.
+            long r = channelsLast && patches ? kFlat * c + ci : ci * kernelVolume() + kFlat;
             return patches ? (ni * l + lFlat) * rows + r : (ni * rows + r) * l + lFlat;
         }
     }
