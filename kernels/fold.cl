@@ -18,6 +18,8 @@
 //   windows' runs in ascending kernel-offset order, the Java backend's algorithm, so the sums are
 //   the same bits as fold's).
 //   ALONG_KERNEL  fold_rows runs along kernel offsets (set for kernels wider than the windows per row)
+//   DISJOINT   fold_rows: no two windows overlap in any dimension, so values are set, not summed;
+//              GAPS_W: some pixels of a row have no window (cleared first)
 //   P_C ...    the geometry as constants for large tensors (P_SPECIALISED), as in unfold.cl
 #ifndef T
   #define T float
@@ -174,9 +176,24 @@ __kernel void fold_rows(__global const T* restrict input,
     const INDEX_T firstY = first_covering(py, V(P_KERNEL_H), V(P_DIL_H), V(P_STRIDE_H), V(P_BLOCKS_H),
                                           V(P_GCD_H), V(P_STEP_H), (long) (P_INV_H), &lastY);
     __global const T* in = input + n * V(P_COL_N) + c * V(P_COL_C);
+#ifdef DISJOINT
+    // Windows that do not overlap (patches): each pixel has at most one value, so it is set, not
+    // accumulated; 0 + v keeps the bits of the sum (-0.0 becomes +0.0 as there). The row is
+    // cleared first only where some pixels have no window.
+    const bool whole = firstZ <= lastZ && firstY <= lastY;
+#ifndef GAPS_W
+    if (!whole)
+#endif
     for (INDEX_T x = 0; x < V(P_SIZE_W); x++) {
         out[x * V(P_IN_W)] = (T) 0;
     }
+    #define ACCUMULATE(target, value) (target) = (T) 0 + (value)
+#else
+    for (INDEX_T x = 0; x < V(P_SIZE_W); x++) {
+        out[x * V(P_IN_W)] = (T) 0;
+    }
+    #define ACCUMULATE(target, value) (target) += (value)
+#endif
     for (INDEX_T kz = firstZ; kz <= lastZ; kz += V(P_STEP_D)) {
         const INDEX_T oz = (pz - kz * V(P_DIL_D)) / V(P_STRIDE_D);
         for (INDEX_T ky = firstY; ky <= lastY; ky += V(P_STEP_H)) {
@@ -193,7 +210,7 @@ __kernel void fold_rows(__global const T* restrict input,
                 const INDEX_T hi = min(V(P_KERNEL_W) - 1, floor_div(V(P_SIZE_W) - 1 - start, V(P_DIL_W)));
                 __global const T* col = in + kBase * V(P_COL_K) + (lBase + ox) * V(P_COL_L);
                 for (INDEX_T kx = lo; kx <= hi; kx++) {
-                    out[(start + kx * V(P_DIL_W)) * V(P_IN_W)] += col[kx * V(P_COL_K)];
+                    ACCUMULATE(out[(start + kx * V(P_DIL_W)) * V(P_IN_W)], col[kx * V(P_COL_K)]);
                 }
             }
 #else
@@ -204,7 +221,7 @@ __kernel void fold_rows(__global const T* restrict input,
                 const INDEX_T hi = min(V(P_BLOCKS_W) - 1, floor_div(V(P_SIZE_W) - 1 - shift, V(P_STRIDE_W)));
                 __global const T* col = in + (kBase + kx) * V(P_COL_K) + lBase * V(P_COL_L);
                 for (INDEX_T ox = lo; ox <= hi; ox++) {
-                    out[(ox * V(P_STRIDE_W) + shift) * V(P_IN_W)] += col[ox * V(P_COL_L)];
+                    ACCUMULATE(out[(ox * V(P_STRIDE_W) + shift) * V(P_IN_W)], col[ox * V(P_COL_L)]);
                 }
             }
 #endif

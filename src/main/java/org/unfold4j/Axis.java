@@ -116,6 +116,16 @@ final class Axis {
         return f > l ? 0 : (l - f) / step + 1;
     }
 
+    /** Whether some pixel of {@code [0, size)} has no window covering it. */
+    boolean uncoveredPixels(long size) {
+        for (long p = 0; p < size; p++) {
+            if (count(p) == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** gcd(stride, dilation). */
     long gcd() { return gcd; }
     /** stride / gcd: the distance between consecutive covering kernel offsets. */

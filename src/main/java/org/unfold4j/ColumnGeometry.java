@@ -388,6 +388,16 @@ public final class ColumnGeometry {
         return r;
     }
 
+    /** Whether no two windows overlap in any dimension (stride at least the dilated kernel extent): patches. */
+    boolean disjoint() {
+        for (int d = 0; d < size.length; d++) {
+            if (window.stride(d) < (long) window.dilation(d) * (window.kernel(d) - 1) + 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Normalised dimension {@code dim3} (0 depth, 1 height, 2 width). */
     Axis axis(int dim3) {
         return new Axis(size3()[dim3], kernel3()[dim3], dilation3()[dim3], padding3()[dim3], stride3()[dim3],

@@ -230,13 +230,21 @@ final class JavaBackend extends Backend {
     /** Fold: one task per output image row (n, c, z, y), summing covering windows in ascending kernel-offset order. */
     private static final class FoldPass extends Pass {
         private final long[] countX;
+        /** No two windows overlap (patches): values are set rather than summed; see fold.cl's DISJOINT. */
+        private final boolean disjoint;
+        /** Some pixels of a row have no window, so a row is cleared before its values are set. */
+        private final boolean gaps;
 
         FoldPass(ColumnGeometry g, Object in, Object out) {
             super(g, in, out);
             this.countX = new long[width];
+            boolean uncovered = false;
             for (int i = 0; i < width; i++) {
                 countX[i] = x.count(i);
+                uncovered |= countX[i] == 0;
             }
+            this.disjoint = g.disjoint();
+            this.gaps = uncovered;
         }
 
         void run() {
@@ -251,7 +259,10 @@ final class JavaBackend extends Backend {
         private void row(int n, int c, int pz, int py) {
             int rowOut = n * inN + c * inC + pz * inZ + py * inY;
             int colBase = n * colN + c * colC;
-            Runs.zero(out, rowOut, inX, width);
+            boolean set = disjoint && z.count(pz) * y.count(py) == 1;
+            if (!set || gaps) {
+                Runs.zero(out, rowOut, inX, width);
+            }
             for (int iz = z.coverFrom[pz]; iz < z.coverFrom[pz + 1]; iz++) {
                 int kz = z.coverK[iz], oz = z.coverO[iz];
                 for (int iy = y.coverFrom[py]; iy < y.coverFrom[py + 1]; iy++) {
@@ -262,7 +273,10 @@ final class JavaBackend extends Backend {
                         // Windows from last to first: see Note [fold summation order].
                         for (int ox = bw - 1; ox >= 0; ox--) {
                             int lo = x.tapLo[ox], hi = x.tapHi[ox];
-                            if (lo <= hi) {
+                            if (lo <= hi && set) {
+                                Runs.set(out, rowOut + x.tapStart[ox] * inX, dilationX * inX,
+                                        in, colBase + (kBase + lo) * colK + (lBase + ox) * colL, colK, hi - lo + 1);
+                            } else if (lo <= hi) {
                                 Runs.add(out, rowOut + x.tapStart[ox] * inX, dilationX * inX,
                                         in, colBase + (kBase + lo) * colK + (lBase + ox) * colL, colK, hi - lo + 1);
                             }
@@ -270,7 +284,10 @@ final class JavaBackend extends Backend {
                     } else {
                         for (int kx = 0; kx < kw; kx++) {
                             int lo = x.windowLo[kx], hi = x.windowHi[kx];
-                            if (lo <= hi) {
+                            if (lo <= hi && set) {
+                                Runs.set(out, rowOut + x.windowStart[kx] * inX, strideX * inX,
+                                        in, colBase + (kBase + kx) * colK + (lBase + lo) * colL, colL, hi - lo + 1);
+                            } else if (lo <= hi) {
                                 Runs.add(out, rowOut + x.windowStart[kx] * inX, strideX * inX,
                                         in, colBase + (kBase + kx) * colK + (lBase + lo) * colL, colL, hi - lo + 1);
                             }

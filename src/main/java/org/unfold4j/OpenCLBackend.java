@@ -497,6 +497,7 @@ public final class OpenCLBackend extends Backend {
         } else {
             defines += (g.imageLayout() == ImageLayout.CHANNELS_LAST ? " -D IMAGE_CL" : "")
                     + (rows && g.window().kernelW() > g.blocksW() ? " -D ALONG_KERNEL" : "")
+                    + (rows && g.disjoint() ? " -D DISJOINT" + (g.axis(2).uncoveredPixels(g.width()) ? " -D GAPS_W" : "") : "")
                     + (g.foldMode() == FoldMode.MEAN ? " -D FOLD_MEAN" : "");
             long[] cover = new long[16];
             for (int d = 0; d < 3; d++) {

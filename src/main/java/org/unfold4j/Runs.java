@@ -71,6 +71,24 @@ final class Runs {
         }
     }
 
+    /**
+     * dst[dstPos + i·dstStride] = 0 + src[srcPos + i·srcStride]: what {@link #add} gives on a
+     * zeroed destination, bit for bit (-0.0 becomes +0.0), without reading it. float32 or float64.
+     */
+    static void set(Object dst, int dstPos, int dstStride, Object src, int srcPos, int srcStride, int len) {
+        if (dst instanceof float[] d) {
+            float[] s = (float[]) src;
+            for (int i = 0; i < len; i++, srcPos += srcStride, dstPos += dstStride) {
+                d[dstPos] = 0f + s[srcPos];
+            }
+        } else {
+            double[] d = (double[]) dst, s = (double[]) src;
+            for (int i = 0; i < len; i++, srcPos += srcStride, dstPos += dstStride) {
+                d[dstPos] = 0d + s[srcPos];
+            }
+        }
+    }
+
     /** dst[dstPos + i·dstStride] += src[srcPos + i·srcStride] for i in [0, len); float32 or float64. */
     static void add(Object dst, int dstPos, int dstStride, Object src, int srcPos, int srcStride, int len) {
         if (dst instanceof float[] d) {

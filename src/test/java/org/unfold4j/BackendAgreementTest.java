@@ -62,6 +62,56 @@ class BackendAgreementTest {
     }
 
     @Test
+    void foldOfNonOverlappingPatchesSetsZeroPlusEachValue() {
+        // Patches take the set-not-sum path (DISJOINT); it must give the bits of a sum from zero:
+        // -0.0 becomes +0.0, NaN stays NaN, uncovered pixels (stride gaps, margins) are +0.0.
+        float[] specials = {-0.0f, 0.0f, Float.NaN, Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -1.5f, 2.5e-40f};
+        for (Unfold unfold : new Unfold[] {Unfold.of(4).withStride(4), Unfold.of(3, 2).withStride(4, 3),
+            Unfold.of(2).withStride(3).withDilation(1, 2)}) {
+            long[] shape = {2, 3, 13, 14};
+            Window w = unfold.window();
+            ColumnGeometry g = Fold.of(13, 14, w).geometry(unfold.geometry(shape).columnsShape());
+            float[] cols = new float[(int) g.columnElements()];
+            for (int i = 0; i < cols.length; i++) {
+                cols[i] = specials[i % specials.length];
+            }
+            Tensor columns = Tensor.of(cols, g.columnsShape());
+            Fold fold = Fold.of(13, 14, w);
+            Tensor expected = naiveFoldSum(g, cols);
+            for (Backend b : TestBackends.all()) {
+                assertEquals(expected, fold.apply(columns, b), b + " " + unfold);
+            }
+        }
+    }
+
+    /** Fold by its definition: every value added, in ascending kernel-offset order, to a zeroed image. */
+    private static Tensor naiveFoldSum(ColumnGeometry g, float[] cols) {
+        Window w = g.window();
+        int c = (int) g.channels(), h = (int) g.height(), wd = (int) g.width();
+        int kh = w.kernelH(), kw = w.kernelW(), bh = (int) g.blocksH(), bw = (int) g.blocksW();
+        float[] out = new float[(int) g.imageElements()];
+        for (int n = 0; n < g.batch(); n++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int ki = 0; ki < kh; ki++) {
+                    for (int kj = 0; kj < kw; kj++) {
+                        for (int oy = 0; oy < bh; oy++) {
+                            for (int ox = 0; ox < bw; ox++) {
+                                int y = oy * w.strideH() - w.paddingH() + ki * w.dilationH();
+                                int x = ox * w.strideW() - w.paddingW() + kj * w.dilationW();
+                                if (y >= 0 && y < h && x >= 0 && x < wd) {
+                                    int row = (n * c + ch) * kh * kw + ki * kw + kj;
+                                    out[((n * c + ch) * h + y) * wd + x] += cols[row * bh * bw + oy * bw + ox];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor.of(out, g.imageShape());
+    }
+
+    @Test
     void outputArgumentsAreOverwrittenCompletely() {
         Random r = new Random(15);
         Unfold unfold = Unfold.of(3, 5).withPadding(2, 1).withStride(2, 1);
