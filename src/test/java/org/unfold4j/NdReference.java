@@ -114,7 +114,9 @@ final class NdReference {
 
         long columnIndex(long ni, long ci, long kFlat, long lFlat) {
             long rows = c * kernelVolume(), l = blockCount();
-            long r = channelsLast ? kFlat * c + ci : ci * kernelVolume() + kFlat;
+            // Rows channel first then kernel offset (PyTorch's order) in columns for either image layout;
+            // patches of channels-last images are kernel offset first, channel fastest (extract_patches).
+            long r = channelsLast && patches ? kFlat * c + ci : ci * kernelVolume() + kFlat;
             return patches ? (ni * l + lFlat) * rows + r : (ni * rows + r) * l + lFlat;
         }
     }
