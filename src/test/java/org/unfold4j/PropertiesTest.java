@@ -5,26 +5,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.quicktheories.QuickTheory.qt;
 
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.statistics.Statistics;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+import org.quicktheories.generators.SourceDSL;
 
 /**
- * Property-based tests (jqwik) over random geometries: rank 1 to 3, sizes, kernel, dilation,
- * padding, stride, padding modes, image and column layouts, fold modes and element types, valid
- * and invalid alike.
+ * Property-based tests (QuickTheories, inside plain JUnit 5 tests) over random geometries: rank 1
+ * to 3, sizes, kernel, dilation, padding, stride, padding modes, image and column layouts, fold
+ * modes and element types, valid and invalid alike.
  *
  * <ul>
  *   <li>Unfold and fold: the Java backend accepts exactly the geometries {@link NdReference}
@@ -39,14 +44,37 @@ import net.jqwik.api.statistics.Statistics;
  *       unfold bit for bit.</li>
  * </ul>
  *
- * <p>Each property runs {@value #TRIES} tries (the issue asks for at least 2,000 in CI). The
- * generators draw small integers from ranges and invalid values from a rare second range, so
- * jqwik shrinks a failure towards a small, valid-looking case. Without OpenCL only the Java
- * backend is checked and {@link #openCLIsUnderTest()} is skipped with the reason (or fails with
- * {@code -Dunfold4j.requireOpenCL=true}).
+ * <p>Each property runs {@value #TRIES} examples (the issue asks for at least 2,000 in CI) from a
+ * fixed seed, so every run, in CI and locally, checks the same cases. Each property draws from its
+ * own seed, derived from the base seed {@link #DEFAULT_SEED} and the test's name; another base seed
+ * checks other cases: {@code mvn -B test -Dtest=PropertiesTest -Dunfold4j.propertySeed=12345} (any
+ * {@code long}; a failure names the base seed that found it, so the same command reproduces it).
+ *
+ * <p>The generators are built from QuickTheories' primitives (integer ranges, weighted choices,
+ * enum values, longs) with {@code map}, {@code zip} and plain composition, so QuickTheories shrinks
+ * a failing case: every draw moves towards its simplest value (the valid range before the rare
+ * invalid one, small sizes, rank 1, zeros padding, data seed 0), and the failure reports the
+ * smallest case that still fails, with at most {@value #SHRINK_CYCLES} shrink attempts. After the
+ * unfold and fold properties pass, coverage checks (counters of accepted and rejected inputs) make
+ * sure the generators still produce a sensible share of valid and of invalid cases. Without OpenCL
+ * only the Java backend is checked and {@link #openCLIsUnderTest()} is skipped with the reason (or
+ * fails with {@code -Dunfold4j.requireOpenCL=true}).
  */
 class PropertiesTest {
+    /** Examples per property. */
     static final int TRIES = 2000;
+
+    /** The base seed CI uses; {@code -Dunfold4j.propertySeed=N} replaces it. */
+    static final long DEFAULT_SEED = 20_260_126L;
+
+    /** The base seed of this run. */
+    static final long SEED = Long.getLong("unfold4j.propertySeed", DEFAULT_SEED);
+
+    /**
+     * Shrink attempts after a failure (QuickTheories' default, 100,000, would take many minutes
+     * here): enough to bring a failing case down to a small one in well under a minute.
+     */
+    static final int SHRINK_CYCLES = 5000;
 
     // ------------------------------------------------------------------ generated cases
 
@@ -123,17 +151,27 @@ class PropertiesTest {
     }
 
     /** Mostly {@code [lo, hi]}; with {@code invalid}, one draw in 40 from {@code [badLo, badHi]}. */
-    private static Arbitrary<Integer> param(int lo, int hi, int badLo, int badHi, boolean invalid) {
-        Arbitrary<Integer> good = Arbitraries.integers().between(lo, hi);
+    private static Gen<Integer> param(int lo, int hi, int badLo, int badHi, boolean invalid) {
+        Gen<Integer> good = SourceDSL.integers().between(lo, hi);
         if (!invalid) {
             return good;
         }
-        return Arbitraries.frequencyOf(Tuple.of(39, good), Tuple.of(1, Arbitraries.integers().between(badLo, badHi)));
+        // Shrinks towards the first (valid) range.
+        return Generate.frequency(Pair.of(39, good), Pair.of(1, SourceDSL.integers().between(badLo, badHi)));
     }
 
-    private static Arbitrary<int[]> triple(int lo, int hi, int badLo, int badHi, boolean invalid) {
-        return param(lo, hi, badLo, badHi, invalid).list().ofSize(3)
-                .map(l -> l.stream().mapToInt(Integer::intValue).toArray());
+    private static Gen<int[]> triple(int lo, int hi, int badLo, int badHi, boolean invalid) {
+        return param(lo, hi, badLo, badHi, invalid).map((a, b, c) -> new int[] {a, b, c});
+    }
+
+    /** Values in proportion to their weights, {@code weighted(Pair.of(w1, v1), Pair.of(w2, v2), ...)}, shrinking towards {@code v1}. */
+    @SafeVarargs
+    private static <T> Gen<T> weighted(Pair<Integer, T>... choices) {
+        List<Pair<Integer, Gen<T>>> gens = new ArrayList<>();
+        for (Pair<Integer, T> c : choices) {
+            gens.add(Pair.of(c._1, Generate.constant(c._2)));
+        }
+        return Generate.frequency(gens);
     }
 
     /** Rank, window and sizes: the first {@code rank} entries of each triple are used. */
@@ -151,35 +189,38 @@ class PropertiesTest {
      * sometimes an integer type and the padding mode sometimes not zeros. Without it every
      * case is valid, in zeros mode unless {@code paddingModes}.
      */
-    static Arbitrary<Case> cases(boolean invalid, boolean forFold, boolean paddingModes, DType... dtypes) {
-        Arbitrary<Shape> shape = Combinators.combine(
-                Arbitraries.integers().between(1, 3),
-                triple(1, 4, -1, 0, invalid),
-                triple(1, 3, -1, 0, invalid),
-                triple(0, 2, -2, -1, invalid),
-                triple(1, 3, -1, 0, invalid),
-                triple(0, 4, -3, -1, invalid),
-                Arbitraries.of(true, false),
-                Arbitraries.integers().between(0, 2)).as(Shape::new);
-        Arbitrary<PaddingMode> paddingMode = !paddingModes ? Arbitraries.just(PaddingMode.ZEROS)
-                : forFold ? Arbitraries.frequency(Tuple.of(27, PaddingMode.ZEROS), Tuple.of(1, PaddingMode.REFLECT),
-                        Tuple.of(1, PaddingMode.REPLICATE), Tuple.of(1, PaddingMode.CIRCULAR))
-                : Arbitraries.of(PaddingMode.class);
-        Arbitrary<DType> dtype = Arbitraries.of(dtypes);
+    static Gen<Case> cases(boolean invalid, boolean forFold, boolean paddingModes, DType... dtypes) {
+        Gen<Integer> rank = SourceDSL.integers().between(1, 3);
+        Gen<int[]> kernel = triple(1, 4, -1, 0, invalid);
+        Gen<int[]> dilation = triple(1, 3, -1, 0, invalid);
+        Gen<int[]> padding = triple(0, 2, -2, -1, invalid);
+        Gen<int[]> stride = triple(1, 3, -1, 0, invalid);
+        Gen<int[]> delta = triple(0, 4, -3, -1, invalid);
+        Gen<Boolean> batched = SourceDSL.booleans().all();
+        Gen<Integer> batch = SourceDSL.integers().between(0, 2);
+        Gen<Shape> shape = in -> new Shape(rank.generate(in), kernel.generate(in), dilation.generate(in),
+                padding.generate(in), stride.generate(in), delta.generate(in), batched.generate(in), batch.generate(in));
+
+        Gen<PaddingMode> paddingMode = !paddingModes ? Generate.constant(PaddingMode.ZEROS)
+                : forFold ? weighted(Pair.of(27, PaddingMode.ZEROS), Pair.of(1, PaddingMode.REFLECT),
+                        Pair.of(1, PaddingMode.REPLICATE), Pair.of(1, PaddingMode.CIRCULAR))
+                : Generate.enumValues(PaddingMode.class);
+        Gen<ImageLayout> imageLayout = weighted(Pair.of(3, ImageLayout.CHANNELS_FIRST), Pair.of(1, ImageLayout.CHANNELS_LAST));
+        Gen<ColumnLayout> columnLayout = Generate.enumValues(ColumnLayout.class);
+        Gen<FoldMode> foldMode = Generate.enumValues(FoldMode.class);
+        Gen<DType> dtype = Generate.pick(List.of(dtypes));
         if (invalid && forFold) {
-            dtype = Arbitraries.frequencyOf(Tuple.of(19, dtype), Tuple.of(1, Arbitraries.of(DType.UINT8, DType.INT32)));
+            dtype = Generate.frequency(Pair.of(19, dtype), Pair.of(1, Generate.pick(List.of(DType.UINT8, DType.INT32))));
         }
-        Arbitrary<Modes> modes = Combinators.combine(
-                paddingMode,
-                Arbitraries.frequency(Tuple.of(3, ImageLayout.CHANNELS_FIRST), Tuple.of(1, ImageLayout.CHANNELS_LAST)),
-                Arbitraries.of(ColumnLayout.class),
-                Arbitraries.of(FoldMode.class),
-                dtype,
-                param(1, 3, 0, 0, invalid),
-                invalid ? Arbitraries.frequency(Tuple.of(36, 0), Tuple.of(1, 1), Tuple.of(1, 2), Tuple.of(1, 3))
-                        : Arbitraries.just(0),
-                Arbitraries.longs()).as(Modes::new);
-        return Combinators.combine(shape, modes).as((sh, m) -> build(sh, m, invalid));
+        Gen<DType> dtypeGen = dtype;
+        Gen<Integer> channels = param(1, 3, 0, 0, invalid);
+        Gen<Integer> defect = invalid ? weighted(Pair.of(36, 0), Pair.of(1, 1), Pair.of(1, 2), Pair.of(1, 3))
+                : Generate.constant(0);
+        Gen<Long> seed = SourceDSL.longs().all();
+        Gen<Modes> modes = in -> new Modes(paddingMode.generate(in), imageLayout.generate(in), columnLayout.generate(in),
+                foldMode.generate(in), dtypeGen.generate(in), channels.generate(in), defect.generate(in), seed.generate(in));
+
+        return shape.zip(modes, (sh, m) -> build(sh, m, invalid));
     }
 
     private static Case build(Shape sh, Modes m, boolean invalid) {
@@ -203,24 +244,97 @@ class PropertiesTest {
         return new Case(spec, sh.batched(), sh.batched() ? sh.n() : 1, m.c(), size, m.dtype(), m.defect(), m.seed());
     }
 
-    @Provide
-    Arbitrary<Case> anyUnfold() {
+    /** Unfold inputs, valid and invalid, every padding mode and element type. */
+    static Gen<Case> anyUnfold() {
         return cases(true, false, true, DType.values());
     }
 
-    @Provide
-    Arbitrary<Case> anyFold() {
+    /** Fold inputs, valid and invalid (integer types are invalid for fold). */
+    static Gen<Case> anyFold() {
         return cases(true, true, true, DType.FLOAT32, DType.FLOAT64);
     }
 
-    @Provide
-    Arbitrary<Case> validZeros() {
+    /** Valid floating-point cases in zeros mode (where fold is defined). */
+    static Gen<Case> validZeros() {
         return cases(false, false, false, DType.FLOAT32, DType.FLOAT64);
     }
 
-    @Provide
-    Arbitrary<Case> validFloats() {
+    /** Valid floating-point cases in every padding mode. */
+    static Gen<Case> validFloats() {
         return cases(false, false, true, DType.FLOAT32, DType.FLOAT64);
+    }
+
+    // ------------------------------------------------------------------ running properties
+
+    /** This property's seed: the base seed mixed with the test's name, so that properties draw different cases. */
+    static long seedFor(String name) {
+        return SEED * 31 + name.hashCode();
+    }
+
+    /**
+     * Checks {@code property} on {@value #TRIES} cases from {@code gen} (QuickTheories skips a
+     * case it has already run, so a few fewer may run). A failure is shrunk, then reported with
+     * the smallest failing case and the base seed to reproduce it.
+     */
+    static void check(TestInfo test, Gen<Case> gen, Consumer<Case> property) {
+        String name = test.getTestMethod().map(Method::getName).orElseThrow();
+        int[] runs = {0};
+        try {
+            qt().withFixedSeed(seedFor(name))
+                    .withExamples(TRIES)
+                    .withShrinkCycles(SHRINK_CYCLES)
+                    .withUnlimitedTestingTime()
+                    .forAll(gen)
+                    .checkAssert(c -> {
+                        runs[0]++;
+                        property.accept(c);
+                    });
+        } catch (AssertionError e) {
+            throw new AssertionError(name + " failed with base seed " + SEED + " (reproduce with -Dtest=PropertiesTest#"
+                    + name + " -Dunfold4j.propertySeed=" + SEED + "): " + e.getMessage());
+        }
+        assertTrue(runs[0] >= TRIES * 99 / 100, name + " ran only " + runs[0] + " of " + TRIES + " examples");
+    }
+
+    /** Counts of labelled values over a property's run, for coverage checks and their report. */
+    static final class Tally {
+        private final String label;
+        private final Map<String, Integer> counts = new TreeMap<>();
+        private int total;
+
+        Tally(String label) {
+            this.label = label;
+        }
+
+        void collect(Object... values) {
+            counts.merge(Arrays.stream(values).map(String::valueOf).collect(Collectors.joining(", ")), 1, Integer::sum);
+            total++;
+        }
+
+        double percentage(String value) {
+            return total == 0 ? 0 : 100.0 * counts.getOrDefault(value, 0) / total;
+        }
+
+        /** Fails unless {@code value} was collected in at least {@code minPercent} % of the examples. */
+        void assertCoverage(String value, double minPercent, Tally... context) {
+            double p = percentage(value);
+            if (!(p >= minPercent)) {
+                StringBuilder report = new StringBuilder(String.format(
+                        "coverage: %s \"%s\" in %.1f%% of %d examples, expected at least %.0f%%%n%s",
+                        label, value, p, total, minPercent, this));
+                for (Tally t : context) {
+                    report.append(System.lineSeparator()).append(t);
+                }
+                fail(report.toString());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return label + ": " + counts.entrySet().stream()
+                    .map(e -> String.format("%s %d (%.1f%%)", e.getKey(), e.getValue(), 100.0 * e.getValue() / total))
+                    .collect(Collectors.joining("; "));
+        }
     }
 
     // ------------------------------------------------------------------ data
@@ -475,154 +589,167 @@ class PropertiesTest {
 
     // ------------------------------------------------------------------ properties
 
-    @Example
+    @Test
     void openCLIsUnderTest() {
         assertNotNull(TestBackends.openCL());
         assertEquals(2, otherPaths().size(), "the properties compare OpenCL on host and on device tensors with Java");
     }
 
-    @Property(tries = TRIES)
-    void unfoldAgreesBitForBitOrEveryBackendRejects(@ForAll("anyUnfold") Case c) {
-        long[] shape = c.imageShape();
-        Tensor input = unfoldData(c.dtype(), c.seed(), shape);
-        Supplier<Unfold> spec = () -> c.spec().unfold();
-        NdReference.Geo geo = NdReference.parseUnfold(c.spec(), shape);
-        Outcome java = Outcome.of(() -> JAVA.unfold(spec, input));
-        Statistics.label("outcome").collect(java.rejected() ? "rejected" : "accepted")
-                .coverage(check -> {
-                    check.check("accepted").percentage(p -> p >= 30);
-                    check.check("rejected").percentage(p -> p >= 10);
-                });
-        Statistics.label("rank, padding mode").collect(c.spec().rank(), c.spec().paddingMode());
-        if (geo == null) {
-            assertTrue(java.rejected(), "Java accepted an input PyTorch rejects: " + c + " -> " + java);
-        } else {
-            assertTrue(!java.rejected(), "Java rejected a valid input: " + java + ": " + c);
-            Tensor expected = fromBits(NdReference.unfold(geo, NdReference.bits(input)), c.dtype(), geo.columnsShape());
-            if (!expected.equals(java.result())) {
-                fail("Java unfold differs from the naive reference: " + firstDifference(expected, java.result()) + ": " + c);
+    @Test
+    void unfoldAgreesBitForBitOrEveryBackendRejects(TestInfo test) {
+        List<Path> others = otherPaths();
+        Tally outcome = new Tally("outcome"), rankMode = new Tally("rank, padding mode");
+        check(test, anyUnfold(), c -> {
+            long[] shape = c.imageShape();
+            Tensor input = unfoldData(c.dtype(), c.seed(), shape);
+            Supplier<Unfold> spec = () -> c.spec().unfold();
+            NdReference.Geo geo = NdReference.parseUnfold(c.spec(), shape);
+            Outcome java = Outcome.of(() -> JAVA.unfold(spec, input));
+            outcome.collect(java.rejected() ? "rejected" : "accepted");
+            rankMode.collect(c.spec().rank(), c.spec().paddingMode());
+            if (geo == null) {
+                assertTrue(java.rejected(), "Java accepted an input PyTorch rejects: " + c + " -> " + java);
+            } else {
+                assertTrue(!java.rejected(), "Java rejected a valid input: " + java + ": " + c);
+                Tensor expected = fromBits(NdReference.unfold(geo, NdReference.bits(input)), c.dtype(), geo.columnsShape());
+                if (!expected.equals(java.result())) {
+                    fail("Java unfold differs from the naive reference: " + firstDifference(expected, java.result()) + ": " + c);
+                }
             }
-        }
-        for (Path path : otherPaths()) {
-            assertAgrees(java, path, c.dtype(), () -> path.unfold(spec, input), c);
-        }
+            for (Path path : others) {
+                assertAgrees(java, path, c.dtype(), () -> path.unfold(spec, input), c);
+            }
+        });
+        outcome.assertCoverage("accepted", 30, rankMode);
+        outcome.assertCoverage("rejected", 10, rankMode);
     }
 
-    @Property(tries = TRIES)
-    void foldAgreesBitForBitOrEveryBackendRejects(@ForAll("anyFold") Case c) {
-        long[] shape = c.columnsShape();
-        long[] outputSize = c.size();
-        Tensor input = foldData(c.dtype(), c.seed(), shape);
-        Supplier<Fold> spec = () -> c.spec().fold(outputSize);
-        NdReference.Geo geo = NdReference.parseFold(c.spec(), shape, outputSize, c.dtype());
-        Outcome java = Outcome.of(() -> JAVA.fold(spec, input));
-        Statistics.label("outcome").collect(java.rejected() ? "rejected" : "accepted")
-                .coverage(check -> {
-                    check.check("accepted").percentage(p -> p >= 30);
-                    check.check("rejected").percentage(p -> p >= 10);
-                });
-        Statistics.label("rank, fold mode").collect(c.spec().rank(), c.spec().foldMode());
-        if (geo == null) {
-            assertTrue(java.rejected(), "Java accepted an input PyTorch rejects: " + c + " -> " + java);
-        } else {
-            assertTrue(!java.rejected(), "Java rejected a valid input: " + java + ": " + c);
-            Object folded = NdReference.fold(geo, input.array());
-            Tensor expected = folded instanceof float[] f ? Tensor.of(f, geo.imageShape(c.spec().rank()))
-                    : Tensor.of((double[]) folded, geo.imageShape(c.spec().rank()));
-            if (!expected.equals(java.result())) {
-                fail("Java fold differs from the naive reference: " + firstDifference(expected, java.result()) + ": " + c);
+    @Test
+    void foldAgreesBitForBitOrEveryBackendRejects(TestInfo test) {
+        List<Path> others = otherPaths();
+        Tally outcome = new Tally("outcome"), rankMode = new Tally("rank, fold mode");
+        check(test, anyFold(), c -> {
+            long[] shape = c.columnsShape();
+            long[] outputSize = c.size();
+            Tensor input = foldData(c.dtype(), c.seed(), shape);
+            Supplier<Fold> spec = () -> c.spec().fold(outputSize);
+            NdReference.Geo geo = NdReference.parseFold(c.spec(), shape, outputSize, c.dtype());
+            Outcome java = Outcome.of(() -> JAVA.fold(spec, input));
+            outcome.collect(java.rejected() ? "rejected" : "accepted");
+            rankMode.collect(c.spec().rank(), c.spec().foldMode());
+            if (geo == null) {
+                assertTrue(java.rejected(), "Java accepted an input PyTorch rejects: " + c + " -> " + java);
+            } else {
+                assertTrue(!java.rejected(), "Java rejected a valid input: " + java + ": " + c);
+                Object folded = NdReference.fold(geo, input.array());
+                Tensor expected = folded instanceof float[] f ? Tensor.of(f, geo.imageShape(c.spec().rank()))
+                        : Tensor.of((double[]) folded, geo.imageShape(c.spec().rank()));
+                if (!expected.equals(java.result())) {
+                    fail("Java fold differs from the naive reference: " + firstDifference(expected, java.result()) + ": " + c);
+                }
             }
-        }
-        for (Path path : otherPaths()) {
-            assertAgrees(java, path, c.dtype(), () -> path.fold(spec, input), c);
-        }
+            for (Path path : others) {
+                assertAgrees(java, path, c.dtype(), () -> path.fold(spec, input), c);
+            }
+        });
+        outcome.assertCoverage("accepted", 30, rankMode);
+        outcome.assertCoverage("rejected", 10, rankMode);
     }
 
     /** {@code <unfold(x), y> == <x, fold(y)>} exactly, on every backend (integers in [-4, 4]: every sum is exact). */
-    @Property(tries = TRIES)
-    void foldIsTheAdjointOfUnfold(@ForAll("validZeros") Case c) {
-        long[] imageShape = c.imageShape();
-        NdReference.Geo geo = NdReference.parseUnfold(c.spec(), imageShape);
-        assertNotNull(geo, "the valid generator made an invalid case: " + c);
-        long[] columnsShape = geo.columnsShape();
-        Tensor x = integers(c.dtype(), c.seed(), imageShape);
-        Tensor y = integers(c.dtype(), ~c.seed(), columnsShape);
-        Unfold unfold = c.spec().unfold();
-        Fold fold = c.spec().fold(c.size()).withMode(FoldMode.SUM);
-        for (Path path : allPaths()) {
-            if (!path.supports(c.dtype())) {
-                continue;
+    @Test
+    void foldIsTheAdjointOfUnfold(TestInfo test) {
+        List<Path> paths = allPaths();
+        check(test, validZeros(), c -> {
+            long[] imageShape = c.imageShape();
+            NdReference.Geo geo = NdReference.parseUnfold(c.spec(), imageShape);
+            assertNotNull(geo, "the valid generator made an invalid case: " + c);
+            long[] columnsShape = geo.columnsShape();
+            Tensor x = integers(c.dtype(), c.seed(), imageShape);
+            Tensor y = integers(c.dtype(), ~c.seed(), columnsShape);
+            Unfold unfold = c.spec().unfold();
+            Fold fold = c.spec().fold(c.size()).withMode(FoldMode.SUM);
+            for (Path path : paths) {
+                if (!path.supports(c.dtype())) {
+                    continue;
+                }
+                Tensor ux = path.unfold(() -> unfold, x);
+                Tensor fy = path.fold(() -> fold, y);
+                assertArrayEquals(columnsShape, ux.shape(), path.name() + ": " + c);
+                assertArrayEquals(imageShape, fy.shape(), path.name() + ": " + c);
+                double lhs = dot(ux.toDoubleArray(), y.toDoubleArray());
+                double rhs = dot(x.toDoubleArray(), fy.toDoubleArray());
+                assertEquals(lhs, rhs, path.name() + ": <unfold(x), y> = " + lhs + " but <x, fold(y)> = " + rhs + ": " + c);
             }
-            Tensor ux = path.unfold(() -> unfold, x);
-            Tensor fy = path.fold(() -> fold, y);
-            assertArrayEquals(columnsShape, ux.shape(), path.name() + ": " + c);
-            assertArrayEquals(imageShape, fy.shape(), path.name() + ": " + c);
-            double lhs = dot(ux.toDoubleArray(), y.toDoubleArray());
-            double rhs = dot(x.toDoubleArray(), fy.toDoubleArray());
-            assertEquals(lhs, rhs, path.name() + ": <unfold(x), y> = " + lhs + " but <x, fold(y)> = " + rhs + ": " + c);
-        }
+        });
     }
 
     /**
      * {@code fold(unfold(x)) == x · coverage} and {@code fold_mean(unfold(x)) == x} where a window
      * covers the pixel (0 elsewhere), exactly, on host tensors and through a device chain.
      */
-    @Property(tries = TRIES)
-    void foldUndoesUnfold(@ForAll("validZeros") Case c) {
-        long[] imageShape = c.imageShape();
-        NdReference.Geo geo = NdReference.parseUnfold(c.spec(), imageShape);
-        assertNotNull(geo, "the valid generator made an invalid case: " + c);
-        double[] x = integers(DType.FLOAT64, c.seed(), imageShape).toDoubleArray();
-        int[] coverage = NdReference.coverage(geo);
-        double[] sum = new double[x.length], mean = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            sum[i] = coverage[i] > 0 ? x[i] * coverage[i] : 0;  // +0 where no window covers the pixel (never -0)
-            mean[i] = coverage[i] > 0 ? x[i] : 0;
-        }
-        Tensor input = cast(x, c.dtype(), imageShape);
-        Tensor expectedSum = cast(sum, c.dtype(), imageShape), expectedMean = cast(mean, c.dtype(), imageShape);
-        Unfold unfold = c.spec().unfold();
-        Fold fold = c.spec().fold(c.size());
-        for (Path path : allPaths()) {
-            if (!path.supports(c.dtype())) {
-                continue;
+    @Test
+    void foldUndoesUnfold(TestInfo test) {
+        List<Path> paths = allPaths();
+        check(test, validZeros(), c -> {
+            long[] imageShape = c.imageShape();
+            NdReference.Geo geo = NdReference.parseUnfold(c.spec(), imageShape);
+            assertNotNull(geo, "the valid generator made an invalid case: " + c);
+            double[] x = integers(DType.FLOAT64, c.seed(), imageShape).toDoubleArray();
+            int[] coverage = NdReference.coverage(geo);
+            double[] sum = new double[x.length], mean = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                sum[i] = coverage[i] > 0 ? x[i] * coverage[i] : 0;  // +0 where no window covers the pixel (never -0)
+                mean[i] = coverage[i] > 0 ? x[i] : 0;
             }
-            for (FoldMode mode : FoldMode.values()) {
-                Tensor expected = mode == FoldMode.SUM ? expectedSum : expectedMean;
-                Tensor back;
-                if (path instanceof DevicePath d) {
-                    try (DeviceTensor in = d.backend().upload(input); DeviceTensor cols = unfold.apply(in);
-                         DeviceTensor img = fold.withMode(mode).apply(cols)) {
-                        back = img.download();
+            Tensor input = cast(x, c.dtype(), imageShape);
+            Tensor expectedSum = cast(sum, c.dtype(), imageShape), expectedMean = cast(mean, c.dtype(), imageShape);
+            Unfold unfold = c.spec().unfold();
+            Fold fold = c.spec().fold(c.size());
+            for (Path path : paths) {
+                if (!path.supports(c.dtype())) {
+                    continue;
+                }
+                for (FoldMode mode : FoldMode.values()) {
+                    Tensor expected = mode == FoldMode.SUM ? expectedSum : expectedMean;
+                    Tensor back;
+                    if (path instanceof DevicePath d) {
+                        try (DeviceTensor in = d.backend().upload(input); DeviceTensor cols = unfold.apply(in);
+                             DeviceTensor img = fold.withMode(mode).apply(cols)) {
+                            back = img.download();
+                        }
+                    } else {
+                        back = path.fold(() -> fold.withMode(mode), path.unfold(() -> unfold, input));
                     }
-                } else {
-                    back = path.fold(() -> fold.withMode(mode), path.unfold(() -> unfold, input));
-                }
-                if (!expected.equals(back)) {
-                    fail(path.name() + ": fold " + mode + " of unfold: " + firstDifference(expected, back) + ": " + c);
+                    if (!expected.equals(back)) {
+                        fail(path.name() + ": fold " + mode + " of unfold: " + firstDifference(expected, back) + ": " + c);
+                    }
                 }
             }
-        }
+        });
     }
 
     /** NaN, ±Inf, ±0, subnormals: unfold copies every bit pattern unchanged, on every path. */
-    @Property(tries = TRIES)
-    void specialValuesPassThroughUnfoldBitForBit(@ForAll("validFloats") Case c) {
-        long[] shape = c.imageShape();
-        NdReference.Geo geo = NdReference.parseUnfold(c.spec(), shape);
-        assertNotNull(geo, "the valid generator made an invalid case: " + c);
-        Tensor input = specials(c.dtype(), c.seed(), shape);
-        Tensor expected = fromBits(NdReference.unfold(geo, NdReference.bits(input)), c.dtype(), geo.columnsShape());
-        Unfold unfold = c.spec().unfold();
-        for (Path path : allPaths()) {
-            if (!path.supports(c.dtype())) {
-                continue;
+    @Test
+    void specialValuesPassThroughUnfoldBitForBit(TestInfo test) {
+        List<Path> paths = allPaths();
+        check(test, validFloats(), c -> {
+            long[] shape = c.imageShape();
+            NdReference.Geo geo = NdReference.parseUnfold(c.spec(), shape);
+            assertNotNull(geo, "the valid generator made an invalid case: " + c);
+            Tensor input = specials(c.dtype(), c.seed(), shape);
+            Tensor expected = fromBits(NdReference.unfold(geo, NdReference.bits(input)), c.dtype(), geo.columnsShape());
+            Unfold unfold = c.spec().unfold();
+            for (Path path : paths) {
+                if (!path.supports(c.dtype())) {
+                    continue;
+                }
+                Tensor got = path.unfold(() -> unfold, input);
+                if (!expected.equals(got)) {
+                    fail(path.name() + " changed a special value: " + firstDifference(expected, got) + ": " + c);
+                }
             }
-            Tensor got = path.unfold(() -> unfold, input);
-            if (!expected.equals(got)) {
-                fail(path.name() + " changed a special value: " + firstDifference(expected, got) + ": " + c);
-            }
-        }
+        });
     }
 
     static final int[] FLOAT_SPECIALS = {
@@ -670,25 +797,28 @@ class PropertiesTest {
     }
 
     /** The generators can make every kind of case (guards against a generator that silently narrows). */
-    @Example
+    @Test
     void generatorsReachEveryFeature() {
-        boolean[] rank = new boolean[4];
-        boolean channelsLast = false, patches = false, unbatched = false, emptyBatch = false, defect = false;
-        boolean[] modes = new boolean[PaddingMode.values().length];
-        for (Case c : anyUnfold().sampleStream().limit(3000).toList()) {
-            rank[c.spec().rank()] = true;
-            channelsLast |= c.spec().imageLayout() == ImageLayout.CHANNELS_LAST && c.spec().rank() == 2;
-            patches |= c.spec().columnLayout() == ColumnLayout.PATCHES;
-            unbatched |= !c.batched();
-            emptyBatch |= c.batched() && c.n() == 0;
-            defect |= c.defect() != 0;
-            modes[c.spec().paddingMode().ordinal()] = true;
+        Set<String> reached = new TreeSet<>();
+        qt().withFixedSeed(seedFor("generatorsReachEveryFeature")).withExamples(3000).forAll(anyUnfold()).checkAssert(c -> {
+            reached.add("rank " + c.spec().rank());
+            if (c.spec().imageLayout() == ImageLayout.CHANNELS_LAST && c.spec().rank() == 2) {
+                reached.add("channels-last");
+            }
+            if (c.spec().columnLayout() == ColumnLayout.PATCHES) {
+                reached.add("patches");
+            }
+            reached.add(c.batched() ? c.n() == 0 ? "empty batch" : "batched" : "unbatched");
+            if (c.defect() != 0) {
+                reached.add("defect");
+            }
+            reached.add("padding " + c.spec().paddingMode());
+        });
+        Set<String> expected = new TreeSet<>(List.of("rank 1", "rank 2", "rank 3", "channels-last", "patches",
+                "batched", "unbatched", "empty batch", "defect"));
+        for (PaddingMode m : PaddingMode.values()) {
+            expected.add("padding " + m);
         }
-        assertTrue(rank[1] && rank[2] && rank[3] && channelsLast && patches && unbatched && emptyBatch && defect,
-                "features reached: rank " + Arrays.toString(rank) + ", channels-last " + channelsLast + ", patches "
-                        + patches + ", unbatched " + unbatched + ", empty batch " + emptyBatch + ", defect " + defect);
-        for (boolean m : modes) {
-            assertTrue(m, "every padding mode: " + Arrays.toString(modes));
-        }
+        assertEquals(expected, reached, "features reached by anyUnfold()");
     }
 }
