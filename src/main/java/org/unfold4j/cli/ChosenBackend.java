@@ -1,6 +1,7 @@
 package org.unfold4j.cli;
 
 import org.unfold4j.Backend;
+import org.unfold4j.DType;
 import org.unfold4j.DeviceTensor;
 import org.unfold4j.Fold;
 import org.unfold4j.OpenCLBackend;
@@ -68,6 +69,19 @@ final class ChosenBackend implements AutoCloseable {
     /** The OpenCL backend, or null on Java. */
     OpenCLBackend openCLOrNull() {
         return backend instanceof OpenCLBackend o ? o : null;
+    }
+
+    /**
+     * Checks that this backend can compute on {@code dtype}, before any output is written.
+     *
+     * @throws BadInputException for float64 on an OpenCL device without {@code cl_khr_fp64}
+     */
+    void requireSupports(DType dtype) {
+        OpenCLBackend cl = openCLOrNull();
+        if (dtype == DType.FLOAT64 && cl != null && !cl.device().fp64()) {
+            throw new BadInputException("--dtype float64: the OpenCL device " + cl.deviceName() + " has no "
+                    + "cl_khr_fp64 (double precision); use --dtype float32 or --backend java");
+        }
     }
 
     /** "opencl on pthread-… (requested with --backend opencl)". */

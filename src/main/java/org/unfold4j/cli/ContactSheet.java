@@ -1,5 +1,10 @@
 package org.unfold4j.cli;
 
+import org.unfold4j.ColumnGeometry;
+import org.unfold4j.ColumnLayout;
+import org.unfold4j.ImageLayout;
+import org.unfold4j.Window;
+
 /**
  * Lays out the columns of an unfold as a picture: each column (one window) becomes a
  * {@code kh × kw} patch, placed at its window position in the block grid, with thin gaps between
@@ -36,17 +41,25 @@ final class ContactSheet {
     }
 
     /**
-     * Renders columns {@code [C·kh·kw, L]} with {@code L = blocksH · blocksW}, rows ordered
-     * channel, kernel row, kernel column (unfold's layout), showing every {@code step}-th window.
+     * Renders the result of an unfold of one image, showing every {@code step}-th window: each
+     * window's values are read where the geometry's column layout puts them ({@code [C·kh·kw, L]}
+     * columns; {@code [L, C·kh·kw]} patches of a channels-first image; {@code [L, kh·kw·C]}
+     * patches, channel fastest, of a channels-last one), so every layout draws the same sheet.
      *
-     * @param cols the unfolded values; not modified
+     * @param cols the unfolded values, flat, of an unbatched (or batch of one) unfold; not modified
+     * @param g    the unfold's geometry (window, channels, block grid, layouts)
      */
-    static Picture render(float[] cols, int channels, int kh, int kw, int blocksH, int blocksW, int step) {
+    static Picture render(float[] cols, ColumnGeometry g, int step) {
+        Window w = g.window();
+        int kh = w.kernelH(), kw = w.kernelW(), channels = (int) g.channels();
+        int blocksH = (int) g.blocksH(), blocksW = (int) g.blocksW();
+        long blocks = g.blocks(), rows = g.rows();
+        boolean columns = g.columnLayout() == ColumnLayout.COLUMNS;
+        boolean channelsLast = g.imageLayout() == ImageLayout.CHANNELS_LAST;
         int sheetW = width(kw, blocksW, step), sheetH = height(kh, blocksH, step);
         int plane = sheetW * sheetH;
         float[] out = new float[channels * plane];
         java.util.Arrays.fill(out, GAP_VALUE);
-        long blocks = (long) blocksH * blocksW;
         for (int bh = 0, gy = 0; bh < blocksH; bh += step, gy++) {
             for (int bw = 0, gx = 0; bw < blocksW; bw += step, gx++) {
                 long l = (long) bh * blocksW + bw;
@@ -54,8 +67,15 @@ final class ContactSheet {
                 for (int c = 0; c < channels; c++) {
                     for (int i = 0; i < kh; i++) {
                         for (int j = 0; j < kw; j++) {
-                            long row = ((long) c * kh + i) * kw + j;
-                            out[c * plane + (y0 + i) * sheetW + x0 + j] = cols[(int) (row * blocks + l)];
+                            long index;
+                            if (columns) {
+                                index = (((long) c * kh + i) * kw + j) * blocks + l;
+                            } else if (channelsLast) {
+                                index = l * rows + ((long) i * kw + j) * channels + c;
+                            } else {
+                                index = l * rows + ((long) c * kh + i) * kw + j;
+                            }
+                            out[c * plane + (y0 + i) * sheetW + x0 + j] = cols[(int) index];
                         }
                     }
                 }

@@ -51,7 +51,7 @@ final class DemoCommand extends BaseCommand {
             say("unfold %s -> %s in %.2f ms%s: %d x %d windows, each %d values (C*kh*kw)",
                     shape(pic.tensor().shape()), shape(u.cols().shape()), u.millis(), timingNote(b),
                     u.geometry().blocksH(), u.geometry().blocksW(), u.geometry().rows());
-            PatchesCommand.writeSheetAndNpy(this, files, u, pic.channels());
+            PatchesCommand.writeSheetAndNpy(this, files, u);
             say("");
             say("2. reconstruct: fold the patches back, mean of the overlapping windows");
             ReconstructCommand.reconstruct(this, b, files, pic, window, true, TileOp.none);

@@ -8,15 +8,18 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.unfold4j.DType;
+import org.unfold4j.Tensor;
 
 /**
- * Writes float32 tensors in NumPy's {@code .npy} format, version 1.0, so that
- * {@code numpy.load(file)} returns an array of dtype {@code float32} and the same shape.
+ * Writes tensors in NumPy's {@code .npy} format, version 1.0, so that {@code numpy.load(file)}
+ * returns an array of the tensor's type ({@code float32}, {@code float64}, {@code uint8} or
+ * {@code int32}) and shape.
  *
  * <p>The layout: the magic {@code \x93NUMPY}, version 1.0, a little-endian uint16 header
- * length, an ASCII header (a Python dict literal: {@code descr '<f4'}, C order, the shape) padded
- * with spaces and ending in a newline so that the data starts at a multiple of 64 bytes, then the
- * values, little-endian, row-major.
+ * length, an ASCII header (a Python dict literal: {@code descr} ({@code '<f4'}, {@code '<f8'},
+ * {@code '|u1'} or {@code '<i4'}), C order, the shape) padded with spaces and ending in a newline
+ * so that the data starts at a multiple of 64 bytes, then the values, little-endian, row-major.
  */
 final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
@@ -24,8 +27,24 @@ final class Npy {
     private Npy() {
     }
 
-    /** The header, magic and length included, for an array of the given shape. */
+    /** NumPy's type string of {@code dtype}: {@code '<f4'}, {@code '<f8'}, {@code '|u1'} or {@code '<i4'}. */
+    static String descr(DType dtype) {
+        switch (dtype) {
+            case FLOAT32: return "<f4";
+            case FLOAT64: return "<f8";
+            case UINT8: return "|u1";
+            case INT32: return "<i4";
+            default: throw new AssertionError(dtype);
+        }
+    }
+
+    /** The header, magic and length included, for a float32 array of the given shape. */
     static byte[] header(long[] shape) {
+        return header(DType.FLOAT32, shape);
+    }
+
+    /** The header, magic and length included, for an array of the given type and shape. */
+    static byte[] header(DType dtype, long[] shape) {
         StringBuilder dims = new StringBuilder();
         for (int i = 0; i < shape.length; i++) {
             dims.append(i == 0 ? "" : ", ").append(shape[i]);
@@ -33,7 +52,7 @@ final class Npy {
         if (shape.length == 1) {
             dims.append(',');
         }
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }";
+        String dict = "{'descr': '" + descr(dtype) + "', 'fortran_order': False, 'shape': (" + dims + "), }";
         int unpadded = MAGIC.length + 2 + dict.length() + 1;
         int padding = (64 - unpadded % 64) % 64;
         String text = dict + " ".repeat(padding) + "\n";
@@ -42,7 +61,7 @@ final class Npy {
         return b.array();
     }
 
-    /** Writes {@code data} (row-major, {@code product(shape)} values) to {@code file}. */
+    /** Writes float32 {@code data} (row-major, {@code product(shape)} values) to {@code file}. */
     static void write(Path file, long[] shape, float[] data) throws IOException {
         long count = 1;
         for (long d : shape) {
@@ -51,17 +70,43 @@ final class Npy {
         if (count != data.length) {
             throw new IllegalArgumentException("shape does not match " + data.length + " values");
         }
+        write(file, Tensor.of(data, shape));
+    }
+
+    /** Writes {@code t} (its type, shape and values) to {@code file}. */
+    static void write(Path file, Tensor t) throws IOException {
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-            out.write(header(shape));
+            out.write(header(t.dtype(), t.shape()));
             ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-            for (float v : data) {
-                if (!chunk.hasRemaining()) {
-                    out.write(chunk.array(), 0, chunk.position());
-                    chunk.clear();
+            switch (t.dtype()) {
+                case FLOAT32 -> {
+                    for (float v : t.toFloatArray()) {
+                        room(out, chunk, 4).putFloat(v);
+                    }
                 }
-                chunk.putFloat(v);
+                case FLOAT64 -> {
+                    for (double v : t.toDoubleArray()) {
+                        room(out, chunk, 8).putDouble(v);
+                    }
+                }
+                case INT32 -> {
+                    for (int v : t.toIntArray()) {
+                        room(out, chunk, 4).putInt(v);
+                    }
+                }
+                case UINT8 -> out.write(t.toByteArray());
+                default -> throw new AssertionError(t.dtype());
             }
             out.write(chunk.array(), 0, chunk.position());
         }
+    }
+
+    /** {@code chunk}, written out and cleared first when it has fewer than {@code bytes} left. */
+    private static ByteBuffer room(OutputStream out, ByteBuffer chunk, int bytes) throws IOException {
+        if (chunk.remaining() < bytes) {
+            out.write(chunk.array(), 0, chunk.position());
+            chunk.clear();
+        }
+        return chunk;
     }
 }

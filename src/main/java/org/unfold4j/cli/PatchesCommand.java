@@ -3,6 +3,10 @@ package org.unfold4j.cli;
 import java.nio.file.Path;
 import org.unfold4j.Backend;
 import org.unfold4j.ColumnGeometry;
+import org.unfold4j.ColumnLayout;
+import org.unfold4j.DType;
+import org.unfold4j.ImageLayout;
+import org.unfold4j.PaddingMode;
 import org.unfold4j.Tensor;
 import org.unfold4j.Unfold;
 import org.unfold4j.Window;
@@ -15,8 +19,13 @@ import picocli.CommandLine.Parameters;
 @Command(name = "patches", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         description = {"Unfold an image into its sliding windows (nn.Unfold / im2col) and write them as a contact "
                 + "sheet PNG (every patch at its grid position, with thin gaps) and as patches.npy, the tensor "
-                + "[C*kh*kw, L] in NumPy's format (np.load reads it; float32 values 0-255)."},
-        footer = {"", "Example:", "  unfold4j patches --kernel 32 --stride 16 --out out/patches"})
+                + "[C*kh*kw, L] in NumPy's format (np.load reads it with its dtype and shape; values 0-255). "
+                + "--padding-mode, --dtype, --layout and --output-layout choose how the padding is read, the "
+                + "element type, the image layout and the result's layout; the contact sheet looks the same "
+                + "whatever the type and layouts."},
+        footer = {"", "Examples:", "  unfold4j patches --kernel 32 --stride 16 --out out/patches",
+            "  unfold4j patches --kernel 16 --stride 16 --padding 8 --padding-mode reflect \\",
+            "      --dtype uint8 --layout nhwc --output-layout patches"})
 final class PatchesCommand extends BaseCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE",
             description = "A PNG, JPEG, GIF or BMP file (default: the bundled photograph).")
@@ -31,12 +40,37 @@ final class PatchesCommand extends BaseCommand {
     Pair stride;
 
     @Option(names = "--padding", defaultValue = "0", converter = Pair.Converter.class, paramLabel = "P[,P]",
-            description = "Zero padding on each side (default: ${DEFAULT-VALUE}).")
+            description = "Padding on each side, read as --padding-mode says (default: ${DEFAULT-VALUE}).")
     Pair padding;
+
+    @Option(names = "--padding-mode", defaultValue = "zeros", paramLabel = "zeros|reflect|replicate|circular",
+            description = "What the padding holds, as PyTorch's F.pad: zeros; reflect, the image mirrored without "
+                    + "repeating the edge (padding smaller than the image); replicate, the edge pixel repeated; "
+                    + "circular, the image wrapped around (padding at most the image). Default: ${DEFAULT-VALUE}.")
+    String paddingMode;
 
     @Option(names = "--dilation", defaultValue = "1", converter = Pair.Converter.class, paramLabel = "D[,D]",
             description = "Spacing between a window's pixels (default: ${DEFAULT-VALUE}).")
     Pair dilation;
+
+    @Option(names = "--dtype", defaultValue = "float32", paramLabel = "float32|float64|uint8|int32",
+            description = "The element type unfolded and written to patches.npy ('<f4', '<f8', '|u1', '<i4'); "
+                    + "values stay 0-255. uint8 unfolds the 8-bit pixels as bytes, with no conversion to float. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String dtype;
+
+    @Option(names = "--layout", defaultValue = "nchw", paramLabel = "nchw|nhwc",
+            description = "The image tensor unfolded: nchw, channels first [C, H, W]; nhwc, channels last "
+                    + "[H, W, C] as images store their pixels (Images.toTensor), unfolded directly. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String layout;
+
+    @Option(names = "--output-layout", defaultValue = "columns", paramLabel = "columns|patches",
+            description = "columns: nn.Unfold's [C*kh*kw, L], one column per window; patches: one row per window, "
+                    + "[L, C*kh*kw] (channel, kernel row, kernel column) with --layout nchw or [L, kh*kw*C] "
+                    + "(channel fastest, as TensorFlow's extract_patches) with --layout nhwc. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String outputLayout;
 
     @Option(names = "--out", defaultValue = "out/patches", paramLabel = "DIR",
             description = "Output directory (default: ${DEFAULT-VALUE}).")
@@ -47,19 +81,30 @@ final class PatchesCommand extends BaseCommand {
 
     @Override
     public Integer call() {
+        PaddingMode pm = Choices.paddingMode(paddingMode);
+        DType type = Choices.dtype(dtype);
+        ImageLayout imageLayout = Choices.layout(layout);
+        ColumnLayout columnLayout = Choices.outputLayout(outputLayout);
         Picture pic = ImageFiles.readOrBundled(image);
         Window window = Windows.of(kernel, stride, padding, dilation, pic);
-        try (ChosenBackend b = backend.open(); OutputFiles files = OutputFiles.open(out)) {
-            say("backend: %s", b.describe());
-            say("image: %s, %s", image == null ? "bundled photograph" : display(image), pic.size());
-            say("warm-up: %.1f ms", b.warmUp());
-            Unfolded u = unfold(pic, window, b.backend());
-            say("unfold %s -> %s in %.2f ms%s", shape(pic.tensor().shape()), shape(u.cols().shape()), u.millis(),
-                    timingNote(b));
-            say("  %s: %d x %d = %d windows of %d values", window, u.geometry().blocksH(), u.geometry().blocksW(),
-                    u.geometry().blocks(), u.geometry().rows());
-            writeSheetAndNpy(this, files, u, pic.channels());
-            sayWritten(files.commit());
+        Windows.checkPaddingMode(pm, padding, pic);
+        Unfold spec = Unfold.of(window).withPaddingMode(pm).withImageLayout(imageLayout).withColumnLayout(columnLayout);
+        Tensor input = pic.tensor(type, imageLayout);
+        ColumnGeometry g = spec.geometry(type, input.shape()); // every check before any output
+        try (ChosenBackend b = backend.open()) {
+            b.requireSupports(type);
+            try (OutputFiles files = OutputFiles.open(out)) {
+                say("backend: %s", b.describe());
+                say("image: %s, %s", image == null ? "bundled photograph" : display(image), pic.size());
+                say("warm-up: %.1f ms", b.warmUp());
+                Unfolded u = unfold(input, spec, b.backend());
+                say("unfold %s %s %s -> %s %s %s in %.2f ms%s", shape(input.shape()), type, imageLayout,
+                        shape(u.cols().shape()), type, columnLayout, u.millis(), timingNote(b));
+                say("  %s, padding mode %s: %d x %d = %d windows of %d values", window, pm, g.blocksH(), g.blocksW(),
+                        g.blocks(), g.rows());
+                writeSheetAndNpy(this, files, u);
+                sayWritten(files.commit());
+            }
         }
         return 0;
     }
@@ -68,25 +113,41 @@ final class PatchesCommand extends BaseCommand {
     record Unfolded(ColumnGeometry geometry, Tensor cols, double millis) {
     }
 
+    /** The default unfold ({@code [C, H, W]} float32, zero padding, columns) of {@code pic}. */
     static Unfolded unfold(Picture pic, Window window, Backend backend) {
-        Unfold unfold = Unfold.of(window);
-        ColumnGeometry g = unfold.geometry(pic.tensor().shape());
+        return unfold(pic.tensor(), Unfold.of(window), backend);
+    }
+
+    /** {@code spec} applied to one unbatched image, timed. */
+    static Unfolded unfold(Tensor input, Unfold spec, Backend backend) {
+        ColumnGeometry g = spec.geometry(input.dtype(), input.shape());
         long t0 = System.nanoTime();
-        Tensor cols = unfold.apply(pic.tensor(), backend);
+        Tensor cols = spec.apply(input, backend);
         return new Unfolded(g, cols, millisSince(t0));
     }
 
+    /** What the rows or columns of the result hold, for the report. */
+    static String layoutNote(ColumnGeometry g) {
+        if (g.columnLayout() == ColumnLayout.COLUMNS) {
+            return "one column per window, rows channel, kernel row, kernel column";
+        }
+        return g.imageLayout() == ImageLayout.CHANNELS_LAST
+                ? "one row per window, kernel row, kernel column, channel (channel fastest)"
+                : "one row per window, channel, kernel row, kernel column";
+    }
+
     /** Writes contact-sheet.png and patches.npy. */
-    static void writeSheetAndNpy(BaseCommand cmd, OutputFiles files, Unfolded u, int channels) {
-        Window w = u.geometry().window();
-        int blocksH = (int) u.geometry().blocksH(), blocksW = (int) u.geometry().blocksW();
+    static void writeSheetAndNpy(BaseCommand cmd, OutputFiles files, Unfolded u) {
+        ColumnGeometry g = u.geometry();
+        Window w = g.window();
+        int blocksH = (int) g.blocksH(), blocksW = (int) g.blocksW();
         int step = ContactSheet.step(w.kernelH(), w.kernelW(), blocksH, blocksW);
-        float[] cols = u.cols().toFloatArray();
-        Picture sheet = ContactSheet.render(cols, channels, w.kernelH(), w.kernelW(), blocksH, blocksW, step);
+        Picture sheet = ContactSheet.render(u.cols().toFloatArray(), g, step);
         files.write("contact-sheet.png", f -> ImageFiles.writePng(sheet, f));
         cmd.say("contact sheet: %d x %d pixels%s", sheet.width(), sheet.height(),
                 step == 1 ? "" : " (one window in " + step + " along each direction; all of them would be too large)");
-        files.write("patches.npy", f -> Npy.write(f, u.cols().shape(), cols));
-        cmd.say("patches.npy: float32 %s (np.load reads it)", shape(u.cols().shape()));
+        files.write("patches.npy", f -> Npy.write(f, u.cols()));
+        cmd.say("patches.npy: %s %s, %s (np.load reads it as dtype '%s')", u.cols().dtype(), shape(u.cols().shape()),
+                layoutNote(g), Npy.descr(u.cols().dtype()));
     }
 }

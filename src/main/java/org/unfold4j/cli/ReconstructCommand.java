@@ -3,8 +3,11 @@ package org.unfold4j.cli;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.unfold4j.Backend;
+import org.unfold4j.DType;
 import org.unfold4j.Fold;
 import org.unfold4j.FoldMode;
+import org.unfold4j.ImageLayout;
+import org.unfold4j.PaddingMode;
 import org.unfold4j.Tensor;
 import org.unfold4j.Unfold;
 import org.unfold4j.Window;
@@ -18,8 +21,12 @@ import picocli.CommandLine.Parameters;
         description = {"Cut an image into overlapping tiles as in tiled inference (unfold), optionally process "
                 + "each tile on its own (--tile-op), and put the tiles back (fold). With --mode mean (each pixel "
                 + "the mean of its tiles) and no tile operation the image comes back exactly; with --mode sum "
-                + "(nn.Fold) overlapping tiles add up, and the overlap count is written as a heat map."},
-        footer = {"", "Example:", "  unfold4j reconstruct --kernel 64 --stride 32 --mode sum --out out/reconstruct"})
+                + "(nn.Fold) overlapping tiles add up, and the overlap count is written as a heat map. "
+                + "--padding-mode applies to the unfold only: fold has no padding modes and always drops the "
+                + "values that fall into the padding, so the mean gives the image back whatever the mode."},
+        footer = {"", "Examples:", "  unfold4j reconstruct --kernel 64 --stride 32 --mode sum --out out/reconstruct",
+            "  unfold4j reconstruct --kernel 64 --stride 48 --padding 16 \\",
+            "      --padding-mode reflect --dtype float64 --layout nhwc"})
 final class ReconstructCommand extends BaseCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE",
             description = "A PNG, JPEG, GIF or BMP file (default: the bundled photograph).")
@@ -32,6 +39,27 @@ final class ReconstructCommand extends BaseCommand {
     @Option(names = "--stride", converter = Pair.Converter.class, paramLabel = "S[,S]",
             description = "Step between tiles (default: the tile size, so tiles do not overlap).")
     Pair stride;
+
+    @Option(names = "--padding", defaultValue = "0", converter = Pair.Converter.class, paramLabel = "P[,P]",
+            description = "Padding on each side: the unfold reads it as --padding-mode says, the fold drops it "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Pair padding;
+
+    @Option(names = "--padding-mode", defaultValue = "zeros", paramLabel = "zeros|reflect|replicate|circular",
+            description = "What the unfold reads in the padding: zeros; reflect (padding smaller than the image); "
+                    + "replicate; circular (padding at most the image), as PyTorch's F.pad. The fold always drops "
+                    + "the padding, whatever the mode. Default: ${DEFAULT-VALUE}.")
+    String paddingMode;
+
+    @Option(names = "--dtype", defaultValue = "float32", paramLabel = "float32|float64",
+            description = "The element type of the tiles; fold sums floating-point values, so uint8 and int32 are "
+                    + "refused. Default: ${DEFAULT-VALUE}.")
+    String dtype;
+
+    @Option(names = "--layout", defaultValue = "nchw", paramLabel = "nchw|nhwc",
+            description = "The image tensor unfolded and folded back: nchw, channels first [C, H, W]; nhwc, "
+                    + "channels last [H, W, C]. Default: ${DEFAULT-VALUE}.")
+    String layout;
 
     @Option(names = "--mode", defaultValue = "mean", paramLabel = "sum|mean",
             description = "How overlapping tiles combine (default: ${DEFAULT-VALUE}).")
@@ -55,16 +83,42 @@ final class ReconstructCommand extends BaseCommand {
             throw new BadInputException("--mode must be sum or mean, not '" + mode + "'");
         }
         TileOp op = TileOp.parse(tileOp);
+        Settings settings = new Settings(Choices.paddingMode(paddingMode), Choices.foldableDtype(dtype),
+                Choices.layout(layout));
         Picture pic = ImageFiles.readOrBundled(image);
-        Window window = Windows.of(kernel, stride == null ? kernel : stride, new Pair(0, 0), new Pair(1, 1), pic);
-        try (ChosenBackend b = backend.open(); OutputFiles files = OutputFiles.open(out)) {
-            say("backend: %s", b.describe());
-            say("image: %s, %s", image == null ? "bundled photograph" : display(image), pic.size());
-            say("warm-up: %.1f ms", b.warmUp());
-            reconstruct(this, b, files, pic, window, m.equals("mean"), op);
-            sayWritten(files.commit());
+        Window window = Windows.of(kernel, stride == null ? kernel : stride, padding, new Pair(1, 1), pic);
+        Windows.checkPaddingMode(settings.paddingMode(), padding, pic);
+        settings.unfold(window).geometry(settings.dtype(), settings.imageShape(pic)); // every check before any output
+        try (ChosenBackend b = backend.open()) {
+            b.requireSupports(settings.dtype());
+            try (OutputFiles files = OutputFiles.open(out)) {
+                say("backend: %s", b.describe());
+                say("image: %s, %s", image == null ? "bundled photograph" : display(image), pic.size());
+                say("warm-up: %.1f ms", b.warmUp());
+                reconstruct(this, b, files, pic, window, m.equals("mean"), op, settings);
+                sayWritten(files.commit());
+            }
         }
         return 0;
+    }
+
+    /**
+     * How the image is unfolded: the padding mode, the element type (float32 or float64) and the
+     * image layout.
+     */
+    record Settings(PaddingMode paddingMode, DType dtype, ImageLayout layout) {
+        /** Zero padding, float32, channels first. */
+        static final Settings DEFAULT = new Settings(PaddingMode.ZEROS, DType.FLOAT32, ImageLayout.CHANNELS_FIRST);
+
+        Unfold unfold(Window window) {
+            return Unfold.of(window).withPaddingMode(paddingMode).withImageLayout(layout);
+        }
+
+        /** {@code [C, H, W]} or {@code [H, W, C]}. */
+        long[] imageShape(Picture pic) {
+            return layout == ImageLayout.CHANNELS_LAST ? new long[] {pic.height(), pic.width(), pic.channels()}
+                    : new long[] {pic.channels(), pic.height(), pic.width()};
+        }
     }
 
     /** The reconstruction, its overlap counts, and the max absolute error against the image. */
@@ -77,27 +131,45 @@ final class ReconstructCommand extends BaseCommand {
      */
     static Result reconstruct(BaseCommand cmd, ChosenBackend b, OutputFiles files, Picture pic, Window window,
                               boolean mean, TileOp op) {
+        return reconstruct(cmd, b, files, pic, window, mean, op, Settings.DEFAULT);
+    }
+
+    /**
+     * As {@link #reconstruct(BaseCommand, ChosenBackend, OutputFiles, Picture, Window, boolean, TileOp)},
+     * unfolding the image as {@code settings} says; the fold produces the same layout and type,
+     * drops the padding, and the error is measured against the picture in that type.
+     */
+    static Result reconstruct(BaseCommand cmd, ChosenBackend b, OutputFiles files, Picture pic, Window window,
+                              boolean mean, TileOp op, Settings settings) {
         Backend backend = b.backend();
-        Unfold unfold = Unfold.of(window);
-        Fold fold = Fold.of(pic.height(), pic.width(), window);
+        Unfold unfold = settings.unfold(window);
+        Fold fold = Fold.of(pic.height(), pic.width(), window).withImageLayout(settings.layout());
+        Tensor input = pic.tensor(settings.dtype(), settings.layout());
         long t0 = System.nanoTime();
-        Tensor cols = unfold.apply(pic.tensor(), backend);
+        Tensor cols = unfold.apply(input, backend);
         double unfoldMs = millisSince(t0);
         long[] g = cols.shape();
-        cmd.say("unfold %s -> %s (%d tiles of %dx%d) in %.2f ms%s", shape(pic.tensor().shape()), shape(g), g[1],
-                window.kernelH(), window.kernelW(), unfoldMs, timingNote(b));
+        cmd.say("unfold %s %s %s -> %s (%d tiles of %dx%d, padding mode %s) in %.2f ms%s", shape(input.shape()),
+                settings.dtype(), settings.layout(), shape(g), g[1], window.kernelH(), window.kernelW(),
+                settings.paddingMode(), unfoldMs, timingNote(b));
         if (op != TileOp.none) {
-            float[] data = cols.toFloatArray();
             long t1 = System.nanoTime();
-            op.apply(data, pic.channels(), window.kernelH(), window.kernelW(), (int) g[1]);
+            if (settings.dtype() == DType.FLOAT64) {
+                double[] data = cols.toDoubleArray();
+                op.apply(data, pic.channels(), window.kernelH(), window.kernelW(), (int) g[1]);
+                cols = Tensor.of(data, g);
+            } else {
+                float[] data = cols.toFloatArray();
+                op.apply(data, pic.channels(), window.kernelH(), window.kernelW(), (int) g[1]);
+                cols = Tensor.of(data, g);
+            }
             cmd.say("tile op %s on every tile in %.2f ms (on the host)", op, millisSince(t1));
-            cols = Tensor.of(data, g);
         }
         long t2 = System.nanoTime();
         Tensor folded = (mean ? fold.withMode(FoldMode.MEAN) : fold).apply(cols, backend);
         double foldMs = millisSince(t2);
-        cmd.say("fold (%s) %s -> %s in %.2f ms%s", mean ? "mean: each pixel's sum / its overlap count" : "sum", shape(g),
-                shape(folded.shape()), foldMs, timingNote(b));
+        cmd.say("fold (%s) %s -> %s %s in %.2f ms%s", mean ? "mean: each pixel's sum / its overlap count" : "sum", shape(g),
+                shape(folded.shape()), folded.dtype(), foldMs, timingNote(b));
         float[] overlap = Overlap.count(fold, backend);
         float min = Float.MAX_VALUE, max = 0;
         long uncovered = 0;
@@ -108,16 +180,16 @@ final class ReconstructCommand extends BaseCommand {
         }
         cmd.say("overlap: every pixel is covered by %d to %d tiles%s", (int) min, (int) max,
                 uncovered == 0 ? "" : " (" + uncovered + " pixels by none: the tiles do not reach the edge)");
-        Picture result = Picture.of(folded);
+        Picture result = Picture.of(folded, settings.layout());
         double maxError = Double.NaN;
         if (op == TileOp.none) {
             float[] expected = pic.data();
-            float[] got = result.data();
+            double[] got = Picture.channelsFirst(folded, settings.layout());
             int plane = overlap.length;
             maxError = 0;
             for (int i = 0; i < got.length; i++) {
                 if (overlap[i % plane] > 0) {
-                    float want = mean ? expected[i] : expected[i] * overlap[i % plane];
+                    double want = mean ? expected[i] : (double) expected[i] * overlap[i % plane];
                     maxError = Math.max(maxError, Math.abs(got[i] - want));
                 }
             }

@@ -27,18 +27,33 @@ enum TileOp {
         }
     }
 
-    /** Applies the operation to each of the {@code blocks} tiles of {@code cols}. */
+    /** Applies the operation to each of the {@code blocks} tiles of float32 {@code cols}. */
     void apply(float[] cols, int channels, int kh, int kw, int blocks) {
+        if (this == none) {
+            return;
+        }
+        double[] d = new double[cols.length];
+        for (int i = 0; i < cols.length; i++) {
+            d[i] = cols[i];
+        }
+        apply(d, channels, kh, kw, blocks);
+        for (int i = 0; i < cols.length; i++) {
+            cols[i] = (float) d[i];
+        }
+    }
+
+    /** Applies the operation to each of the {@code blocks} tiles of float64 {@code cols}. */
+    void apply(double[] cols, int channels, int kh, int kw, int blocks) {
         switch (this) {
             case none -> {
             }
             case invert -> {
                 for (int i = 0; i < cols.length; i++) {
-                    cols[i] = 255f - cols[i];
+                    cols[i] = 255 - cols[i];
                 }
             }
             case blur -> {
-                float[] tile = new float[kh * kw];
+                double[] tile = new double[kh * kw];
                 for (int c = 0; c < channels; c++) {
                     int rowBase = c * kh * kw;
                     for (int l = 0; l < blocks; l++) {
@@ -47,7 +62,7 @@ enum TileOp {
                         }
                         for (int i = 0; i < kh; i++) {
                             for (int j = 0; j < kw; j++) {
-                                float sum = 0;
+                                double sum = 0;
                                 for (int di = -1; di <= 1; di++) {
                                     for (int dj = -1; dj <= 1; dj++) {
                                         int ii = Math.max(0, Math.min(kh - 1, i + di));
@@ -55,7 +70,7 @@ enum TileOp {
                                         sum += tile[ii * kw + jj];
                                     }
                                 }
-                                cols[(rowBase + i * kw + j) * blocks + l] = sum / 9f;
+                                cols[(rowBase + i * kw + j) * blocks + l] = sum / 9;
                             }
                         }
                     }

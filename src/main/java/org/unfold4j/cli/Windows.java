@@ -1,5 +1,6 @@
 package org.unfold4j.cli;
 
+import org.unfold4j.PaddingMode;
 import org.unfold4j.Window;
 
 /** Builds and checks the window of a command from its options, with messages that name the options. */
@@ -30,5 +31,25 @@ final class Windows {
         }
         return new Window(kernel.h(), kernel.w(), dilation.h(), dilation.w(), padding.h(), padding.w(),
                 stride.h(), stride.w());
+    }
+
+    /**
+     * Checks {@code --padding} against PyTorch's limits of {@code mode}, as the library would, but
+     * with a message that names the options.
+     *
+     * @throws BadInputException if reflect padding is not smaller than the image, or circular
+     *     padding is larger than it
+     */
+    static void checkPaddingMode(PaddingMode mode, Pair padding, Picture image) {
+        String size = image.height() + "x" + image.width();
+        if (mode == PaddingMode.REFLECT && (padding.h() >= image.height() || padding.w() >= image.width())) {
+            throw new BadInputException("--padding-mode reflect needs --padding smaller than the image, but got "
+                    + "padding " + padding + " for an image of " + size + " (height x width)");
+        }
+        if (mode == PaddingMode.CIRCULAR && (padding.h() > image.height() || padding.w() > image.width())) {
+            throw new BadInputException("--padding-mode circular needs --padding no larger than the image (it "
+                    + "wraps around once), but got padding " + padding + " for an image of " + size
+                    + " (height x width)");
+        }
     }
 }
