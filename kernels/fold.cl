@@ -6,11 +6,10 @@
 // stride/gcd(stride, dilation) starting at a residue computed with a modular inverse (Note [fold
 // visits only covering windows] in Axis.java, which this mirrors). Offsets are summed in
 // ascending order starting from 0, exactly as the Java backend does, so both give the same bits.
-// Every rank is seen as three spatial dimensions (Note [normalised 3-D view], ColumnGeometry.java).
+// The geometry and its names come from common.cl, which the host prepends; T is float or double
+// (the sum is kept in T, as PyTorch does).
 //
-// Specialisation (prepended #defines):
-//   T          float or double (the sum is kept in T, as PyTorch does)
-//   INDEX_T    int when every index fits in 32 bits (ColumnGeometry.fitsIntIndex), else long
+// Specialisation (prepended #defines, besides those of common.cl):
 //   IMAGE_CL   defined for channels-last images ([N, H, W, C]); else channels-first
 //   FOLD_MEAN  defined to divide each pixel by the number of windows covering it
 //   Two entry points: fold (one work-item per output pixel, for GPUs) and fold_rows (one
@@ -20,61 +19,6 @@
 //   ALONG_KERNEL  fold_rows runs along kernel offsets (set for kernels wider than the windows per row)
 //   DISJOINT   fold_rows: no two windows overlap in any dimension, so values are set, not summed;
 //              GAPS_W: some pixels of a row have no window (cleared first)
-//   P_C ...    the geometry as constants for large tensors (P_SPECIALISED), as in unfold.cl
-#ifndef T
-  #define T float
-#endif
-#ifndef INDEX_T
-  #define INDEX_T long
-#endif
-#ifdef USE_FP64
-  #pragma OPENCL EXTENSION cl_khr_fp64 : enable
-#endif
-
-// shape, window: as in unfold.cl, with shape.s0 the number of output pixels.
-// columns: element strides of the input (n, c, k, l).
-// cover:   s0-s2 gcd, s3-s5 step, s6-s8 inverse (d, h, w).
-#ifndef P_SPECIALISED
-  #define P_C shape.s1
-  #define P_SIZE_D shape.s4
-  #define P_SIZE_H shape.s5
-  #define P_SIZE_W shape.s6
-  #define P_BLOCKS_D shape.s7
-  #define P_BLOCKS_H shape.s8
-  #define P_BLOCKS_W shape.s9
-  #define P_KERNEL_D shape.sa
-  #define P_KERNEL_H shape.sb
-  #define P_KERNEL_W shape.sc
-  #define P_DIL_D window.s0
-  #define P_DIL_H window.s1
-  #define P_DIL_W window.s2
-  #define P_PAD_D window.s3
-  #define P_PAD_H window.s4
-  #define P_PAD_W window.s5
-  #define P_STRIDE_D window.s6
-  #define P_STRIDE_H window.s7
-  #define P_STRIDE_W window.s8
-  #define P_IN_N window.s9
-  #define P_IN_C window.sa
-  #define P_IN_D window.sb
-  #define P_IN_H window.sc
-  #define P_IN_W window.sd
-  #define P_COL_N columns.s0
-  #define P_COL_C columns.s1
-  #define P_COL_K columns.s2
-  #define P_COL_L columns.s3
-  #define P_GCD_D cover.s0
-  #define P_GCD_H cover.s1
-  #define P_GCD_W cover.s2
-  #define P_STEP_D cover.s3
-  #define P_STEP_H cover.s4
-  #define P_STEP_W cover.s5
-  #define P_INV_D cover.s6
-  #define P_INV_H cover.s7
-  #define P_INV_W cover.s8
-#endif
-#define V(p) ((INDEX_T) (p))
-
 // The smallest kernel offset covering padded coordinate p, or size if none; *last gets the
 // inclusive upper bound. step and inverse come from the host (Axis.java).
 inline INDEX_T first_covering(const INDEX_T p, const INDEX_T size, const INDEX_T dilation,

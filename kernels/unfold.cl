@@ -1,13 +1,9 @@
 // unfold (im2col): one work-item per output element; work-item idx writes output[idx], so
 // consecutive work-items write consecutive addresses (coalesced) whatever the output layout.
 //
-// Every rank is seen as three spatial dimensions (depth, height, width; missing ones have size 1
-// and a trivial window) and every layout as element strides: Note [normalised 3-D view] in
-// ColumnGeometry.java. The host packs the arguments (OpenCLBackend.java, "kernel arguments").
+// The geometry and its names come from common.cl, which the host prepends.
 //
-// Specialisation (prepended #defines, CLBlast style):
-//   T         element type: float, double, uchar or int (unfold only copies)
-//   INDEX_T   int when the host has proven every index fits (ColumnGeometry.fitsIntIndex), else long
+// Specialisation (prepended #defines, besides those of common.cl):
 //   PAD_MODE  0 zeros, 1 reflect, 2 replicate, 3 circular (as F.pad; limits checked on the host)
 //   ORDER     the column side's axes from slowest to fastest after n (ColumnGeometry.columnOrder):
 //             0 (c, k, l) columns (PyTorch's row order for either image layout)
@@ -15,58 +11,12 @@
 //   Two entry points share the geometry: unfold (one work-item per output element, for GPUs)
 //   and unfold_rows (one work-item per run of a window row in PyTorch's column order, for CPU
 //   devices such as PoCL, where per-element index arithmetic costs more than the copy).
-//   P_C ...   for large tensors the host also defines every geometry value below as a constant
-//             (P_SPECIALISED): divisions by constants compile to multiplications, which is what
-//             makes an index-heavy copy run at memory speed; small calls share one generic build.
-#ifndef T
-  #define T float
-#endif
-#ifndef INDEX_T
-  #define INDEX_T long
-#endif
 #ifndef PAD_MODE
   #define PAD_MODE 0
 #endif
 #ifndef ORDER
   #define ORDER 0
 #endif
-#ifdef USE_FP64
-  #pragma OPENCL EXTENSION cl_khr_fp64 : enable
-#endif
-
-// The geometry, from the kernel arguments unless the host made them constants:
-// shape:  s0 total, s1 C, s2 K (kernel volume), s3 L (windows), s4-s6 size (d, h, w),
-//         s7-s9 blocks (d, h, w), sa-sc kernel (d, h, w)
-// window: s0-s2 dilation, s3-s5 padding, s6-s8 stride (d, h, w),
-//         s9-sd image element strides (n, c, d, h, w)
-#ifndef P_SPECIALISED
-  #define P_C shape.s1
-  #define P_K shape.s2
-  #define P_L shape.s3
-  #define P_SIZE_D shape.s4
-  #define P_SIZE_H shape.s5
-  #define P_SIZE_W shape.s6
-  #define P_BLOCKS_D shape.s7
-  #define P_BLOCKS_H shape.s8
-  #define P_BLOCKS_W shape.s9
-  #define P_KERNEL_H shape.sb
-  #define P_KERNEL_W shape.sc
-  #define P_DIL_D window.s0
-  #define P_DIL_H window.s1
-  #define P_DIL_W window.s2
-  #define P_PAD_D window.s3
-  #define P_PAD_H window.s4
-  #define P_PAD_W window.s5
-  #define P_STRIDE_D window.s6
-  #define P_STRIDE_H window.s7
-  #define P_STRIDE_W window.s8
-  #define P_IN_N window.s9
-  #define P_IN_C window.sa
-  #define P_IN_D window.sb
-  #define P_IN_H window.sc
-  #define P_IN_W window.sd
-#endif
-#define V(p) ((INDEX_T) (p))
 
 // The pixel read for coordinate raw of a dimension of the given size, or -1 for a zero.
 inline INDEX_T source(const INDEX_T raw, const INDEX_T size)

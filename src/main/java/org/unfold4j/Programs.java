@@ -75,7 +75,8 @@ final class Programs implements AutoCloseable {
 
     private cl_program build(String name, String options) {
         int[] err = new int[1];
-        cl_program program = clCreateProgramWithSource(context, 1, new String[] {source(name)}, null, err);
+        // common.cl (types and geometry names) comes first, as a header would.
+        cl_program program = clCreateProgramWithSource(context, 2, new String[] {source("common"), source(name)}, null, err);
         try {
             cl.check(err[0], "clCreateProgramWithSource " + name + ".cl");
         } catch (OpenCLException e) {
