@@ -78,14 +78,18 @@ final class BackendSelection {
         String why = autoFallbackReason(device);
         if (why == null) {
             OpenCLDevice d = OpenCLRuntime.get().select(device);
+            OpenCLBackend b = null;
             try {
-                OpenCLBackend b = OpenCLBackend.createShared(d);
+                b = OpenCLBackend.createShared(d);
                 // Build and run both kernels once, so that a device whose compiler rejects them
                 // (a missing extension, a driver bug) falls back here rather than failing later.
                 Tensor probe = Unfold.of(1).apply(Tensor.zeros(1, 1, 1, 1), b);
                 Fold.of(1, 1, 1, 1).apply(probe, b);
                 return b;
             } catch (OpenCLException e) {
+                if (b != null) {
+                    b.release();
+                }
                 LOG.log(System.Logger.Level.WARNING, "unfold4j: using the Java backend because the OpenCL device "
                         + d.name() + " could not run unfold4j's kernels: " + e.getMessage());
                 return Backend.java();

@@ -663,9 +663,13 @@ public final class OpenCLBackend extends Backend {
     /** Releases the device tensors still open, the queues, the programs and the context; a no-op for the shared default backend. */
     @Override
     public void close() {
-        if (shared) {
-            return;
+        if (!shared) {
+            release();
         }
+    }
+
+    /** Releases everything, shared or not (for a shared backend that turned out unusable). */
+    void release() {
         lifecycle.writeLock().lock();
         try {
             if (closed) {
