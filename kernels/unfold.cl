@@ -9,8 +9,8 @@
 //             0 (c, k, l) columns (PyTorch's row order for either image layout)
 //             2 (l, c, k) patches, channels-first      3 (l, k, c) patches, channels-last
 //   Two entry points share the geometry: unfold (one work-item per output element, for GPUs)
-//   and unfold_rows (one work-item per run of a window row in PyTorch's column order, for CPU
-//   devices such as PoCL, where per-element index arithmetic costs more than the copy).
+//   and unfold_rows (one work-item per output row in PyTorch's column order, for CPU devices
+//   such as PoCL, where per-element index arithmetic costs more than the copy).
 #ifndef PAD_MODE
   #define PAD_MODE 0
 #endif
@@ -63,35 +63,39 @@ __kernel void unfold(__global const T* restrict input,
     output[idx] = value;
 }
 
-// One work-item per (n, c, k, oz, oy): the run of window positions ox of one output row, in
-// PyTorch's column order (ORDER 0) only. shape.s0 holds the number of such runs.
+// One work-item per output row (n, c, k) of PyTorch's column order (ORDER 0 only): all its window
+// rows, each a run of window positions ox. shape.s0 holds the number of output rows. Whole rows,
+// not single window rows, so that the index arithmetic is paid once per row of L values.
 __kernel void unfold_rows(__global const T* restrict input,
                           __global T* restrict output,
                           const long16 shape,
                           const long16 window)
 {
-    const INDEX_T run = (INDEX_T) get_global_id(0);
-    if (run >= (INDEX_T) shape.s0) {
+    const INDEX_T row = (INDEX_T) get_global_id(0);
+    if (row >= (INDEX_T) shape.s0) {
         return;
     }
-    const INDEX_T oy = run % V(P_BLOCKS_H), oz = run / V(P_BLOCKS_H) % V(P_BLOCKS_D);
-    const INDEX_T k = run / V(P_BLOCKS_H) / V(P_BLOCKS_D) % V(P_K);
-    const INDEX_T plane = run / V(P_BLOCKS_H) / V(P_BLOCKS_D) / V(P_K);      // n*C + c
+    const INDEX_T k = row % V(P_K), plane = row / V(P_K);      // plane = n*C + c
     const INDEX_T c = plane % V(P_C), n = plane / V(P_C);
     const INDEX_T kx = k % V(P_KERNEL_W), ky = k / V(P_KERNEL_W) % V(P_KERNEL_H), kz = k / V(P_KERNEL_W) / V(P_KERNEL_H);
-    const INDEX_T iz = source(oz * V(P_STRIDE_D) - V(P_PAD_D) + kz * V(P_DIL_D), V(P_SIZE_D));
-    const INDEX_T iy = source(oy * V(P_STRIDE_H) - V(P_PAD_H) + ky * V(P_DIL_H), V(P_SIZE_H));
-    __global T* out = output + (plane * V(P_K) + k) * V(P_L) + (oz * V(P_BLOCKS_H) + oy) * V(P_BLOCKS_W);
-    if (iz < 0 || iy < 0) {
-        for (INDEX_T ox = 0; ox < V(P_BLOCKS_W); ox++) {
-            out[ox] = (T) 0;
-        }
-        return;
-    }
-    __global const T* in = input + n * V(P_IN_N) + c * V(P_IN_C) + iz * V(P_IN_D) + iy * V(P_IN_H);
     const INDEX_T shift = kx * V(P_DIL_W) - V(P_PAD_W);
-    for (INDEX_T ox = 0; ox < V(P_BLOCKS_W); ox++) {
-        const INDEX_T ix = source(ox * V(P_STRIDE_W) + shift, V(P_SIZE_W));
-        out[ox] = ix >= 0 ? in[ix * V(P_IN_W)] : (T) 0;
+    __global const T* image = input + n * V(P_IN_N) + c * V(P_IN_C);
+    __global T* out = output + row * V(P_L);
+    for (INDEX_T oz = 0; oz < V(P_BLOCKS_D); oz++) {
+        const INDEX_T iz = source(oz * V(P_STRIDE_D) - V(P_PAD_D) + kz * V(P_DIL_D), V(P_SIZE_D));
+        for (INDEX_T oy = 0; oy < V(P_BLOCKS_H); oy++, out += V(P_BLOCKS_W)) {
+            const INDEX_T iy = source(oy * V(P_STRIDE_H) - V(P_PAD_H) + ky * V(P_DIL_H), V(P_SIZE_H));
+            if (iz < 0 || iy < 0) {
+                for (INDEX_T ox = 0; ox < V(P_BLOCKS_W); ox++) {
+                    out[ox] = (T) 0;
+                }
+                continue;
+            }
+            __global const T* in = image + iz * V(P_IN_D) + iy * V(P_IN_H);
+            for (INDEX_T ox = 0; ox < V(P_BLOCKS_W); ox++) {
+                const INDEX_T ix = source(ox * V(P_STRIDE_W) + shift, V(P_SIZE_W));
+                out[ox] = ix >= 0 ? in[ix * V(P_IN_W)] : (T) 0;
+            }
+        }
     }
 }

@@ -487,7 +487,7 @@ public final class OpenCLBackend extends Backend {
         // Rows: unfold only in PyTorch's column order, where a window row is contiguous.
         boolean rows = rowKernels && (!unfold || g.columnOrder()[0] == ColumnGeometry.AXIS_CHANNEL);
         String name = (unfold ? "unfold" : "fold") + (rows ? "_rows" : "");
-        long items = !rows ? total : unfold ? total / g.blocksW() : total / g.width();
+        long items = !rows ? total : unfold ? total / g.blocks() : total / g.width();
         String defines = "-D T=" + g.dtype().openCLType() + " -D INDEX_T=" + (g.fitsIntIndex() && !forceLongIndex ? "int" : "long")
                 + (g.dtype() == DType.FLOAT64 ? " -D USE_FP64" : "");
         long[][] vectors;
