@@ -16,7 +16,7 @@
 //   work-item per output image row, for CPU devices: it zeroes its row, then adds the covering
 //   windows' runs in ascending kernel-offset order, the Java backend's algorithm, so the sums are
 //   the same bits as fold's).
-//   ALONG_KERNEL  fold_rows runs along kernel offsets (set for kernels wider than the windows per row)
+//   ALONG_KERNEL  fold_rows runs along kernel offsets (set for patches wider than the windows per row)
 //   DISJOINT   fold_rows: no two windows overlap in any dimension, so values are set, not summed;
 //              GAPS_W: some pixels of a row have no window (cleared first)
 // The smallest kernel offset covering padded coordinate p, or size if none; *last gets the
