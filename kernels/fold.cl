@@ -36,6 +36,10 @@ inline INDEX_T first_covering(const INDEX_T p, const INDEX_T size, const INDEX_T
     return kLow + (((residue - kLow) % step) + step) % step;
 }
 
+// first_covering along dimension D, H or W of the geometry.
+#define FIRST_COVERING(dim, p, last) first_covering((p), V(P_KERNEL_##dim), V(P_DIL_##dim), V(P_STRIDE_##dim), \
+        V(P_BLOCKS_##dim), V(P_GCD_##dim), V(P_STEP_##dim), (long) (P_INV_##dim), (last))
+
 inline INDEX_T floor_div(const INDEX_T a, const INDEX_T b)
 {
     return (a >= 0 ? a : a - b + 1) / b;  // b > 0
@@ -68,12 +72,9 @@ __kernel void fold(__global const T* restrict input,
     const INDEX_T pz = z + V(P_PAD_D), py = y + V(P_PAD_H), px = x + V(P_PAD_W);
 
     INDEX_T lastZ, lastY, lastX;
-    const INDEX_T firstZ = first_covering(pz, V(P_KERNEL_D), V(P_DIL_D), V(P_STRIDE_D), V(P_BLOCKS_D),
-                                          V(P_GCD_D), V(P_STEP_D), (long) (P_INV_D), &lastZ);
-    const INDEX_T firstY = first_covering(py, V(P_KERNEL_H), V(P_DIL_H), V(P_STRIDE_H), V(P_BLOCKS_H),
-                                          V(P_GCD_H), V(P_STEP_H), (long) (P_INV_H), &lastY);
-    const INDEX_T firstX = first_covering(px, V(P_KERNEL_W), V(P_DIL_W), V(P_STRIDE_W), V(P_BLOCKS_W),
-                                          V(P_GCD_W), V(P_STEP_W), (long) (P_INV_W), &lastX);
+    const INDEX_T firstZ = FIRST_COVERING(D, pz, &lastZ);
+    const INDEX_T firstY = FIRST_COVERING(H, py, &lastY);
+    const INDEX_T firstX = FIRST_COVERING(W, px, &lastX);
     const INDEX_T base = n * V(P_COL_N) + c * V(P_COL_C);
 
     T sum = (T) 0;
@@ -115,10 +116,8 @@ __kernel void fold_rows(__global const T* restrict input,
     __global T* out = output + n * V(P_IN_N) + c * V(P_IN_C) + z * V(P_IN_D) + y * V(P_IN_H);
     const INDEX_T pz = z + V(P_PAD_D), py = y + V(P_PAD_H);
     INDEX_T lastZ, lastY;
-    const INDEX_T firstZ = first_covering(pz, V(P_KERNEL_D), V(P_DIL_D), V(P_STRIDE_D), V(P_BLOCKS_D),
-                                          V(P_GCD_D), V(P_STEP_D), (long) (P_INV_D), &lastZ);
-    const INDEX_T firstY = first_covering(py, V(P_KERNEL_H), V(P_DIL_H), V(P_STRIDE_H), V(P_BLOCKS_H),
-                                          V(P_GCD_H), V(P_STEP_H), (long) (P_INV_H), &lastY);
+    const INDEX_T firstZ = FIRST_COVERING(D, pz, &lastZ);
+    const INDEX_T firstY = FIRST_COVERING(H, py, &lastY);
     __global const T* in = input + n * V(P_COL_N) + c * V(P_COL_C);
 #ifdef DISJOINT
     // Windows that do not overlap (patches): each pixel has at most one value, so it is set, not
@@ -175,8 +174,7 @@ __kernel void fold_rows(__global const T* restrict input,
     const INDEX_T countZY = count_covering(firstZ, lastZ, V(P_STEP_D)) * count_covering(firstY, lastY, V(P_STEP_H));
     for (INDEX_T x = 0; x < V(P_SIZE_W); x++) {
         INDEX_T lastX;
-        const INDEX_T firstX = first_covering(x + V(P_PAD_W), V(P_KERNEL_W), V(P_DIL_W), V(P_STRIDE_W), V(P_BLOCKS_W),
-                                              V(P_GCD_W), V(P_STEP_W), (long) (P_INV_W), &lastX);
+        const INDEX_T firstX = FIRST_COVERING(W, x + V(P_PAD_W), &lastX);
         const long count = (long) countZY * count_covering(firstX, lastX, V(P_STEP_W));
         out[x * V(P_IN_W)] = count > 0 ? out[x * V(P_IN_W)] / (T) count : (T) 0;
     }

@@ -273,23 +273,17 @@ final class JavaBackend extends Backend {
                         // Windows from last to first: see Note [fold summation order].
                         for (int ox = bw - 1; ox >= 0; ox--) {
                             int lo = x.tapLo[ox], hi = x.tapHi[ox];
-                            if (lo <= hi && set) {
-                                Runs.set(out, rowOut + x.tapStart[ox] * inX, dilationX * inX,
-                                        in, colBase + (kBase + lo) * colK + (lBase + ox) * colL, colK, hi - lo + 1);
-                            } else if (lo <= hi) {
-                                Runs.add(out, rowOut + x.tapStart[ox] * inX, dilationX * inX,
-                                        in, colBase + (kBase + lo) * colK + (lBase + ox) * colL, colK, hi - lo + 1);
+                            if (lo <= hi) {
+                                accumulate(set, rowOut + x.tapStart[ox] * inX, dilationX * inX,
+                                        colBase + (kBase + lo) * colK + (lBase + ox) * colL, colK, hi - lo + 1);
                             }
                         }
                     } else {
                         for (int kx = 0; kx < kw; kx++) {
                             int lo = x.windowLo[kx], hi = x.windowHi[kx];
-                            if (lo <= hi && set) {
-                                Runs.set(out, rowOut + x.windowStart[kx] * inX, strideX * inX,
-                                        in, colBase + (kBase + kx) * colK + (lBase + lo) * colL, colL, hi - lo + 1);
-                            } else if (lo <= hi) {
-                                Runs.add(out, rowOut + x.windowStart[kx] * inX, strideX * inX,
-                                        in, colBase + (kBase + kx) * colK + (lBase + lo) * colL, colL, hi - lo + 1);
+                            if (lo <= hi) {
+                                accumulate(set, rowOut + x.windowStart[kx] * inX, strideX * inX,
+                                        colBase + (kBase + kx) * colK + (lBase + lo) * colL, colL, hi - lo + 1);
                             }
                         }
                     }
@@ -297,6 +291,15 @@ final class JavaBackend extends Backend {
             }
             if (g.foldMode() == FoldMode.MEAN) {
                 Runs.divide(out, rowOut, inX, countX, (long) z.count(pz) * y.count(py));
+            }
+        }
+
+        /** Adds a run of column values into the output row, or sets 0 + each value where nothing else lands there. */
+        private void accumulate(boolean set, int dstPos, int dstStride, int srcPos, int srcStride, int len) {
+            if (set) {
+                Runs.set(out, dstPos, dstStride, in, srcPos, srcStride, len);
+            } else {
+                Runs.add(out, dstPos, dstStride, in, srcPos, srcStride, len);
             }
         }
     }
