@@ -303,7 +303,7 @@ public final class OpenCLBackend extends Backend {
         if (g.imageElements() == 0) {
             return;
         }
-        ColumnGeometry units = g.batchSlice(g.batch());
+        ColumnGeometry units = g;
         long limit = allocationLimit;
         if (bytesPerUnit(units) > limit && g.splitsIntoPlanes()) {
             units = g.asPlanes();
@@ -322,7 +322,8 @@ public final class OpenCLBackend extends Backend {
             while (done < count) {
                 long n = Math.min(chunk, count - done);
                 try {
-                    chunk(lane, all.batchSlice(n), unfold, input.array(), out, done);
+                    // The whole batch in one chunk reuses the caller's geometry and so its launch plan.
+                    chunk(lane, n == count ? all : all.batchSlice(n), unfold, input.array(), out, done);
                     done += n;
                 } catch (OpenCLException e) {
                     if (!isOutOfMemory(e) || chunk == 1) {
