@@ -10,14 +10,22 @@ import sys
 BANDWIDTH_SHAPES = ("conv3x3", "vit16", "tile256", "dilated")
 
 
+def cpu_device(row):
+    device = row.get("device", "").lower()
+    return "pthread" in device or "cpu" in device or "epyc" in device or "xeon" in device
+
+
 def targets(row):
-    """(unfold, fold) ratio targets for this row's backend and device, or None."""
+    """(unfold, fold) ratio targets for this row's backend and device, or None.
+
+    "opencl-host" rows are host-resident calls against the bare transfer (upload + download);
+    the issue sets that target (1.3x) for GPUs only."""
     if row["backend"] == "java":
         return 1.5, 2.0
     if row["backend"] == "opencl":
-        device = row.get("device", "").lower()
-        cpu = "pthread" in device or "cpu" in device or "epyc" in device or "xeon" in device
-        return (2.0, 3.0) if cpu else (1.5, 2.0)
+        return (2.0, 3.0) if cpu_device(row) else (1.5, 2.0)
+    if row["backend"] == "opencl-host" and not cpu_device(row):
+        return 1.3, 1.3
     return None
 
 
@@ -28,6 +36,8 @@ def verdict(row):
         limit = t[0] if row["op"] == "unfold" else t[1]
         notes.append(("met" if row["ratio"] <= limit else f"**missed** ({row['ratio'] / limit:.2f}x over)")
                      + f" (target ≤ {limit}x)")
+    if row["backend"] == "opencl-host" and cpu_device(row):
+        notes.append("ratio to the bare transfer; no target on a CPU device (GPU target ≤ 1.3x)")
     if row["backend"] == "java" and row["shape"] == "seed":
         us = row["median_ms"] * 1000
         notes.append(("met" if us < 5 else "**missed**") + f" ({us:.1f} µs, target < 5 µs)")

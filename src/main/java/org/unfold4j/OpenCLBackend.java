@@ -9,7 +9,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jocl.Pointer;
@@ -26,7 +31,8 @@ import org.jocl.cl_mem;
  *
  * <p>Host tensors are uploaded, processed and downloaded per call, in chunks of the batch (or of
  * the channels of one image) when the buffers would exceed the device's largest allocation, or
- * when the device runs out of memory. For chains of operations, {@linkplain #upload(Tensor)
+ * when the device runs out of memory. On a GPU, a batch is also split so that one chunk's
+ * download overlaps the next one's upload and kernel (Note [overlapped host calls]). For chains of operations, {@linkplain #upload(Tensor)
  * upload} once, apply {@link Unfold#apply(DeviceTensor)} and {@link Fold#apply(DeviceTensor)} on
  * the device, and {@linkplain DeviceTensor#download() download} at the end.
  *
@@ -73,6 +79,16 @@ public final class OpenCLBackend extends Backend {
      * neighbouring work-items touch neighbouring addresses. Tests set it to check both.
      */
     volatile boolean rowKernels;
+    /**
+     * Whether host calls of more than one image overlap transfers with kernels (Note [overlapped
+     * host calls]): by default on for GPUs and accelerators, whose copy engines work beside the
+     * kernels, and off for CPU devices, whose "transfers" are memory copies on the same cores as
+     * the kernels; the system property {@code unfold4j.overlapTransfers} ({@code auto},
+     * {@code true}, {@code false}) overrides that for benchmarks. Tests set it to check both paths.
+     */
+    volatile boolean overlapTransfers;
+    /** Threads for the second queue of overlapped host calls, made on first use. */
+    private ExecutorService transferThreads;
 
     private OpenCLBackend(OpenCLDevice device, boolean shared) {
         this.device = device;
@@ -84,6 +100,8 @@ public final class OpenCLBackend extends Backend {
         this.maxWorkGroup = OpenCLDevice.sizeInfo(device.deviceId, CL_DEVICE_MAX_WORK_GROUP_SIZE);
         this.allocationLimit = device.maxAllocation();
         this.rowKernels = device.type().equals("CPU");
+        String overlap = System.getProperty("unfold4j.overlapTransfers", "auto").trim();
+        this.overlapTransfers = overlap.equalsIgnoreCase("auto") ? device.isGpuOrAccelerator() : Boolean.parseBoolean(overlap);
     }
 
     /** A backend on the device that {@link OpenCLRuntime#select(String)} picks; the caller closes it. */
@@ -130,6 +148,13 @@ public final class OpenCLBackend extends Backend {
     /** The number of OpenCL buffers this backend holds now, internal ones included. */
     int liveBufferCount() {
         return liveBuffers.get();
+    }
+
+    /** The number of command queues opened so far (tests only). */
+    int queueCount() {
+        synchronized (lanes) {
+            return lanes.size();
+        }
     }
 
     /** The fault-injection seam (tests only). */
@@ -318,6 +343,10 @@ public final class OpenCLBackend extends Backend {
         long count = all.batch();
         call(lane -> {
             long chunk = Math.min(count, limit / perUnit);
+            if (overlapTransfers && count > 1 && overlapped(lane, all, unfold, input.array(), out,
+                    Math.min(chunk, (count + OVERLAP_CHUNKS - 1) / OVERLAP_CHUNKS))) {
+                return null;
+            }
             long done = 0;
             while (done < count) {
                 long n = Math.min(chunk, count - done);
@@ -329,11 +358,125 @@ public final class OpenCLBackend extends Backend {
                     if (!isOutOfMemory(e) || chunk == 1) {
                         throw e;
                     }
+                    lane.releaseStaging();
+                    releaseIdleStaging();
                     chunk = Math.max(1, chunk / 2);
                 }
             }
             return null;
         });
+    }
+
+    /** How many chunks an overlapped host call aims for: enough to keep both directions busy, few enough to stay large. */
+    private static final int OVERLAP_CHUNKS = 4;
+
+    /*
+     * Note [overlapped host calls]
+     * A host call moves its input up and its output down; on a GPU the kernel between them takes a
+     * few percent of that time, so a call done in sequence costs the two transfers one after the
+     * other. Split into chunks of images and worked through by two command queues in turn (chunks
+     * 0, 2, 4, ... on one, 1, 3, 5, ... on the other), the download of one chunk runs while the
+     * other queue uploads the next and runs its kernel, so the copy engines of both directions and
+     * the compute units are busy together. JOCL copies from Java arrays only with blocking calls (a
+     * non-blocking one needs a direct buffer, and staging through one would add a host copy), so
+     * each queue is driven by a thread of its own: the caller's, and one from transferThreads.
+     * Each pixel is still computed by the same kernel from the same inputs, so the result is the
+     * same as in one piece, bit for bit.
+     * The second queue is taken only if one is free, never waited for: calls from several threads
+     * that each held one queue and waited for another could otherwise deadlock. A chunk that runs
+     * out of device memory stops both queues, and the call starts over on the sequential path,
+     * which halves its chunks until they fit (the output is written whole again, the input is only
+     * read).
+     */
+
+    /**
+     * Runs a host call as {@code chunk}-image pieces over {@code lane} and a second queue; false
+     * when no second queue is free or the device ran out of memory, so the caller goes on in sequence.
+     */
+    private boolean overlapped(Lane lane, ColumnGeometry all, boolean unfold, Object in, Object out, long chunk) {
+        Lane second = tryAcquire();
+        if (second == null) {
+            return false;
+        }
+        try {
+            long count = all.batch();
+            // Slices made once, so both queues share their memoised launch plans.
+            ColumnGeometry full = all.batchSlice(chunk);
+            ColumnGeometry last = count % chunk == 0 ? full : all.batchSlice(count % chunk);
+            long pieces = (count + chunk - 1) / chunk;
+            AtomicBoolean stop = new AtomicBoolean();
+            Runnable other = () -> everyOtherChunk(second, 1, pieces, full, last, unfold, in, out, stop);
+            Future<?> background = transferThreads().submit(other);
+            Throwable failure = null;
+            try {
+                everyOtherChunk(lane, 0, pieces, full, last, unfold, in, out, stop);
+            } catch (RuntimeException | Error e) {
+                stop.set(true);
+                failure = e;
+            }
+            failure = joined(background, failure);
+            if (failure == null) {
+                return true;
+            }
+            if (failure instanceof OpenCLException e && isOutOfMemory(e)) {
+                return false;
+            }
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            throw (Error) failure;
+        } finally {
+            idle.add(second);
+        }
+    }
+
+    /** Chunks {@code first}, {@code first + 2}, ... of an overlapped call, on one queue, until done or stopped. */
+    private void everyOtherChunk(Lane lane, int first, long pieces, ColumnGeometry full, ColumnGeometry last,
+                                 boolean unfold, Object in, Object out, AtomicBoolean stop) {
+        try {
+            for (long i = first; i < pieces && !stop.get(); i += 2) {
+                chunk(lane, i == pieces - 1 ? last : full, unfold, in, out, i * full.batch());
+            }
+        } catch (RuntimeException | Error e) {
+            stop.set(true);
+            throw e;
+        }
+    }
+
+    /** Waits for the background queue's share, even if interrupted (it uses buffers this call releases); returns the first failure. */
+    private static Throwable joined(Future<?> background, Throwable failure) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                background.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (failure == null) {
+                    failure = cause;
+                } else if (failure != cause) {
+                    failure.addSuppressed(cause);
+                }
+                break;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return failure;
+    }
+
+    private synchronized ExecutorService transferThreads() {
+        if (transferThreads == null) {
+            transferThreads = Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "unfold4j-transfers-" + device.name());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return transferThreads;
     }
 
     private static long bytesPerUnit(ColumnGeometry units) {
@@ -346,44 +489,66 @@ public final class OpenCLBackend extends Backend {
         return code == CL_MEM_OBJECT_ALLOCATION_FAILURE || code == CL_OUT_OF_RESOURCES || code == CL_OUT_OF_HOST_MEMORY;
     }
 
-    /** Units {@code [first, first + n)} of a chunked host call, on one queue (in order, so no events are needed). */
+    /**
+     * Units {@code [first, first + n)} of a chunked host call, on one queue (in order, so no
+     * events are needed), through the queue's staging buffers (Note [staging buffers]).
+     */
     private void chunk(Lane lane, ColumnGeometry g, boolean unfold, Object in, Object out, long first) {
-        long[] inShape = unfold ? g.imageShape() : g.columnsShape();
-        long[] outShape = unfold ? g.columnsShape() : g.imageShape();
-        long inPer = Tensor.elementCount(inShape) / g.batch(), outPer = Tensor.elementCount(outShape) / g.batch();
-        try (DeviceTensor dIn = allocate(inShape, g.dtype(), "input chunk");
-             DeviceTensor dOut = allocate(outShape, g.dtype(), "output chunk")) {
-            write(lane, dIn, in, first * inPer);
-            cl_event done = launch(lane, g, unfold, dIn, dOut);
-            if (done != null) {
-                clReleaseEvent(done);
-            }
-            read(lane, dOut, out, first * outPer);
+        long inElements = unfold ? g.imageElements() : g.columnElements();
+        long outElements = unfold ? g.columnElements() : g.imageElements();
+        int bytes = g.dtype().bytes();
+        DeviceTensor dIn = lane.staging(0, inElements * bytes), dOut = lane.staging(1, outElements * bytes);
+        write(lane, dIn, in, first * (inElements / g.batch()), inElements, bytes);
+        cl_event done = launch(lane, g, unfold, dIn, dOut);
+        if (done != null) {
+            clReleaseEvent(done);
         }
+        read(lane, dOut, out, first * (outElements / g.batch()), outElements, bytes);
     }
+
+    /*
+     * Note [staging buffers]
+     * A host call needs a device buffer for its input and one for its output. Made afresh for each
+     * call, they cost more than the call's own work on some devices: PoCL's buffers are host memory
+     * that each call faults in page by page (measured: a conv3x3 host unfold 97 ms with fresh
+     * buffers, against 21.6 ms for the transfers themselves), and a GPU driver maps new memory on
+     * first use. So each command queue keeps the two buffers of its last host call and reuses
+     * them while they are large enough (only the bytes a call needs are transferred), growing
+     * them when a call needs more, as PyTorch's caching allocator keeps freed blocks. At most
+     * MAX_QUEUES pairs are kept; releaseCachedBuffers() frees those of idle queues, close() frees
+     * all, and a chunk that runs out of device memory frees them before it is halved and retried.
+     */
 
     // ---------------------------------------------------------------- commands
 
     private void write(Lane lane, DeviceTensor d, Object array, long elementOffset) {
-        if (d.elementCount() == 0) {
+        write(lane, d, array, elementOffset, d.elementCount(), d.dtype().bytes());
+    }
+
+    /** Uploads {@code elements} values of {@code bytes} bytes from the array into the start of the tensor's buffer. */
+    private void write(Lane lane, DeviceTensor d, Object array, long elementOffset, long elements, int bytes) {
+        if (elements == 0) {
             return;
         }
-        int bytes = d.dtype().bytes();
         try (DeviceBuffer.Use u = d.buffer().use()) {
-            cl.check(clEnqueueWriteBuffer(lane.queue, u.mem(), CL_TRUE, 0, d.elementCount() * bytes,
+            cl.check(clEnqueueWriteBuffer(lane.queue, u.mem(), CL_TRUE, 0, elements * bytes,
                     hostPointer(array).withByteOffset(elementOffset * bytes), 0, null, null), "upload of " + d);
         }
     }
 
     private void read(Lane lane, DeviceTensor d, Object array, long elementOffset) {
-        if (d.elementCount() == 0) {
+        read(lane, d, array, elementOffset, d.elementCount(), d.dtype().bytes());
+    }
+
+    /** Downloads {@code elements} values of {@code bytes} bytes from the start of the tensor's buffer into the array. */
+    private void read(Lane lane, DeviceTensor d, Object array, long elementOffset, long elements, int bytes) {
+        if (elements == 0) {
             return;
         }
-        int bytes = d.dtype().bytes();
         try (DeviceBuffer.Use u = d.buffer().use()) {
             u.flushFor(lane.queue);
             cl_event[] wait = u.waitList();
-            cl.check(clEnqueueReadBuffer(lane.queue, u.mem(), CL_TRUE, 0, d.elementCount() * bytes,
+            cl.check(clEnqueueReadBuffer(lane.queue, u.mem(), CL_TRUE, 0, elements * bytes,
                     hostPointer(array).withByteOffset(elementOffset * bytes), wait == null ? 0 : 1, wait, null),
                     "download of " + d);
         }
@@ -568,6 +733,11 @@ public final class OpenCLBackend extends Backend {
     // ---------------------------------------------------------------- resources
 
     private DeviceTensor allocate(long[] shape, DType dtype, String what) {
+        return allocate(shape, dtype, what, true);
+    }
+
+    /** A new device tensor; {@code user} ones count in {@link #openTensorCount()}, internal ones (staging) do not. */
+    private DeviceTensor allocate(long[] shape, DType dtype, String what, boolean user) {
         long elements = Tensor.elementCount(shape);
         cl_mem mem = null;
         if (elements > 0) {
@@ -594,7 +764,9 @@ public final class OpenCLBackend extends Backend {
             liveBuffers.incrementAndGet();
         }
         DeviceBuffer buffer = new DeviceBuffer(this, mem, what + " " + java.util.Arrays.toString(shape) + " " + dtype);
-        open.add(buffer);
+        if (user) {
+            open.add(buffer);
+        }
         return new DeviceTensor(this, shape, dtype, buffer);
     }
 
@@ -643,7 +815,41 @@ public final class OpenCLBackend extends Backend {
         R run(Lane lane);
     }
 
-    private Lane acquire() {
+    /**
+     * Frees the device buffers that host calls keep for the next call (at most one input and one
+     * output buffer per command queue, sized for the largest recent call), for example after a
+     * large call that will not be repeated. Queues in use by a call at this moment keep theirs.
+     * Calls made afterwards allocate again. {@link #close()} frees everything.
+     *
+     * @throws IllegalStateException if this backend is closed
+     */
+    public void releaseCachedBuffers() {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the OpenCL backend on " + device.name() + " is closed");
+            }
+            releaseIdleStaging();
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /** Frees the staging buffers of the queues no call holds now. */
+    private void releaseIdleStaging() {
+        List<Lane> taken = new ArrayList<>();
+        for (Lane lane = idle.poll(); lane != null; lane = idle.poll()) {
+            taken.add(lane);
+        }
+        try {
+            taken.forEach(Lane::releaseStaging);
+        } finally {
+            idle.addAll(taken);
+        }
+    }
+
+    /** A free queue, or a new one while the pool is not full; null otherwise (never waits). */
+    private Lane tryAcquire() {
         Lane lane = idle.poll();
         if (lane != null) {
             return lane;
@@ -654,6 +860,14 @@ public final class OpenCLBackend extends Backend {
                 lanes.add(lane);
                 return lane;
             }
+        }
+        return null;
+    }
+
+    private Lane acquire() {
+        Lane lane = tryAcquire();
+        if (lane != null) {
+            return lane;
         }
         try {
             return idle.take();
@@ -689,6 +903,11 @@ public final class OpenCLBackend extends Backend {
             }
             programs.close();
             clReleaseContext(context);
+            synchronized (this) {
+                if (transferThreads != null) {
+                    transferThreads.shutdown();
+                }
+            }
         } finally {
             lifecycle.writeLock().unlock();
         }
@@ -699,6 +918,8 @@ public final class OpenCLBackend extends Backend {
         final cl_command_queue queue;
         private final Map<String, cl_kernel> kernels = new HashMap<>();
         private final Map<cl_kernel, Long> workGroupLimits = new HashMap<>();
+        /** The input and output buffers of this queue's last host call: Note [staging buffers]. */
+        private final DeviceTensor[] staging = new DeviceTensor[2];
 
         Lane() {
             int[] err = new int[1];
@@ -744,8 +965,33 @@ public final class OpenCLBackend extends Backend {
             return workGroupLimits.get(kernel);
         }
 
+        /** Staging buffer {@code which} (0 input, 1 output) of at least {@code bytes}: the kept one, or a larger one in its place. */
+        DeviceTensor staging(int which, long bytes) {
+            DeviceTensor kept = staging[which];
+            if (kept != null && kept.elementCount() >= bytes) {
+                return kept;
+            }
+            staging[which] = null;
+            if (kept != null) {
+                kept.close();  // before allocating its successor, so that both need not fit at once
+            }
+            DeviceTensor fresh = allocate(new long[] {bytes}, DType.UINT8, which == 0 ? "input chunk" : "output chunk", false);
+            staging[which] = fresh;
+            return fresh;
+        }
+
+        void releaseStaging() {
+            for (int i = 0; i < staging.length; i++) {
+                if (staging[i] != null) {
+                    staging[i].close();
+                    staging[i] = null;
+                }
+            }
+        }
+
         void release() {
             clFinish(queue);
+            releaseStaging();
             kernels.values().forEach(k -> clReleaseKernel(k));
             kernels.clear();
             clReleaseCommandQueue(queue);

@@ -85,13 +85,29 @@ class FaultInjectionTest {
         return operations().stream().map(op -> DynamicTest.dynamicTest(op.name(), () -> sweep(op, n -> Backend.openCL(device), true)));
     }
 
+    /**
+     * Batched host calls with overlapped transfers (on two queues and two threads; Note
+     * [overlapped host calls]): a failure anywhere stops both queues and either surfaces or sends
+     * the call back to the sequential path, with nothing leaked.
+     */
+    @TestFactory
+    Stream<DynamicTest> everyCallFailsOnceInOverlappedHostCalls() {
+        return operations().stream().filter(Operation::mayRetry).map(op -> DynamicTest.dynamicTest(op.name(), () -> {
+            try (OpenCLBackend cl = Backend.openCL(TestBackends.openCL().deviceName())) {
+                cl.overlapTransfers = true;
+                assertExact(op, op.run().apply(cl), "warm-up");
+                sweep(op, n -> cl, false);
+            }
+        }));
+    }
+
     /** Fails call 1, 2, … of {@code op} until a run makes fewer calls than N. */
     private static void sweep(Operation op, Function<Integer, OpenCLBackend> backendFor, boolean closeEach) {
         int failures = 0, absorbed = 0;
         for (int n = 1; n <= MAX_CALLS; n++) {
             OpenCLBackend cl = backendFor.apply(n);
             try {
-                int live = cl.liveBufferCount(), open = cl.openTensorCount();
+                int live = TestBackends.buffersBeyondTheCache(cl), open = cl.openTensorCount();
                 String where = op + ", call " + n + " failing" + (closeEach ? " (cold backend)" : "");
                 cl.calls().failCall(n);
                 Tensor result = null;
@@ -117,10 +133,10 @@ class FaultInjectionTest {
                         absorbed++;
                     }
                 }
-                assertEquals(live, cl.liveBufferCount(), where + ": OpenCL buffers leaked");
+                assertEquals(live, TestBackends.buffersBeyondTheCache(cl), where + ": OpenCL buffers leaked");
                 assertEquals(open, cl.openTensorCount(), where + ": device tensors left open");
                 assertExact(op, op.run().apply(cl), where + ", the next call");
-                assertEquals(live, cl.liveBufferCount(), where + ": OpenCL buffers leaked by the next call");
+                assertEquals(live, TestBackends.buffersBeyondTheCache(cl), where + ": OpenCL buffers leaked by the next call");
                 if (!consumed) {
                     // The operation made fewer than n checked calls: every one of them has failed once.
                     assertTrue(n > 3, op + " made only " + (n - 1) + " OpenCL calls; the seam is not reached");
@@ -159,7 +175,7 @@ class FaultInjectionTest {
                 } finally {
                     cl.calls().failCall(0);
                 }
-                assertEquals(0, cl.liveBufferCount(), "storm " + i);
+                assertEquals(0, TestBackends.buffersBeyondTheCache(cl), "storm " + i);
                 assertEquals(0, cl.openTensorCount(), "storm " + i);
             }
             assertTrue(surfaced > 50, "only " + surfaced + " of 300 faults surfaced");

@@ -59,6 +59,11 @@ final class FeatureCase {
         return new FeatureCase(kernel, dilation, padding, stride, mode, imageLayout, columnLayout, t, batched, n, c, size);
     }
 
+    /** The same case with a batch of {@code images}. */
+    FeatureCase withBatch(int images) {
+        return new FeatureCase(kernel, dilation, padding, stride, mode, imageLayout, columnLayout, dtype, true, images, c, size);
+    }
+
     FeatureCase withMode(PaddingMode m) {
         return new FeatureCase(kernel, dilation, padding, stride, m, imageLayout, columnLayout, dtype, batched, n, c, size);
     }

@@ -34,6 +34,19 @@ final class TestBackends {
         return openCL;
     }
 
+    /**
+     * The OpenCL buffers {@code cl} holds beyond the ones host calls keep for the next call
+     * (Note [staging buffers] in {@code OpenCLBackend}): what a leak check counts.
+     */
+    static int buffersBeyondTheCache(OpenCLBackend cl) {
+        try {
+            cl.releaseCachedBuffers();
+        } catch (IllegalStateException closed) {
+            // A closed backend keeps nothing.
+        }
+        return cl.liveBufferCount();
+    }
+
     /** Whether OpenCL tests can run here. */
     static boolean openCLAvailable() {
         return OpenCLRuntime.get().available();

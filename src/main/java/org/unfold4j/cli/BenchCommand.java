@@ -1,7 +1,10 @@
 package org.unfold4j.cli;
 
 import static org.jocl.CL.CL_SUCCESS;
+import static org.jocl.CL.CL_TRUE;
 import static org.jocl.CL.clEnqueueCopyBuffer;
+import static org.jocl.CL.clEnqueueReadBuffer;
+import static org.jocl.CL.clEnqueueWriteBuffer;
 
 import java.io.Console;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +16,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
+import org.jocl.Pointer;
 import org.jocl.blast.CLBlast;
 import org.jocl.blast.CLBlastKernelMode;
 import org.jocl.blast.CLBlastStatusCode;
 import org.unfold4j.Backend;
+import org.unfold4j.ColumnGeometry;
 import org.unfold4j.DeviceTensor;
 import org.unfold4j.Fold;
 import org.unfold4j.OpenCLBackend;
@@ -40,6 +45,11 @@ import picocli.CommandLine.Option;
  * floor copies half of them (a copy reads and writes each byte), as the performance issue's
  * floor does. Host-side timing includes launch and wait overhead, which matters only for the
  * tiny {@code seed} shape; the JMH benchmarks time kernels with profiling events.
+ *
+ * <p>On OpenCL the bench also times host-resident data ({@code backend} "opencl-host"): a host
+ * call ({@code Unfold.apply(input, output, backend)}, upload, kernel and download) against the
+ * bare transfer of the same data, a blocking upload of the input and a blocking download of the
+ * output between the same host arrays and preallocated device buffers.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         description = {"Time unfold and fold on the standard shapes (conv3x3, vit16, tile256, dilated, seed) and "
@@ -160,7 +170,7 @@ final class BenchCommand extends BaseCommand {
                     quick ? "" : "; seed uses " + 50 * r);
             int steps = 0;
             for (ChosenBackend b : opened) {
-                steps += selected.size() * (b.openCLOrNull() != null && Filters.clBlastUnavailableReason() == null ? 5 : 3);
+                steps += selected.size() * (b.openCLOrNull() == null ? 3 : Filters.clBlastUnavailableReason() == null ? 7 : 5);
             }
             progress = new Progress(spec.commandLine().getErr(), steps);
             List<Row> rows = new ArrayList<>();
@@ -320,9 +330,61 @@ final class BenchCommand extends BaseCommand {
                 }
             }
             String dev = cl.deviceName();
-            return List.of(new Row(s, "unfold", "opencl", dev, unfoldMs, floorMs, peerUnfold, bytes, reps),
-                    new Row(s, "fold", "opencl", dev, foldMs, floorMs, peerFold, bytes, reps));
+            List<Row> rows = new ArrayList<>(List.of(
+                    new Row(s, "unfold", "opencl", dev, unfoldMs, floorMs, peerUnfold, bytes, reps),
+                    new Row(s, "fold", "opencl", dev, foldMs, floorMs, peerFold, bytes, reps)));
+            rows.addAll(benchHostResident(s, reps, warm, cl, unfold, fold, x, bytes));
+            return rows;
         }
+    }
+
+    /** Host in, host out, against the bare transfer of the same bytes (Note [what the bench times]). */
+    private List<Row> benchHostResident(Shape s, int reps, int warm, OpenCLBackend cl, Unfold unfold, Fold fold,
+                                        Tensor x, long bytes) {
+        ColumnGeometry g = unfold.geometry(x.shape());
+        long[] colsShape = g.columnsShape();
+        float[] image = hostArray(x), cols = new float[Math.toIntExact(g.columnElements())];
+        float[] imageBack = new float[image.length];
+        Tensor colsHost = Tensor.of(cols, colsShape), imageHost = Tensor.of(imageBack, x.shape());
+        progress.step(s.name() + " unfold opencl-host");
+        double unfoldMs = median(warm, reps, () -> {
+            long t0 = System.nanoTime();
+            unfold.apply(x, colsHost, cl);
+            return System.nanoTime() - t0;
+        });
+        progress.step(s.name() + " fold opencl-host");
+        double foldMs = median(warm, reps, () -> {
+            long t0 = System.nanoTime();
+            fold.apply(colsHost, imageHost, cl);
+            return System.nanoTime() - t0;
+        });
+        double unfoldFloor, foldFloor;
+        try (DeviceTensor dImage = cl.upload(Tensor.zeros(image.length));
+             DeviceTensor dCols = cl.upload(Tensor.zeros(cols.length))) {
+            unfoldFloor = median(warm, reps, () -> transfer(cl, dImage, image, dCols, cols));
+            foldFloor = median(warm, reps, () -> transfer(cl, dCols, cols, dImage, imageBack));
+        }
+        String dev = cl.deviceName();
+        return List.of(new Row(s, "unfold", "opencl-host", dev, unfoldMs, unfoldFloor, Double.NaN, bytes, reps),
+                new Row(s, "fold", "opencl-host", dev, foldMs, foldFloor, Double.NaN, bytes, reps));
+    }
+
+    /** Nanoseconds to upload {@code up} into {@code dUp} and download {@code dDown} into {@code down}, both blocking. */
+    private static long transfer(OpenCLBackend cl, DeviceTensor dUp, float[] up, DeviceTensor dDown, float[] down) {
+        long t0 = System.nanoTime();
+        cl.interop((queue, m) -> {
+            check(clEnqueueWriteBuffer(queue, m[0], CL_TRUE, 0, 4L * up.length, Pointer.to(up), 0, null, null),
+                    "clEnqueueWriteBuffer");
+            check(clEnqueueReadBuffer(queue, m[1], CL_TRUE, 0, 4L * down.length, Pointer.to(down), 0, null, null),
+                    "clEnqueueReadBuffer");
+            return null;
+        }, dUp, dDown);
+        return System.nanoTime() - t0;
+    }
+
+    /** The values of a float32 tensor, as an array of its own. */
+    private static float[] hostArray(Tensor t) {
+        return t.toFloatArray();
     }
 
     private static void check(int status, String what) {
@@ -403,15 +465,19 @@ final class BenchCommand extends BaseCommand {
 
     private void printTable(List<Row> rows) {
         say("");
-        say("%-8s %-6s %-7s %-38s %11s %8s %10s %7s %10s", "shape", "op", "backend", "input / window", "median ms",
+        say("%-8s %-6s %-11s %-38s %11s %8s %10s %7s %10s", "shape", "op", "backend", "input / window", "median ms",
                 "GB/s", "floor ms", "ratio", "peer ms");
         for (Row r : rows) {
-            say("%-8s %-6s %-7s %-38s %11.3f %8.2f %10.3f %7.2f %10s", r.shape().name(), r.op(), r.backend(),
+            say("%-8s %-6s %-11s %-38s %11.3f %8.2f %10.3f %7.2f %10s", r.shape().name(), r.op(), r.backend(),
                     r.shape().describe(), r.medianMs(), r.gbps(), r.floorMs(), r.ratio(),
                     Double.isNaN(r.peerMs()) ? "-" : String.format(Locale.ROOT, "%.3f", r.peerMs()));
         }
         say("ratio = median / floor (1.00 = as fast as copying the same bytes); peer = CLBlast im2col/col2im, "
                 + "one call per image");
+        if (rows.stream().anyMatch(r -> r.backend().equals("opencl-host"))) {
+            say("opencl-host = host tensor in, host tensor out; its floor is the bare transfer (blocking upload of "
+                    + "the input, download of the output)");
+        }
     }
 
     /** The rows as a JSON array (the fields of the performance issue, plus the geometry and bytes). */
