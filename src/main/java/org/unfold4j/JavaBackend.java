@@ -121,6 +121,13 @@ final class JavaBackend extends Backend {
     /** Unfold: one task per (n, c, kernel offset), or per (n, c, kz, ky) when runs go along the kernel. */
     private static final class UnfoldPass extends Pass {
         private final boolean zeros;
+        /**
+         * For strided windows written as PyTorch's contiguous rows: each window's origin relative
+         * to window 0's in the input, so that an output row whose tap lands inside the image for
+         * every window is one flat gather (vit16, tile256: rows of 14 or 15 windows made the per-row
+         * loop cost more than the copy); null where runs are contiguous (stride 1) or not rows.
+         */
+        private final int[] windowOffsets;
 
         UnfoldPass(ColumnGeometry g, Object in, Object out) {
             super(g, in, out);
@@ -129,6 +136,27 @@ final class JavaBackend extends Backend {
             // (measured: vit16 4.2 vs 9.8 ms, tile256 30 vs 48 ms); only a single window per row
             // leaves no run there.
             this.alongKernel = bw == 1 && kw > 1;
+            this.windowOffsets = !alongKernel && colL == 1 && strideX * inX != 1 ? windowOffsets(g) : null;
+        }
+
+        private int[] windowOffsets(ColumnGeometry g) {
+            int[] s = g.stride3();
+            int[] offsets = new int[bd * bh * bw];
+            int i = 0;
+            for (int oz = 0; oz < bd; oz++) {
+                for (int oy = 0; oy < bh; oy++) {
+                    for (int ox = 0; ox < bw; ox++) {
+                        offsets[i++] = oz * s[0] * inZ + oy * s[1] * inY + ox * s[2] * inX;
+                    }
+                }
+            }
+            return offsets;
+        }
+
+        /** Whether tap k of every window lands inside the image (so the row is one gather through windowOffsets). */
+        private boolean insideForEveryWindow(int kz, int ky, int kx) {
+            return z.windowLo[kz] == 0 && z.windowHi[kz] == bd - 1 && y.windowLo[ky] == 0 && y.windowHi[ky] == bh - 1
+                    && x.windowLo[kx] == 0 && x.windowHi[kx] == bw - 1;
         }
 
         void run() {
@@ -150,6 +178,11 @@ final class JavaBackend extends Backend {
             int kx = k % kw, ky = k / kw % kh, kz = k / (kw * kh);
             int inBase = n * inN + c * inC;
             int outBase = n * colN + c * colC + k * colK;
+            if (windowOffsets != null && insideForEveryWindow(kz, ky, kx)) {
+                Runs.gather(in, inBase + z.windowStart[kz] * inZ + y.windowStart[ky] * inY + x.windowStart[kx] * inX,
+                        windowOffsets, out, outBase);
+                return;
+            }
             int xLo = x.windowLo[kx], xHi = x.windowHi[kx], run = xHi - xLo + 1;
             int[] srcZ = z.source[kz], srcY = y.source[ky];
             for (int oz = 0; oz < bd; oz++) {
@@ -234,6 +267,14 @@ final class JavaBackend extends Backend {
         private final boolean disjoint;
         /** Some pixels of a row have no window, so a row is cleared before its values are set. */
         private final boolean gaps;
+        /** Whether runs of three taps are added in one pass (addThreeTaps). */
+        private final boolean fuseTaps;
+        /**
+         * Patches covering every pixel once, channels-first: each row is one flat gather through
+         * this table (as unfold's windowOffsets; vit16's rows are 14 windows of 16 taps, which
+         * made a loop per window cost more than the copy); null otherwise.
+         */
+        private final int[] pixelSources;
 
         FoldPass(ColumnGeometry g, Object in, Object out) {
             super(g, in, out);
@@ -245,6 +286,20 @@ final class JavaBackend extends Backend {
             }
             this.disjoint = g.disjoint();
             this.gaps = uncovered;
+            // Stride-1 windows of channels-first images in PyTorch's column order: a tap's run is
+            // contiguous on both sides, so three taps can be added in one pass.
+            this.fuseTaps = !alongKernel && strideX == 1 && inX == 1 && colL == 1;
+            this.pixelSources = disjoint && !uncovered && inX == 1 ? pixelSources() : null;
+        }
+
+        /** For each pixel of a row, the column element of its only window relative to the row's (0, 0) tap and window. */
+        private int[] pixelSources() {
+            int[] sources = new int[width];
+            for (int i = 0; i < width; i++) {
+                int pair = x.coverFrom[i];
+                sources[i] = x.coverK[pair] * colK + x.coverO[pair] * colL;
+            }
+            return sources;
         }
 
         void run() {
@@ -260,6 +315,15 @@ final class JavaBackend extends Backend {
             int rowOut = n * inN + c * inC + pz * inZ + py * inY;
             int colBase = n * colN + c * colC;
             boolean set = disjoint && z.count(pz) * y.count(py) == 1;
+            if (set && pixelSources != null) {
+                int iz = z.coverFrom[pz], iy = y.coverFrom[py];
+                int kBase = (z.coverK[iz] * kh + y.coverK[iy]) * kw, lBase = (z.coverO[iz] * bh + y.coverO[iy]) * bw;
+                Runs.gatherSet(out, rowOut, in, colBase + kBase * colK + lBase * colL, pixelSources);
+                if (g.foldMode() == FoldMode.MEAN) {
+                    Runs.divide(out, rowOut, inX, countX, 1);
+                }
+                return;
+            }
             if (!set || gaps) {
                 Runs.zero(out, rowOut, inX, width);
             }
@@ -279,7 +343,13 @@ final class JavaBackend extends Backend {
                             }
                         }
                     } else {
-                        for (int kx = 0; kx < kw; kx++) {
+                        int kx = 0;
+                        if (fuseTaps && !set) {
+                            for (; kx + 3 <= kw; kx += 3) {
+                                addThreeTaps(rowOut, colBase + kBase * colK + lBase, kx);
+                            }
+                        }
+                        for (; kx < kw; kx++) {
                             int lo = x.windowLo[kx], hi = x.windowHi[kx];
                             if (lo <= hi) {
                                 accumulate(set, rowOut + x.windowStart[kx] * inX, strideX * inX,
@@ -291,6 +361,45 @@ final class JavaBackend extends Backend {
             }
             if (g.foldMode() == FoldMode.MEAN) {
                 Runs.divide(out, rowOut, inX, countX, (long) z.count(pz) * y.count(py));
+            }
+        }
+
+        /**
+         * Taps kx, kx + 1, kx + 2 of one kernel row added into an image row of stride-1 windows:
+         * where all three land (pixel p reads window p − start(k) + lo(k) of tap k), in one pass
+         * with Runs.add3; at the ends, where only some land, tap by tap in ascending order. Each
+         * pixel still meets its taps in ascending order (Note [fold summation order]).
+         */
+        private void addThreeTaps(int rowOut, int tapRow0, int kx) {
+            int from = Integer.MIN_VALUE, to = Integer.MAX_VALUE;
+            for (int k = kx; k < kx + 3; k++) {
+                int lo = x.windowLo[k], hi = x.windowHi[k];
+                from = Math.max(from, x.windowStart[k]);
+                to = Math.min(to, x.windowStart[k] + hi - lo);  // empty (hi < lo) makes to < from
+            }
+            if (from > to) {
+                from = Integer.MAX_VALUE;  // nothing common: every tap on its own below
+            }
+            for (int k = kx; k < kx + 3; k++) {
+                int lo = x.windowLo[k], hi = x.windowHi[k], start = x.windowStart[k];
+                int src = tapRow0 + k * colK + lo - start;  // column index of pixel p is src + p
+                // Pixels of this tap before the common part; those after it follow the fused pass.
+                int before = Math.min(start + hi - lo, from - 1);
+                if (start <= before) {
+                    Runs.add(out, rowOut + start, 1, in, src + start, 1, before - start + 1);
+                }
+            }
+            if (from <= to) {
+                Runs.add3(out, rowOut + from, in, tapRow0 + kx * colK + x.windowLo[kx] - x.windowStart[kx] + from,
+                        tapRow0 + (kx + 1) * colK + x.windowLo[kx + 1] - x.windowStart[kx + 1] + from,
+                        tapRow0 + (kx + 2) * colK + x.windowLo[kx + 2] - x.windowStart[kx + 2] + from, to - from + 1);
+                for (int k = kx; k < kx + 3; k++) {
+                    int lo = x.windowLo[k], hi = x.windowHi[k], start = x.windowStart[k];
+                    int src = tapRow0 + k * colK + lo - start, end = start + hi - lo;
+                    if (to < end) {
+                        Runs.add(out, rowOut + to + 1, 1, in, src + to + 1, 1, end - to);
+                    }
+                }
             }
         }
 

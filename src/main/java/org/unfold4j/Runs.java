@@ -35,6 +35,54 @@ final class Runs {
         }
     }
 
+    /**
+     * dst[dstPos + i] = src[srcBase + offsets[i]] for every i: one flat loop over windows laid
+     * out in rows and planes, where a loop per row of a few windows costs more than the copy.
+     */
+    static void gather(Object src, int srcBase, int[] offsets, Object dst, int dstPos) {
+        int len = offsets.length;
+        if (src instanceof float[] s) {
+            float[] d = (float[]) dst;
+            for (int i = 0; i < len; i++) {
+                d[dstPos + i] = s[srcBase + offsets[i]];
+            }
+        } else if (src instanceof double[] s) {
+            double[] d = (double[]) dst;
+            for (int i = 0; i < len; i++) {
+                d[dstPos + i] = s[srcBase + offsets[i]];
+            }
+        } else if (src instanceof byte[] s) {
+            byte[] d = (byte[]) dst;
+            for (int i = 0; i < len; i++) {
+                d[dstPos + i] = s[srcBase + offsets[i]];
+            }
+        } else {
+            int[] s = (int[]) src, d = (int[]) dst;
+            for (int i = 0; i < len; i++) {
+                d[dstPos + i] = s[srcBase + offsets[i]];
+            }
+        }
+    }
+
+    /**
+     * dst[dstPos + i] = 0 + src[srcBase + offsets[i]] for every i: {@link #gather} with
+     * {@link #set}'s sum on a zero (-0.0 becomes +0.0, as fold's kernels give); float32 or float64.
+     */
+    static void gatherSet(Object dst, int dstPos, Object src, int srcBase, int[] offsets) {
+        int len = offsets.length;
+        if (dst instanceof float[] d) {
+            float[] s = (float[]) src;
+            for (int i = 0; i < len; i++) {
+                d[dstPos + i] = 0f + s[srcBase + offsets[i]];
+            }
+        } else {
+            double[] d = (double[]) dst, s = (double[]) src;
+            for (int i = 0; i < len; i++) {
+                d[dstPos + i] = 0d + s[srcBase + offsets[i]];
+            }
+        }
+    }
+
     /** dst[dstPos + i·dstStride] = 0 for i in [0, len). */
     static void zero(Object dst, int dstPos, int dstStride, int len) {
         if (len <= 0) {
@@ -106,6 +154,25 @@ final class Runs {
             double[] d = (double[]) dst, s = (double[]) src;
             for (int i = 0; i < len; i++, srcPos += srcStride, dstPos += dstStride) {
                 d[dstPos] += s[srcPos];
+            }
+        }
+    }
+
+    /**
+     * dst[dstPos + i] = ((dst[dstPos + i] + src[a + i]) + src[b + i]) + src[c + i] for i in
+     * [0, len): three runs added in that order in one pass, reading and writing the
+     * destination once instead of three times; float32 or float64.
+     */
+    static void add3(Object dst, int dstPos, Object src, int a, int b, int c, int len) {
+        if (dst instanceof float[] d) {
+            float[] s = (float[]) src;
+            for (int i = 0; i < len; i++) {
+                d[dstPos + i] = ((d[dstPos + i] + s[a + i]) + s[b + i]) + s[c + i];
+            }
+        } else {
+            double[] d = (double[]) dst, s = (double[]) src;
+            for (int i = 0; i < len; i++) {
+                d[dstPos + i] = ((d[dstPos + i] + s[a + i]) + s[b + i]) + s[c + i];
             }
         }
     }
