@@ -275,6 +275,8 @@ final class JavaBackend extends Backend {
          * made a loop per window cost more than the copy); null otherwise.
          */
         private final int[] pixelSources;
+        /** For rowClass (overlapping wide windows, no padding or dilation, 2-D, channels-first, PyTorch's columns); null otherwise. */
+        private final int[] windowPixels;
 
         FoldPass(ColumnGeometry g, Object in, Object out) {
             super(g, in, out);
@@ -290,6 +292,48 @@ final class JavaBackend extends Backend {
             // contiguous on both sides, so three taps can be added in one pass.
             this.fuseTaps = !alongKernel && strideX == 1 && inX == 1 && colL == 1;
             this.pixelSources = disjoint && !uncovered && inX == 1 ? pixelSources() : null;
+            int[] d = g.dilation3(), p = g.padding3(), st = g.stride3();
+            this.windowPixels = alongKernel && !disjoint && kd == 1 && bd == 1 && d[1] == 1 && d[2] == 1 && p[1] == 0
+                    && p[2] == 0 && inX == 1 && colL == 1 ? windowPixels(st) : null;
+        }
+
+        /** Each window's top-left pixel relative to window 0's, in the image (see rowClass). */
+        private int[] windowPixels(int[] st) {
+            int[] offsets = new int[bh * bw];
+            for (int oy = 0, i = 0; oy < bh; oy++) {
+                for (int ox = 0; ox < bw; ox++) {
+                    offsets[i++] = oy * st[1] * inY + ox * st[2];
+                }
+            }
+            return offsets;
+        }
+
+        /**
+         * Fold of overlapping wide windows without padding or dilation (tile256), for the image
+         * rows py ≡ r (mod stride) of one plane: exactly the rows that kernel rows ky ≡ r land
+         * on, so the task owns them. Each column row (ky, kx) is read once, in order, and added
+         * into every window's pixel through windowPixels, kernel rows and then offsets ascending,
+         * so each pixel meets its taps in ascending order (Note [fold summation order]). Reading
+         * the columns in order matters here: along the kernel they are a row (900 bytes) apart
+         * and cross a page every few values, which defeats the hardware prefetcher.
+         */
+        private void rowClass(int plane, int r) {
+            int n = plane / (int) g.channels(), c = plane % (int) g.channels();
+            int image = n * inN + c * inC, colBase = n * colN + c * colC;
+            int sy = g.stride3()[1];
+            for (int py = r; py < height; py += sy) {
+                Runs.zero(out, image + py * inY, 1, width);
+            }
+            for (int ky = r; ky < kh; ky += sy) {
+                for (int kx = 0; kx < kw; kx++) {
+                    Runs.scatterAdd(out, image + ky * inY + kx, windowPixels, in, colBase + (ky * kw + kx) * colK);
+                }
+            }
+            if (g.foldMode() == FoldMode.MEAN) {
+                for (int py = r; py < height; py += sy) {
+                    Runs.divide(out, image + py * inY, 1, countX, y.count(py));
+                }
+            }
         }
 
         /** For each pixel of a row, the column element of its only window relative to the row's (0, 0) tap and window. */
@@ -304,6 +348,11 @@ final class JavaBackend extends Backend {
 
         void run() {
             int channels = (int) g.channels();
+            if (windowPixels != null) {
+                int classes = g.stride3()[1];
+                forEach(g.batch() * channels * classes, g.columnElements(), t -> rowClass(t / classes, t % classes));
+                return;
+            }
             int rowsPerPlane = depth * height;
             forEach(g.batch() * channels * rowsPerPlane, g.columnElements(), t -> {
                 int plane = t / rowsPerPlane, zy = t % rowsPerPlane;
