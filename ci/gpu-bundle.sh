@@ -48,6 +48,11 @@ java=("$here/jre/bin/java" -Xmx24g -cp "$here/lib/*" org.unfold4j.cli.Main)
 { nvidia-smi -L 2>&1; uname -a; } > "$out/machine.txt"
 "${java[@]}" devices > "$out/devices.txt" 2>&1
 "${java[@]}" bench --backend opencl --json "$out/unfold4j-opencl.json" 2>&1 | tee "$out/unfold4j-opencl.txt"
+# Host-resident calls once more without overlapped transfers (README: unfold4j.overlapTransfers),
+# so the run shows what the overlap buys on this GPU.
+java_seq=("$here/jre/bin/java" -Xmx24g -Dunfold4j.overlapTransfers=false -cp "$here/lib/*" org.unfold4j.cli.Main)
+"${java_seq[@]}" bench --backend opencl --shapes conv3x3,vit16,dilated --reps 5 \
+  --json "$out/unfold4j-opencl-sequential.json" 2>&1 | tee "$out/unfold4j-opencl-sequential.txt"
 if python3 -c 'import torch; assert torch.cuda.is_available()' 2>/dev/null; then
   PYTHONUNBUFFERED=1 python3 "$here/torch_peer.py" --json "$out/torch.json" 2>&1 | tee "$out/torch.txt"
 else

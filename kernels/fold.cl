@@ -19,6 +19,9 @@
 //   ALONG_KERNEL  fold_rows runs along kernel offsets (set for patches wider than the windows per row)
 //   DISJOINT   fold_rows: no two windows overlap in any dimension, so values are set, not summed;
 //              GAPS_W: some pixels of a row have no window (cleared first)
+//   A third entry point for CPU devices, fold_row_classes, for overlapping windows wider than
+//   the windows per row, without padding or dilation, in 2-D channels-first images and PyTorch's
+//   columns (tile256): the Java backend's rowClass, see below.
 // The smallest kernel offset covering padded coordinate p, or size if none; *last gets the
 // inclusive upper bound. step and inverse come from the host (Axis.java).
 inline INDEX_T first_covering(const INDEX_T p, const INDEX_T size, const INDEX_T dilation,
@@ -177,6 +180,60 @@ __kernel void fold_rows(__global const T* restrict input,
         const INDEX_T firstX = FIRST_COVERING(W, x + V(P_PAD_W), &lastX);
         const long count = (long) countZY * count_covering(firstX, lastX, V(P_STEP_W));
         out[x * V(P_IN_W)] = count > 0 ? out[x * V(P_IN_W)] / (T) count : (T) 0;
+    }
+#endif
+}
+
+// One work-item per (n, c, r) for r < stride_h (shape.s0 holds their number): the image rows
+// y = r, r + stride_h, ... are exactly where kernel rows ky = r, r + stride_h, ... land (no
+// padding), so the work-item owns them. It reads each of those kernel rows' column rows once,
+// in order, and adds every window's value into its pixel, kernel rows and then offsets ascending,
+// so each pixel meets its taps in ascending order and the sums are fold's bits. fold_rows reads
+// these columns along the kernel, a column row apart, which crosses a page every few values and
+// defeats the CPU's prefetcher (Note in JavaBackend.rowClass).
+__kernel void fold_row_classes(__global const T* restrict input,
+                               __global T* restrict output,
+                               const long16 shape,
+                               const long16 window,
+                               const long4 columns,
+                               const long16 cover)
+{
+    const INDEX_T item = (INDEX_T) get_global_id(0);
+    if (item >= (INDEX_T) shape.s0) {
+        return;
+    }
+    const INDEX_T r = item % V(P_STRIDE_H), plane = item / V(P_STRIDE_H);
+    const INDEX_T c = plane % V(P_C), n = plane / V(P_C);
+    __global T* out = output + n * V(P_IN_N) + c * V(P_IN_C);
+    __global const T* in = input + n * V(P_COL_N) + c * V(P_COL_C);
+    for (INDEX_T y = r; y < V(P_SIZE_H); y += V(P_STRIDE_H)) {
+        for (INDEX_T x = 0; x < V(P_SIZE_W); x++) {
+            out[y * V(P_IN_H) + x] = (T) 0;
+        }
+    }
+    for (INDEX_T ky = r; ky < V(P_KERNEL_H); ky += V(P_STRIDE_H)) {
+        for (INDEX_T kx = 0; kx < V(P_KERNEL_W); kx++) {
+            __global const T* col = in + (ky * V(P_KERNEL_W) + kx) * V(P_COL_K);
+            for (INDEX_T oy = 0; oy < V(P_BLOCKS_H); oy++) {
+                __global T* o = out + (oy * V(P_STRIDE_H) + ky) * V(P_IN_H) + kx;
+                __global const T* v = col + oy * V(P_BLOCKS_W);
+                for (INDEX_T ox = 0; ox < V(P_BLOCKS_W); ox++) {
+                    o[ox * V(P_STRIDE_W)] += v[ox];
+                }
+            }
+        }
+    }
+#ifdef FOLD_MEAN
+    for (INDEX_T y = r; y < V(P_SIZE_H); y += V(P_STRIDE_H)) {
+        INDEX_T lastY;
+        const INDEX_T firstY = FIRST_COVERING(H, y, &lastY);
+        const INDEX_T countY = count_covering(firstY, lastY, V(P_STEP_H));
+        for (INDEX_T x = 0; x < V(P_SIZE_W); x++) {
+            INDEX_T lastX;
+            const INDEX_T firstX = FIRST_COVERING(W, x, &lastX);
+            const long count = (long) countY * count_covering(firstX, lastX, V(P_STEP_W));
+            out[y * V(P_IN_H) + x] = count > 0 ? out[y * V(P_IN_H) + x] / (T) count : (T) 0;
+        }
     }
 #endif
 }

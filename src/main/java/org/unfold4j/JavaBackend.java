@@ -293,7 +293,7 @@ final class JavaBackend extends Backend {
             this.fuseTaps = !alongKernel && strideX == 1 && inX == 1 && colL == 1;
             this.pixelSources = disjoint && !uncovered && inX == 1 ? pixelSources() : null;
             int[] d = g.dilation3(), p = g.padding3(), st = g.stride3();
-            this.windowPixels = alongKernel && !disjoint && kd == 1 && bd == 1 && d[1] == 1 && d[2] == 1 && p[1] == 0
+            this.windowPixels = alongKernel && !disjoint && depth == 1 && kd == 1 && d[1] == 1 && d[2] == 1 && p[1] == 0
                     && p[2] == 0 && inX == 1 && colL == 1 ? windowPixels(st) : null;
         }
 

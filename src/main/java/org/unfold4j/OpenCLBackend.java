@@ -646,14 +646,28 @@ public final class OpenCLBackend extends Backend {
         }
     }
 
+    /**
+     * Whether fold_row_classes applies (the conditions of JavaBackend's rowClass): overlapping
+     * windows wider than the windows per row, 2-D, no padding or dilation, channels-first images
+     * and PyTorch's columns.
+     */
+    private static boolean foldsByRowClasses(ColumnGeometry g) {
+        int[] k = g.kernel3(), d = g.dilation3(), p = g.padding3();
+        return !g.disjoint() && k[2] > g.blocks3()[2] && g.size3()[0] == 1 && k[0] == 1 && d[1] == 1 && d[2] == 1
+                && p[1] == 0 && p[2] == 0 && g.imageLayout() == ImageLayout.CHANNELS_FIRST
+                && g.columnLayout() == ColumnLayout.COLUMNS;
+    }
+
     private Launch plan(ColumnGeometry g, boolean unfold, long total) {
         if (g.launchPlan instanceof Launch memo && memo.fits(this, unfold)) {
             return memo;
         }
         // Rows: unfold only in PyTorch's column order, where a window row is contiguous.
         boolean rows = rowKernels && (!unfold || g.columnOrder()[0] == ColumnGeometry.AXIS_CHANNEL);
-        String name = (unfold ? "unfold" : "fold") + (rows ? "_rows" : "");
-        long items = !rows ? total : unfold ? total / g.blocks() : total / g.width();
+        boolean rowClasses = rows && !unfold && foldsByRowClasses(g);
+        String name = (unfold ? "unfold" : "fold") + (rowClasses ? "_row_classes" : rows ? "_rows" : "");
+        long items = rowClasses ? g.batch() * g.channels() * g.stride3()[1]
+                : !rows ? total : unfold ? total / g.blocks() : total / g.width();
         String defines = "-D T=" + g.dtype().openCLType() + " -D INDEX_T=" + (g.fitsIntIndex() && !forceLongIndex ? "int" : "long")
                 + (g.dtype() == DType.FLOAT64 ? " -D USE_FP64" : "");
         long[][] vectors;

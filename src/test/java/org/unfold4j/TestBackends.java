@@ -47,6 +47,20 @@ final class TestBackends {
         return cl.liveBufferCount();
     }
 
+    private static OpenCLBackend otherKernelFamily;
+
+    /** A second OpenCL backend on the same device with the other kernel family (element kernels on CPU devices, row kernels on GPUs). */
+    static synchronized OpenCLBackend otherKernelFamily() {
+        if (otherKernelFamily == null) {
+            OpenCLBackend usual = openCL();
+            otherKernelFamily = OpenCLBackend.create(usual.device());
+            otherKernelFamily.rowKernels = !usual.rowKernels;
+            OpenCLBackend b = otherKernelFamily;
+            Runtime.getRuntime().addShutdownHook(new Thread(b::close));
+        }
+        return otherKernelFamily;
+    }
+
     /** Whether OpenCL tests can run here. */
     static boolean openCLAvailable() {
         return OpenCLRuntime.get().available();

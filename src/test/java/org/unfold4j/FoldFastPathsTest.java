@@ -1,0 +1,124 @@
+package org.unfold4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The fold paths chosen for particular geometries, on purpose: patches covering every pixel once
+ * (JavaBackend's flat gather), overlapping windows wider than the windows per row without padding
+ * or dilation (JavaBackend.rowClass, fold.cl's fold_row_classes), and stride-1 kernels of three or
+ * more taps (three taps added in one pass), each next to a geometry just outside its conditions.
+ * Integer-valued columns make every sum exact in any order, so each backend is checked against a
+ * plain scatter-add written here; gaussian columns check that OpenCL (both kernel families) gives
+ * the Java backend's bits.
+ */
+class FoldFastPathsTest {
+    record Case(String name, long[] image, Window window) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static List<Case> cases() {
+        return List.of(
+                new Case("patches 4x4 over 12x8", new long[] {2, 3, 12, 8}, new Window(4, 4, 1, 1, 0, 0, 4, 4)),
+                new Case("patches with uncovered border", new long[] {2, 2, 10, 9}, new Window(4, 4, 1, 1, 0, 0, 4, 4)),
+                new Case("tile-like k8 s4 over 20x16", new long[] {2, 3, 20, 16}, new Window(8, 8, 1, 1, 0, 0, 4, 4)),
+                new Case("tile-like k(6,7) s(3,2) over 15x12", new long[] {1, 2, 15, 12}, new Window(6, 7, 1, 1, 0, 0, 3, 2)),
+                new Case("tile-like with stride beyond the kernel rows", new long[] {2, 1, 9, 10}, new Window(5, 6, 1, 1, 0, 0, 6, 3)),
+                new Case("wide with padding (general path)", new long[] {1, 2, 12, 10}, new Window(8, 8, 1, 1, 1, 1, 4, 4)),
+                new Case("wide with dilation (general path)", new long[] {1, 2, 14, 14}, new Window(4, 5, 2, 2, 0, 0, 2, 2)),
+                new Case("stride-1 k3 p1", new long[] {2, 3, 9, 11}, new Window(3, 3, 1, 1, 1, 1, 1, 1)),
+                new Case("stride-1 k5 d2 p3", new long[] {1, 2, 13, 12}, new Window(5, 5, 2, 2, 3, 3, 1, 1)),
+                new Case("stride-1 k(2,7) p(0,2)", new long[] {2, 2, 6, 15}, new Window(2, 7, 1, 1, 0, 2, 1, 1)));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyBackendMatchesAPlainScatterAdd() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Case c : cases()) {
+            for (FoldMode mode : FoldMode.values()) {
+                tests.add(DynamicTest.dynamicTest(c + " " + mode, () -> {
+                    Fold fold = Fold.of((int) c.image()[2], (int) c.image()[3], c.window()).withMode(mode);
+                    ColumnGeometry g = Unfold.of(c.window()).geometry(c.image());
+                    Random r = new Random(c.name().hashCode() + mode.ordinal());
+                    float[] values = new float[Math.toIntExact(g.columnElements())];
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = r.nextInt(17) - 8;
+                    }
+                    Tensor cols = Tensor.of(values, g.columnsShape());
+                    float[] expected = scatterAdd(c, g, values, mode);
+                    for (Backend b : backends()) {
+                        assertArrayEquals(expected, fold.apply(cols, b).toFloatArray(), c + " " + mode + " on " + describe(b));
+                    }
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = (float) r.nextGaussian();
+                    }
+                    Tensor javaResult = fold.apply(cols, Backend.java());
+                    for (Backend b : backends()) {
+                        FeatureReference.assertSameBits(javaResult, fold.apply(cols, b), c + " " + mode + " gaussian on " + describe(b));
+                    }
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    /** Java, and OpenCL with each kernel family (the shared backend's and the other). */
+    private static List<Backend> backends() {
+        List<Backend> all = TestBackends.all();
+        if (all.size() > 1) {
+            all.add(TestBackends.otherKernelFamily());
+        }
+        return all;
+    }
+
+    private static String describe(Backend b) {
+        return b instanceof OpenCLBackend cl ? b + (cl.rowKernels ? ", row kernels" : ", element kernels") : b.toString();
+    }
+
+    /** fold by definition: each column value added into the pixel its window and tap land on; mean divides by the count. */
+    private static float[] scatterAdd(Case c, ColumnGeometry g, float[] cols, FoldMode mode) {
+        Window w = c.window();
+        int n = (int) c.image()[0], ch = (int) c.image()[1], h = (int) c.image()[2], wd = (int) c.image()[3];
+        int bh = (int) g.blocks3()[1], bw = (int) g.blocks3()[2], kh = w.kernelH(), kw = w.kernelW();
+        float[] image = new float[n * ch * h * wd];
+        int[] count = new int[h * wd];
+        for (int b = 0; b < n; b++) {
+            for (int cc = 0; cc < ch; cc++) {
+                for (int ky = 0; ky < kh; ky++) {
+                    for (int kx = 0; kx < kw; kx++) {
+                        for (int oy = 0; oy < bh; oy++) {
+                            for (int ox = 0; ox < bw; ox++) {
+                                int y = oy * w.strideH() - w.paddingH() + ky * w.dilationH();
+                                int x = ox * w.strideW() - w.paddingW() + kx * w.dilationW();
+                                if (y < 0 || y >= h || x < 0 || x >= wd) {
+                                    continue;
+                                }
+                                int row = (cc * kh + ky) * kw + kx;
+                                image[((b * ch + cc) * h + y) * wd + x] += cols[(b * ch * kh * kw + row) * bh * bw + oy * bw + ox];
+                                if (b == 0 && cc == 0) {
+                                    count[y * wd + x]++;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if (mode == FoldMode.MEAN) {
+            for (int i = 0; i < image.length; i++) {
+                int k = count[i % (h * wd)];
+                image[i] = k == 0 ? 0f : image[i] / k;
+            }
+        }
+        return image;
+    }
+}
