@@ -184,7 +184,7 @@ __kernel void fold_rows(__global const T* restrict input,
 #endif
 }
 
-// One work-item per (n, c, r) for r < stride_h (shape.s0 holds their number): the image rows
+// One work-item per (n, c, r) for r < min(stride_h, height) (shape.s0 holds their number): the image rows
 // y = r, r + stride_h, ... are exactly where kernel rows ky = r, r + stride_h, ... land (no
 // padding), so the work-item owns them. It reads each of those kernel rows' column rows once,
 // in order, and adds every window's value into its pixel, kernel rows and then offsets ascending,
@@ -202,7 +202,8 @@ __kernel void fold_row_classes(__global const T* restrict input,
     if (item >= (INDEX_T) shape.s0) {
         return;
     }
-    const INDEX_T r = item % V(P_STRIDE_H), plane = item / V(P_STRIDE_H);
+    const INDEX_T classes = min(V(P_STRIDE_H), V(P_SIZE_H));  // kernel rows ky < kh <= height
+    const INDEX_T r = item % classes, plane = item / classes;
     const INDEX_T c = plane % V(P_C), n = plane / V(P_C);
     __global T* out = output + n * V(P_IN_N) + c * V(P_IN_C);
     __global const T* in = input + n * V(P_COL_N) + c * V(P_COL_C);

@@ -274,10 +274,26 @@ public final class ColumnGeometry {
         return blocks;
     }
 
+    /**
+     * The last two {@link #batchSlice}s made (a chunked call needs its full chunks and a last one),
+     * so that repeated chunked calls reuse their memoised launch plans.
+     */
+    private volatile ColumnGeometry lastSlice, previousSlice;
+
     /** The same geometry for {@code n} images (batched), e.g. one chunk of a large batch. */
     ColumnGeometry batchSlice(long n) {
-        return new ColumnGeometry(true, n, channels, size, window, blocks, dtype, imageLayout, columnLayout,
+        ColumnGeometry last = lastSlice, previous = previousSlice;
+        if (last != null && last.batch == n) {
+            return last;
+        }
+        if (previous != null && previous.batch == n) {
+            return previous;
+        }
+        ColumnGeometry slice = new ColumnGeometry(true, n, channels, size, window, blocks, dtype, imageLayout, columnLayout,
                 paddingMode, foldMode, "a batch slice of " + this);
+        previousSlice = last;
+        lastSlice = slice;
+        return slice;
     }
 
     /** Whether {@link #asPlanes()} applies: channels-first images with PyTorch's columns. */

@@ -81,6 +81,28 @@ public final class DeviceTensor implements AutoCloseable {
         }
     }
 
+    /**
+     * How long the device spent on the command that computed this tensor (an unfold or fold on
+     * the device), from OpenCL's profiling events: the kernel alone, without the launch and the
+     * wait on the host. Waits for the command like {@link #await()}.
+     *
+     * @return the nanoseconds between the command's start and end on the device; empty for a
+     *     tensor that was uploaded rather than computed, or whose backend does not profile
+     *     ({@link OpenCLBackend#createProfiled})
+     * @throws IllegalStateException if this tensor is closed
+     * @throws OpenCLException if the command failed on the device
+     */
+    public java.util.OptionalLong computeNanos() {
+        try (DeviceBuffer.Use u = buffer.use()) {
+            org.jocl.cl_event[] wait = u.waitList();
+            if (wait == null) {
+                return java.util.OptionalLong.empty();
+            }
+            OpenCLException.check(org.jocl.CL.clWaitForEvents(1, wait), "waiting for " + this);
+            return OpenCLBackend.eventNanos(wait[0]);
+        }
+    }
+
     DeviceBuffer buffer() {
         return buffer;
     }

@@ -293,7 +293,7 @@ final class JavaBackend extends Backend {
             this.fuseTaps = !alongKernel && strideX == 1 && inX == 1 && colL == 1;
             this.pixelSources = disjoint && !uncovered && inX == 1 ? pixelSources() : null;
             int[] d = g.dilation3(), p = g.padding3(), st = g.stride3();
-            this.windowPixels = alongKernel && !disjoint && depth == 1 && kd == 1 && d[1] == 1 && d[2] == 1 && p[1] == 0
+            this.windowPixels = alongKernel && !disjoint && depth == 1 && kd == 1 && p[0] == 0 && d[1] == 1 && d[2] == 1 && p[1] == 0
                     && p[2] == 0 && inX == 1 && colL == 1 ? windowPixels(st) : null;
         }
 
@@ -349,7 +349,7 @@ final class JavaBackend extends Backend {
         void run() {
             int channels = (int) g.channels();
             if (windowPixels != null) {
-                int classes = g.stride3()[1];
+                int classes = Math.min(g.stride3()[1], height);  // a stride beyond the height leaves rows r < height only
                 forEach(g.batch() * channels * classes, g.columnElements(), t -> rowClass(t / classes, t % classes));
                 return;
             }

@@ -54,6 +54,8 @@ public final class OpenCLBackend extends Backend {
     private final Programs programs;
     private final long maxWorkGroup;
     private final boolean shared;
+    /** Whether the command queues are created with CL_QUEUE_PROFILING_ENABLE ({@link #createProfiled}). */
+    private final boolean profiling;
     private final Set<DeviceBuffer> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger liveBuffers = new AtomicInteger();
     private final BlockingQueue<Lane> idle = new LinkedBlockingQueue<>();
@@ -90,9 +92,10 @@ public final class OpenCLBackend extends Backend {
     /** Threads for the second queue of overlapped host calls, made on first use. */
     private ExecutorService transferThreads;
 
-    private OpenCLBackend(OpenCLDevice device, boolean shared) {
+    private OpenCLBackend(OpenCLDevice device, boolean shared, boolean profiling) {
         this.device = device;
         this.shared = shared;
+        this.profiling = profiling;
         int[] err = new int[1];
         this.context = clCreateContext(null, 1, new cl_device_id[] {device.deviceId}, null, null, err);
         OpenCLException.check(err[0], "clCreateContext on " + device.name());
@@ -106,7 +109,7 @@ public final class OpenCLBackend extends Backend {
 
     /** A backend on the device that {@link OpenCLRuntime#select(String)} picks; the caller closes it. */
     static OpenCLBackend create(String deviceName) {
-        return new OpenCLBackend(OpenCLRuntime.get().select(deviceName), false);
+        return new OpenCLBackend(OpenCLRuntime.get().select(deviceName), false, false);
     }
 
     /**
@@ -117,12 +120,25 @@ public final class OpenCLBackend extends Backend {
      * @throws OpenCLException if the device refuses a context
      */
     public static OpenCLBackend create(OpenCLDevice device) {
-        return new OpenCLBackend(device, false);
+        return new OpenCLBackend(device, false, false);
+    }
+
+    /**
+     * A new backend on the given device whose command queues record OpenCL profiling information,
+     * so that {@link DeviceTensor#computeNanos()} reports how long the device spent computing a
+     * result (for benchmarks; profiling costs a little per command on some devices).
+     *
+     * @param device the device to compute on
+     * @return a new backend with its own OpenCL context; the caller closes it
+     * @throws OpenCLException if the device refuses a context
+     */
+    public static OpenCLBackend createProfiled(OpenCLDevice device) {
+        return new OpenCLBackend(device, false, true);
     }
 
     /** A backend whose {@link #close()} does nothing, for {@link Backend#defaultBackend()}. */
     static OpenCLBackend createShared(OpenCLDevice device) {
-        return new OpenCLBackend(device, true);
+        return new OpenCLBackend(device, true, false);
     }
 
     @Override
@@ -148,6 +164,14 @@ public final class OpenCLBackend extends Backend {
     /** The number of OpenCL buffers this backend holds now, internal ones included. */
     int liveBufferCount() {
         return liveBuffers.get();
+    }
+
+    /** The device time of a finished command from its profiling information, or empty where the queue does not profile. */
+    static java.util.OptionalLong eventNanos(cl_event event) {
+        long[] start = new long[1], end = new long[1];
+        int a = clGetEventProfilingInfo(event, CL_PROFILING_COMMAND_START, Sizeof.cl_ulong, Pointer.to(start), null);
+        int b = clGetEventProfilingInfo(event, CL_PROFILING_COMMAND_END, Sizeof.cl_ulong, Pointer.to(end), null);
+        return a == CL_SUCCESS && b == CL_SUCCESS ? java.util.OptionalLong.of(end[0] - start[0]) : java.util.OptionalLong.empty();
     }
 
     /** The number of command queues opened so far (tests only). */
@@ -394,7 +418,12 @@ public final class OpenCLBackend extends Backend {
      * when no second queue is free or the device ran out of memory, so the caller goes on in sequence.
      */
     private boolean overlapped(Lane lane, ColumnGeometry all, boolean unfold, Object in, Object out, long chunk) {
-        Lane second = tryAcquire();
+        Lane second;
+        try {
+            second = tryAcquire();
+        } catch (OpenCLException e) {
+            return false;  // no second queue to be had: the call goes on in sequence
+        }
         if (second == null) {
             return false;
         }
@@ -418,7 +447,7 @@ public final class OpenCLBackend extends Backend {
             if (failure == null) {
                 return true;
             }
-            if (failure instanceof OpenCLException e && isOutOfMemory(e)) {
+            if (onlyOutOfMemory(failure)) {
                 return false;
             }
             if (failure instanceof RuntimeException e) {
@@ -428,6 +457,19 @@ public final class OpenCLBackend extends Backend {
         } finally {
             idle.add(second);
         }
+    }
+
+    /** Whether the failure and those suppressed in it (the other queue's) are all the device running out of memory. */
+    private static boolean onlyOutOfMemory(Throwable failure) {
+        if (!(failure instanceof OpenCLException e) || !isOutOfMemory(e)) {
+            return false;
+        }
+        for (Throwable other : failure.getSuppressed()) {
+            if (!(other instanceof OpenCLException o) || !isOutOfMemory(o)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Chunks {@code first}, {@code first + 2}, ... of an overlapped call, on one queue, until done or stopped. */
@@ -653,7 +695,7 @@ public final class OpenCLBackend extends Backend {
      */
     private static boolean foldsByRowClasses(ColumnGeometry g) {
         int[] k = g.kernel3(), d = g.dilation3(), p = g.padding3();
-        return !g.disjoint() && k[2] > g.blocks3()[2] && g.size3()[0] == 1 && k[0] == 1 && d[1] == 1 && d[2] == 1
+        return !g.disjoint() && k[2] > g.blocks3()[2] && g.size3()[0] == 1 && k[0] == 1 && p[0] == 0 && d[1] == 1 && d[2] == 1
                 && p[1] == 0 && p[2] == 0 && g.imageLayout() == ImageLayout.CHANNELS_FIRST
                 && g.columnLayout() == ColumnLayout.COLUMNS;
     }
@@ -666,7 +708,7 @@ public final class OpenCLBackend extends Backend {
         boolean rows = rowKernels && (!unfold || g.columnOrder()[0] == ColumnGeometry.AXIS_CHANNEL);
         boolean rowClasses = rows && !unfold && foldsByRowClasses(g);
         String name = (unfold ? "unfold" : "fold") + (rowClasses ? "_row_classes" : rows ? "_rows" : "");
-        long items = rowClasses ? g.batch() * g.channels() * g.stride3()[1]
+        long items = rowClasses ? g.batch() * g.channels() * Math.min(g.stride3()[1], g.size3()[1])
                 : !rows ? total : unfold ? total / g.blocks() : total / g.width();
         String defines = "-D T=" + g.dtype().openCLType() + " -D INDEX_T=" + (g.fitsIntIndex() && !forceLongIndex ? "int" : "long")
                 + (g.dtype() == DType.FLOAT64 ? " -D USE_FP64" : "");
@@ -767,6 +809,12 @@ public final class OpenCLBackend extends Backend {
             }
             int[] err = new int[1];
             mem = clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, err);
+            if (user && (err[0] == CL_MEM_OBJECT_ALLOCATION_FAILURE || err[0] == CL_OUT_OF_RESOURCES
+                    || err[0] == CL_OUT_OF_HOST_MEMORY)) {
+                // Host calls' kept buffers (Note [staging buffers]) must not cost a caller's tensor its memory.
+                releaseIdleStaging();
+                mem = clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, err);
+            }
             try {
                 cl.check(err[0], "clCreateBuffer of " + bytes + " bytes for " + what);
             } catch (OpenCLException e) {
@@ -938,7 +986,7 @@ public final class OpenCLBackend extends Backend {
         Lane() {
             int[] err = new int[1];
             @SuppressWarnings("deprecation") // clCreateCommandQueueWithProperties needs OpenCL 2.0; this works on 1.2 too
-            cl_command_queue q = clCreateCommandQueue(context, device.deviceId, 0, err);
+            cl_command_queue q = clCreateCommandQueue(context, device.deviceId, profiling ? CL_QUEUE_PROFILING_ENABLE : 0, err);
             try {
                 cl.check(err[0], "clCreateCommandQueue on " + device.name());
             } catch (OpenCLException e) {

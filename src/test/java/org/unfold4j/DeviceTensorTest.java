@@ -32,6 +32,34 @@ class DeviceTensorTest {
         assertEquals(before, cl.openTensorCount(), "every device tensor was released");
     }
 
+    /**
+     * computeNanos reports the kernel's device time on a profiling backend: present and positive
+     * for computed tensors, consistent with the host's wall time around the call; empty for
+     * uploads and on a backend that does not profile.
+     */
+    @Test
+    void profilingBackendsReportKernelTimes() {
+        Tensor image = RandomCases.tensor(new Random(24), 4, 8, 64, 64);
+        Unfold unfold = Unfold.of(3).withPadding(1);
+        try (OpenCLBackend profiled = OpenCLBackend.createProfiled(TestBackends.openCL().device());
+             DeviceTensor x = profiled.upload(image)) {
+            assertTrue(x.computeNanos().isEmpty(), "an upload was not computed");
+            for (int i = 0; i < 3; i++) {
+                long t0 = System.nanoTime();
+                try (DeviceTensor cols = unfold.apply(x)) {
+                    cols.await();
+                    long wall = System.nanoTime() - t0;
+                    long kernel = cols.computeNanos().orElseThrow(() -> new AssertionError("no kernel time"));
+                    assertTrue(kernel > 0 && kernel <= wall, "kernel " + kernel + " ns within the call's " + wall + " ns");
+                    assertEquals(unfold.apply(image, Backend.java()), cols.download());
+                }
+            }
+        }
+        try (DeviceTensor x = TestBackends.openCL().upload(image); DeviceTensor cols = unfold.apply(x)) {
+            assertTrue(cols.computeNanos().isEmpty(), "the shared backend does not profile");
+        }
+    }
+
     @Test
     void deviceOutputsAreReusedAndOverwritten() {
         OpenCLBackend cl = TestBackends.openCL();

@@ -33,11 +33,44 @@ class FoldFastPathsTest {
                 new Case("tile-like k8 s4 over 20x16", new long[] {2, 3, 20, 16}, new Window(8, 8, 1, 1, 0, 0, 4, 4)),
                 new Case("tile-like k(6,7) s(3,2) over 15x12", new long[] {1, 2, 15, 12}, new Window(6, 7, 1, 1, 0, 0, 3, 2)),
                 new Case("tile-like with stride beyond the kernel rows", new long[] {2, 1, 9, 10}, new Window(5, 6, 1, 1, 0, 0, 6, 3)),
+                new Case("tile-like with a stride far beyond the height", new long[] {2, 3, 4, 12}, new Window(4, 8, 1, 1, 0, 0, 1 << 30, 2)),
                 new Case("wide with padding (general path)", new long[] {1, 2, 12, 10}, new Window(8, 8, 1, 1, 1, 1, 4, 4)),
                 new Case("wide with dilation (general path)", new long[] {1, 2, 14, 14}, new Window(4, 5, 2, 2, 0, 0, 2, 2)),
                 new Case("stride-1 k3 p1", new long[] {2, 3, 9, 11}, new Window(3, 3, 1, 1, 1, 1, 1, 1)),
                 new Case("stride-1 k5 d2 p3", new long[] {1, 2, 13, 12}, new Window(5, 5, 2, 2, 3, 3, 1, 1)),
                 new Case("stride-1 k(2,7) p(0,2)", new long[] {2, 2, 6, 15}, new Window(2, 7, 1, 1, 0, 2, 1, 1)));
+    }
+
+    /**
+     * 3-D folds just outside rowClass's conditions (a kernel of depth 1 with depth padding, so
+     * windows lie wholly in the padding) against their 2-D equivalents: the padded depth
+     * positions contribute nothing, so the result is the fold of the middle window plane alone.
+     */
+    @TestFactory
+    Stream<DynamicTest> depthPaddingIsNotMistakenForAFlatImage() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Backend b : backends()) {
+            tests.add(DynamicTest.dynamicTest(describe(b), () -> {
+                Window w3 = Window.of(new int[] {1, 6, 6}, new int[] {1, 1, 1}, new int[] {1, 0, 0}, new int[] {1, 2, 2});
+                Fold fold3 = Fold.of(new long[] {1, 10, 10}, w3);
+                ColumnGeometry g3 = Unfold.of(w3).geometry(2, 2, 1, 10, 10);
+                Random r = new Random(31);
+                float[] values = new float[Math.toIntExact(g3.columnElements())];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = r.nextInt(17) - 8;
+                }
+                // Columns [N, C·36, 3·3·3]: depth position 1 (the real plane) is windows 9..17 of each row.
+                Window w2 = new Window(6, 6, 1, 1, 0, 0, 2, 2);
+                float[] middle = new float[values.length / 3];
+                for (int row = 0; row < middle.length / 9; row++) {
+                    System.arraycopy(values, row * 27 + 9, middle, row * 9, 9);
+                }
+                Tensor expected = Fold.of(10, 10, w2).apply(Tensor.of(middle, 2, 72, 9), Backend.java());
+                Tensor got = fold3.apply(Tensor.of(values, g3.columnsShape()), b);
+                assertArrayEquals(expected.toFloatArray(), got.toFloatArray(), describe(b));
+            }));
+        }
+        return tests.stream();
     }
 
     @TestFactory

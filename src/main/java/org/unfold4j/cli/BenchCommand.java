@@ -5,6 +5,10 @@ import static org.jocl.CL.CL_TRUE;
 import static org.jocl.CL.clEnqueueCopyBuffer;
 import static org.jocl.CL.clEnqueueReadBuffer;
 import static org.jocl.CL.clEnqueueWriteBuffer;
+import static org.jocl.CL.CL_PROFILING_COMMAND_END;
+import static org.jocl.CL.CL_PROFILING_COMMAND_START;
+import static org.jocl.CL.clGetEventProfilingInfo;
+import static org.jocl.CL.clReleaseEvent;
 
 import java.io.Console;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +21,8 @@ import java.util.Locale;
 import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
 import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_event;
 import org.jocl.blast.CLBlast;
 import org.jocl.blast.CLBlastKernelMode;
 import org.jocl.blast.CLBlastStatusCode;
@@ -44,7 +50,10 @@ import picocli.CommandLine.Option;
  * waited for through {@link OpenCLBackend#interop}, timed on the host. Bytes moved are input plus output; the
  * floor copies half of them (a copy reads and writes each byte), as the performance issue's
  * floor does. Host-side timing includes launch and wait overhead, which matters only for the
- * tiny {@code seed} shape; the JMH benchmarks time kernels with profiling events.
+ * tiny {@code seed} shape; so on OpenCL the bench runs on a {@linkplain OpenCLBackend#createProfiled
+ * profiling backend} and also reports the kernels' own device time from their profiling events
+ * ({@code kernel_ms}, {@code floor_kernel_ms}, {@code peer_kernel_ms}), which is what PyTorch's
+ * CUDA-event timings ({@code bench/torch_peer.py}) compare with.
  *
  * <p>On OpenCL the bench also times host-resident data ({@code backend} "opencl-host"): a host
  * call ({@code Unfold.apply(input, output, backend)}, upload, kernel and download) against the
@@ -116,9 +125,17 @@ final class BenchCommand extends BaseCommand {
             description = "Also write the results as a JSON array, one object per shape x op x backend.")
     Path json;
 
-    /** One measured row. */
+    /**
+     * One measured row. The kernel times (OpenCL only, NaN elsewhere) are medians of the devices'
+     * profiling events: the kernel alone, the copy, and CLBlast's kernels summed over its calls.
+     */
     record Row(Shape shape, String op, String backend, String device, double medianMs, double floorMs,
-               double peerMs, long bytes, int reps) {
+               double peerMs, long bytes, int reps, double kernelMs, double floorKernelMs, double peerKernelMs) {
+        Row(Shape shape, String op, String backend, String device, double medianMs, double floorMs, double peerMs,
+            long bytes, int reps) {
+            this(shape, op, backend, device, medianMs, floorMs, peerMs, bytes, reps, Double.NaN, Double.NaN, Double.NaN);
+        }
+
         double ratio() {
             return medianMs / floorMs;
         }
@@ -176,9 +193,17 @@ final class BenchCommand extends BaseCommand {
             List<Row> rows = new ArrayList<>();
             for (ChosenBackend b : opened) {
                 b.warmUp();
-                for (Shape s : selected) {
-                    int n = s.name().equals("seed") ? 50 * r : r;
-                    rows.addAll(b.openCLOrNull() == null ? benchJava(s, n, b.backend()) : benchOpenCL(s, n, b.openCLOrNull()));
+                // OpenCL runs on a profiling backend on the chosen device: kernel times from events.
+                OpenCLBackend profiled = b.openCLOrNull() == null ? null : OpenCLBackend.createProfiled(b.openCLOrNull().device());
+                try {
+                    for (Shape s : selected) {
+                        int n = s.name().equals("seed") ? 50 * r : r;
+                        rows.addAll(profiled == null ? benchJava(s, n, b.backend()) : benchOpenCL(s, n, profiled));
+                    }
+                } finally {
+                    if (profiled != null) {
+                        profiled.close();
+                    }
                 }
             }
             progress.done();
@@ -269,70 +294,90 @@ final class BenchCommand extends BaseCommand {
              DeviceTensor colsOut = unfold.apply(dx); DeviceTensor imageOut = fold.apply(dcols)) {
             long bytes = 4 * (dx.elementCount() + dcols.elementCount());
             progress.step(s.name() + " unfold opencl");
-            double unfoldMs = median(warm, reps, () -> {
+            long[] unfoldKernel = new long[reps], foldKernel = new long[reps], copyKernel = new long[reps];
+            double unfoldMs = median(warm, reps, (rep, timed) -> {
                 long t0 = System.nanoTime();
                 unfold.apply(dx, colsOut);
                 colsOut.await();
-                return System.nanoTime() - t0;
+                long t = System.nanoTime() - t0;
+                record(timed, unfoldKernel, rep, colsOut.computeNanos());
+                return t;
             });
             progress.step(s.name() + " fold opencl");
-            double foldMs = median(warm, reps, () -> {
+            double foldMs = median(warm, reps, (rep, timed) -> {
                 long t0 = System.nanoTime();
                 fold.apply(dcols, imageOut);
                 imageOut.await();
-                return System.nanoTime() - t0;
+                long t = System.nanoTime() - t0;
+                record(timed, foldKernel, rep, imageOut.computeNanos());
+                return t;
             });
             progress.step(s.name() + " floor opencl");
             long half = bytes / 8;
             double floorMs;
             try (DeviceTensor a = cl.upload(Tensor.zeros(half)); DeviceTensor b = cl.upload(Tensor.zeros(half))) {
-                floorMs = median(warm, reps, () -> {
+                floorMs = median(warm, reps, (rep, timed) -> {
                     long t0 = System.nanoTime();
+                    cl_event copy = new cl_event();
                     cl.interop((queue, m) -> {
-                        check(clEnqueueCopyBuffer(queue, m[0], m[1], 0, 0, half * 4, 0, null, null), "clEnqueueCopyBuffer");
+                        check(clEnqueueCopyBuffer(queue, m[0], m[1], 0, 0, half * 4, 0, null, copy), "clEnqueueCopyBuffer");
                         return null;
-                    }, a, b);
-                    return System.nanoTime() - t0;
+                    }, a, b);  // interop waits for the queue to finish
+                    long t = System.nanoTime() - t0;
+                    record(timed, copyKernel, rep, kernelNanos(copy));
+                    return t;
                 });
             }
             double peerUnfold = Double.NaN, peerFold = Double.NaN;
+            long[] peerUnfoldKernel = new long[reps], peerFoldKernel = new long[reps];
             if (Filters.clBlastUnavailableReason() == null) {
                 long imageElems = (long) s.c() * s.h() * s.w();
                 long colElems = dcols.elementCount() / s.n();
                 progress.step(s.name() + " CLBlast im2col");
                 try (DeviceTensor scratchCols = cl.upload(Tensor.zeros(dcols.elementCount()));
                      DeviceTensor scratchImage = cl.upload(Tensor.zeros(dx.elementCount()))) {
-                    peerUnfold = median(warm, reps, () -> {
+                    peerUnfold = median(warm, reps, (rep, timed) -> {
                         long t0 = System.nanoTime();
+                        cl_event[] calls = new cl_event[s.n()];
                         cl.interop((queue, m) -> {
                             for (int i = 0; i < s.n(); i++) {
+                                calls[i] = new cl_event();
                                 blast(CLBlast.CLBlastSim2col(CLBlastKernelMode.CLBlastKernelModeCrossCorrelation,
                                         s.c(), s.h(), s.w(), s.k(), s.kw(), s.p(), s.p(), s.s(), s.s(), s.d(), s.d(),
-                                        m[0], i * imageElems, m[1], i * colElems, queue, null));
+                                        m[0], i * imageElems, m[1], i * colElems, queue, calls[i]));
                             }
                             return null;
                         }, dx, scratchCols);
-                        return System.nanoTime() - t0;
+                        long t = System.nanoTime() - t0;
+                        record(timed, peerUnfoldKernel, rep, kernelNanos(calls));
+                        return t;
                     });
                     progress.step(s.name() + " CLBlast col2im");
-                    peerFold = median(warm, reps, () -> {
+                    peerFold = median(warm, reps, (rep, timed) -> {
                         long t0 = System.nanoTime();
+                        cl_event[] calls = new cl_event[s.n()];
                         cl.interop((queue, m) -> {
                             for (int i = 0; i < s.n(); i++) {
+                                calls[i] = new cl_event();
                                 blast(CLBlast.CLBlastScol2im(CLBlastKernelMode.CLBlastKernelModeCrossCorrelation,
                                         s.c(), s.h(), s.w(), s.k(), s.kw(), s.p(), s.p(), s.s(), s.s(), s.d(), s.d(),
-                                        m[0], i * colElems, m[1], i * imageElems, queue, null));
+                                        m[0], i * colElems, m[1], i * imageElems, queue, calls[i]));
                             }
                             return null;
                         }, dcols, scratchImage);
-                        return System.nanoTime() - t0;
+                        long t = System.nanoTime() - t0;
+                        record(timed, peerFoldKernel, rep, kernelNanos(calls));
+                        return t;
                     });
                 }
             }
             String dev = cl.deviceName();
+            double copyKernelMs = medianMs(copyKernel);
             List<Row> rows = new ArrayList<>(List.of(
-                    new Row(s, "unfold", "opencl", dev, unfoldMs, floorMs, peerUnfold, bytes, reps),
-                    new Row(s, "fold", "opencl", dev, foldMs, floorMs, peerFold, bytes, reps)));
+                    new Row(s, "unfold", "opencl", dev, unfoldMs, floorMs, peerUnfold, bytes, reps,
+                            medianMs(unfoldKernel), copyKernelMs, Double.isNaN(peerUnfold) ? Double.NaN : medianMs(peerUnfoldKernel)),
+                    new Row(s, "fold", "opencl", dev, foldMs, floorMs, peerFold, bytes, reps,
+                            medianMs(foldKernel), copyKernelMs, Double.isNaN(peerFold) ? Double.NaN : medianMs(peerFoldKernel))));
             rows.addAll(benchHostResident(s, reps, warm, cl, unfold, fold, x, bytes));
             return rows;
         }
@@ -414,16 +459,60 @@ final class BenchCommand extends BaseCommand {
 
     /** Median of {@code reps} timed calls after {@code warm} untimed ones, in milliseconds. */
     static double median(int warm, int reps, LongSupplier timedNanos) {
+        return median(warm, reps, (rep, timed) -> timedNanos.getAsLong());
+    }
+
+    /** One call of a measurement: its nanoseconds; {@code rep} counts the timed calls, {@code timed} is false during warm-up. */
+    interface TimedCall {
+        long nanos(int rep, boolean timed);
+    }
+
+    static double median(int warm, int reps, TimedCall call) {
         for (int i = 0; i < warm; i++) {
-            timedNanos.getAsLong();
+            call.nanos(i, false);
         }
         long[] t = new long[reps];
         for (int i = 0; i < reps; i++) {
-            t[i] = timedNanos.getAsLong();
+            t[i] = call.nanos(i, true);
         }
+        return medianMs(t);
+    }
+
+    /** The median of nanosecond values in milliseconds; NaN if any is negative (not measured). */
+    static double medianMs(long[] nanos) {
+        long[] t = nanos.clone();
         Arrays.sort(t);
-        double m = reps % 2 == 1 ? t[reps / 2] : (t[reps / 2 - 1] + t[reps / 2]) / 2.0;
+        if (t.length == 0 || t[0] < 0) {
+            return Double.NaN;
+        }
+        int n = t.length;
+        double m = n % 2 == 1 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2.0;
         return m / 1e6;
+    }
+
+    /** Stores a timed call's kernel nanoseconds (-1 where the device gave none). */
+    private static void record(boolean timed, long[] into, int rep, java.util.OptionalLong nanos) {
+        if (timed) {
+            into[rep] = nanos.orElse(-1);
+        }
+    }
+
+    /** The summed device time of finished commands, from their profiling events, which it releases. */
+    private static java.util.OptionalLong kernelNanos(cl_event... events) {
+        long sum = 0;
+        boolean all = true;
+        for (cl_event e : events) {
+            if (e == null) {
+                all = false;
+                continue;
+            }
+            long[] start = new long[1], end = new long[1];
+            all &= clGetEventProfilingInfo(e, CL_PROFILING_COMMAND_START, Sizeof.cl_ulong, Pointer.to(start), null) == CL_SUCCESS
+                    && clGetEventProfilingInfo(e, CL_PROFILING_COMMAND_END, Sizeof.cl_ulong, Pointer.to(end), null) == CL_SUCCESS;
+            sum += end[0] - start[0];
+            clReleaseEvent(e);
+        }
+        return all ? java.util.OptionalLong.of(sum) : java.util.OptionalLong.empty();
     }
 
     /**
@@ -465,15 +554,19 @@ final class BenchCommand extends BaseCommand {
 
     private void printTable(List<Row> rows) {
         say("");
-        say("%-8s %-6s %-11s %-38s %11s %8s %10s %7s %10s", "shape", "op", "backend", "input / window", "median ms",
-                "GB/s", "floor ms", "ratio", "peer ms");
+        say("%-8s %-6s %-11s %-38s %11s %8s %10s %7s %10s %10s %7s", "shape", "op", "backend", "input / window",
+                "median ms", "GB/s", "floor ms", "ratio", "peer ms", "kernel ms", "k-ratio");
         for (Row r : rows) {
-            say("%-8s %-6s %-11s %-38s %11.3f %8.2f %10.3f %7.2f %10s", r.shape().name(), r.op(), r.backend(),
-                    r.shape().describe(), r.medianMs(), r.gbps(), r.floorMs(), r.ratio(),
-                    Double.isNaN(r.peerMs()) ? "-" : String.format(Locale.ROOT, "%.3f", r.peerMs()));
+            say("%-8s %-6s %-11s %-38s %11.3f %8.2f %10.3f %7.2f %10s %10s %7s", r.shape().name(), r.op(), r.backend(),
+                    r.shape().describe(), r.medianMs(), r.gbps(), r.floorMs(), r.ratio(), fixed(r.peerMs(), 3),
+                    fixed(r.kernelMs(), 3), fixed(r.kernelMs() / r.floorKernelMs(), 2));
         }
         say("ratio = median / floor (1.00 = as fast as copying the same bytes); peer = CLBlast im2col/col2im, "
                 + "one call per image");
+        if (rows.stream().anyMatch(r -> !Double.isNaN(r.kernelMs()))) {
+            say("kernel ms = the device's own time for the kernel (OpenCL profiling events), k-ratio = that over the "
+                    + "copy's; median and floor are timed on the host, launch and wait included");
+        }
         if (rows.stream().anyMatch(r -> r.backend().equals("opencl-host"))) {
             say("opencl-host = host tensor in, host tensor out; its floor is the bare transfer (blocking upload of "
                     + "the input, download of the output)");
@@ -496,6 +589,18 @@ final class BenchCommand extends BaseCommand {
             if (!Double.isNaN(r.peerMs())) {
                 b.append(", \"peer_ms\": ").append(num(r.peerMs()));
             }
+            if (!Double.isNaN(r.kernelMs())) {
+                b.append(", \"kernel_ms\": ").append(num(r.kernelMs()));
+            }
+            if (!Double.isNaN(r.floorKernelMs())) {
+                b.append(", \"floor_kernel_ms\": ").append(num(r.floorKernelMs()));
+                if (!Double.isNaN(r.kernelMs())) {
+                    b.append(", \"kernel_ratio\": ").append(num(r.kernelMs() / r.floorKernelMs()));
+                }
+            }
+            if (!Double.isNaN(r.peerKernelMs())) {
+                b.append(", \"peer_kernel_ms\": ").append(num(r.peerKernelMs()));
+            }
             b.append(", \"gbps\": ").append(num(r.gbps()))
                     .append(", \"bytes\": ").append(r.bytes())
                     .append(", \"reps\": ").append(r.reps())
@@ -509,6 +614,10 @@ final class BenchCommand extends BaseCommand {
                     .append(i + 1 < rows.size() ? "},\n" : "}\n");
         }
         return b.append("]\n").toString();
+    }
+
+    private static String fixed(double v, int digits) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + digits + "f", v) : "-";
     }
 
     private static String num(double v) {

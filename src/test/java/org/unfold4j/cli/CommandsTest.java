@@ -333,8 +333,12 @@ class CommandsTest {
             assertTrue(row.get("floor_ms").asDouble() > 0);
             assertEquals(row.get("median_ms").asDouble() / row.get("floor_ms").asDouble(),
                     row.get("ratio").asDouble(), 1e-3 * row.get("ratio").asDouble());
-            if (row.get("backend").asText().equals("opencl") && Filters.clBlastUnavailableReason() == null) {
-                assertTrue(row.get("peer_ms").asDouble() > 0, row.toString());
+            if (row.get("backend").asText().equals("opencl")) {
+                // Kernel times from profiling events, for the call, the copy floor and (where present) CLBlast.
+                assertTrue(row.get("kernel_ms").asDouble() > 0 && row.get("floor_kernel_ms").asDouble() > 0, row.toString());
+                if (Filters.clBlastUnavailableReason() == null) {
+                    assertTrue(row.get("peer_ms").asDouble() > 0 && row.get("peer_kernel_ms").asDouble() > 0, row.toString());
+                }
             }
             shapes.add(row.get("shape").asText());
         }
