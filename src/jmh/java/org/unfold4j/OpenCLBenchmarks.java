@@ -22,7 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * on the standard shapes: device-resident (launch to completion into a preallocated device
  * tensor, the kernel plus launch overhead), host to host (upload, kernel, download), the copy floor (clEnqueueCopyBuffer of
  * the same bytes moved, read plus written), and the same-device peer CLBlast im2col / col2im,
- * one call per image as its users must.
+ * one call per image as its users must. The kernels' own device times (profiling events) are in
+ * {@link OpenCLKernelTimes}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
