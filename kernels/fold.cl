@@ -238,3 +238,36 @@ __kernel void fold_row_classes(__global const T* restrict input,
     }
 #endif
 }
+
+// One work-item per column row (n, c, k) (shape.s0 holds their number), for patches that cover
+// every pixel exactly once without padding (a permutation, e.g. ViT patches): the work-item reads
+// its row in order and sets each window's pixel, 0 + v as fold_rows' DISJOINT does. fold_rows
+// reads these columns a row apart instead, as many scattered loads as pixels (measured on PoCL,
+// vit16: see bench/RESULTS.md).
+__kernel void fold_patches(__global const T* restrict input,
+                           __global T* restrict output,
+                           const long16 shape,
+                           const long16 window,
+                           const long4 columns,
+                           const long16 cover)
+{
+    const INDEX_T item = (INDEX_T) get_global_id(0);
+    if (item >= (INDEX_T) shape.s0) {
+        return;
+    }
+    const INDEX_T k = item % V(P_K), plane = item / V(P_K);
+    const INDEX_T c = plane % V(P_C), n = plane / V(P_C);
+    const INDEX_T kx = k % V(P_KERNEL_W), ky = k / V(P_KERNEL_W) % V(P_KERNEL_H), kz = k / V(P_KERNEL_W) / V(P_KERNEL_H);
+    __global const T* col = input + n * V(P_COL_N) + c * V(P_COL_C) + k * V(P_COL_K);
+    __global T* out = output + n * V(P_IN_N) + c * V(P_IN_C)
+            + kz * V(P_DIL_D) * V(P_IN_D) + ky * V(P_DIL_H) * V(P_IN_H) + kx * V(P_DIL_W) * V(P_IN_W);
+    for (INDEX_T oz = 0; oz < V(P_BLOCKS_D); oz++) {
+        for (INDEX_T oy = 0; oy < V(P_BLOCKS_H); oy++) {
+            __global T* row = out + oz * V(P_STRIDE_D) * V(P_IN_D) + oy * V(P_STRIDE_H) * V(P_IN_H);
+            __global const T* v = col + (oz * V(P_BLOCKS_H) + oy) * V(P_BLOCKS_W) * V(P_COL_L);
+            for (INDEX_T ox = 0; ox < V(P_BLOCKS_W); ox++) {
+                row[ox * V(P_STRIDE_W) * V(P_IN_W)] = (T) 0 + v[ox * V(P_COL_L)];
+            }
+        }
+    }
+}

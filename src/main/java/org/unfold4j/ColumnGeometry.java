@@ -414,6 +414,23 @@ public final class ColumnGeometry {
         return true;
     }
 
+    /**
+     * Whether fold is a permutation: windows that cover every pixel exactly once, with no
+     * padding (patches that tile the image, e.g. ViT's). Then each column element has a pixel of
+     * its own, and a fold may write them in any order.
+     */
+    boolean permutesPixels() {
+        if (!disjoint()) {
+            return false;
+        }
+        for (int d = 0; d < 3; d++) {
+            if (padding3()[d] != 0 || axis(d).uncoveredPixels(size3()[d])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Normalised dimension {@code dim3} (0 depth, 1 height, 2 width). */
     Axis axis(int dim3) {
         return new Axis(size3()[dim3], kernel3()[dim3], dilation3()[dim3], padding3()[dim3], stride3()[dim3],

@@ -707,8 +707,10 @@ public final class OpenCLBackend extends Backend {
         // Rows: unfold only in PyTorch's column order, where a window row is contiguous.
         boolean rows = rowKernels && (!unfold || g.columnOrder()[0] == ColumnGeometry.AXIS_CHANNEL);
         boolean rowClasses = rows && !unfold && foldsByRowClasses(g);
-        String name = (unfold ? "unfold" : "fold") + (rowClasses ? "_row_classes" : rows ? "_rows" : "");
+        boolean patches = rows && !unfold && !rowClasses && g.permutesPixels();
+        String name = (unfold ? "unfold" : "fold") + (rowClasses ? "_row_classes" : patches ? "_patches" : rows ? "_rows" : "");
         long items = rowClasses ? g.batch() * g.channels() * Math.min(g.stride3()[1], g.size3()[1])
+                : patches ? g.batch() * g.channels() * g.kernelVolume()
                 : !rows ? total : unfold ? total / g.blocks() : total / g.width();
         String defines = "-D T=" + g.dtype().openCLType() + " -D INDEX_T=" + (g.fitsIntIndex() && !forceLongIndex ? "int" : "long")
                 + (g.dtype() == DType.FLOAT64 ? " -D USE_FP64" : "");

@@ -73,6 +73,36 @@ class FoldFastPathsTest {
         return tests.stream();
     }
 
+    /**
+     * Columns of -0.0 fold to +0.0 everywhere, as PyTorch's sum starting from zero gives
+     * (0 + -0.0 = +0.0), on every path: the paths that set a pixel rather than add into a cleared
+     * one must keep that.
+     */
+    @TestFactory
+    Stream<DynamicTest> negativeZeroColumnsFoldToPositiveZero() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Case c : cases()) {
+            for (FoldMode mode : FoldMode.values()) {
+                tests.add(DynamicTest.dynamicTest(c + " " + mode, () -> {
+                    Fold fold = Fold.of((int) c.image()[2], (int) c.image()[3], c.window()).withMode(mode);
+                    ColumnGeometry g = Unfold.of(c.window()).geometry(c.image());
+                    float[] values = new float[Math.toIntExact(g.columnElements())];
+                    java.util.Arrays.fill(values, -0.0f);
+                    for (Backend b : backends()) {
+                        float[] got = fold.apply(Tensor.of(values, g.columnsShape()), b).toFloatArray();
+                        for (int i = 0; i < got.length; i++) {
+                            if (Float.floatToRawIntBits(got[i]) != 0) {
+                                throw new AssertionError("pixel " + i + " is " + got[i] + ", not +0.0: " + c + " " + mode
+                                        + " on " + describe(b));
+                            }
+                        }
+                    }
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
     @TestFactory
     Stream<DynamicTest> everyBackendMatchesAPlainScatterAdd() {
         List<DynamicTest> tests = new ArrayList<>();
