@@ -275,6 +275,8 @@ final class JavaBackend extends Backend {
          * made a loop per window cost more than the copy); null otherwise.
          */
         private final int[] pixelSources;
+        /** For patchRow (patches tiling the image, PyTorch's columns): each window's first pixel relative to window 0's; null otherwise. */
+        private final int[] patchPixels;
         /** For rowClass (overlapping wide windows, no padding or dilation, 2-D, channels-first, PyTorch's columns); null otherwise. */
         private final int[] windowPixels;
 
@@ -293,11 +295,39 @@ final class JavaBackend extends Backend {
             this.fuseTaps = !alongKernel && strideX == 1 && inX == 1 && colL == 1;
             this.pixelSources = disjoint && !uncovered && inX == 1 ? pixelSources() : null;
             int[] d = g.dilation3(), p = g.padding3(), st = g.stride3();
+            this.patchPixels = g.permutesPixels() && colL == 1 ? windowOrigins(st) : null;
             this.windowPixels = alongKernel && !disjoint && depth == 1 && kd == 1 && p[0] == 0 && d[1] == 1 && d[2] == 1 && p[1] == 0
                     && p[2] == 0 && inX == 1 && colL == 1 ? windowPixels(st) : null;
         }
 
+        /**
+         * Fold of patches that tile the image (ViT's): column row k of one plane, read in order,
+         * each value set into its own pixel (fold.cl's fold_patches). Reading the columns in
+         * order beats gathering each image row from kernel-offset rows a column row apart.
+         * Mean divides by one, which changes nothing, so it is skipped.
+         */
+        private void patchRow(int plane, int k) {
+            int n = plane / (int) g.channels(), c = plane % (int) g.channels();
+            int kx = k % kw, ky = k / kw % kh, kz = k / (kw * kh);
+            int[] dil = g.dilation3();
+            int origin = n * inN + c * inC + kz * dil[0] * inZ + ky * dil[1] * inY + kx * dil[2] * inX;
+            Runs.scatterSet(out, origin, patchPixels, in, n * colN + c * colC + k * colK);
+        }
+
         /** Each window's top-left pixel relative to window 0's, in the image (see rowClass). */
+        /** Window l's first pixel relative to window 0's, in the image: any rank and layout. */
+        private int[] windowOrigins(int[] st) {
+            int[] offsets = new int[bd * bh * bw];
+            for (int oz = 0, i = 0; oz < bd; oz++) {
+                for (int oy = 0; oy < bh; oy++) {
+                    for (int ox = 0; ox < bw; ox++) {
+                        offsets[i++] = oz * st[0] * inZ + oy * st[1] * inY + ox * st[2] * inX;
+                    }
+                }
+            }
+            return offsets;
+        }
+
         private int[] windowPixels(int[] st) {
             int[] offsets = new int[bh * bw];
             for (int oy = 0, i = 0; oy < bh; oy++) {
@@ -348,6 +378,11 @@ final class JavaBackend extends Backend {
 
         void run() {
             int channels = (int) g.channels();
+            if (patchPixels != null) {
+                int k = (int) g.kernelVolume();
+                forEach(g.batch() * channels * k, g.columnElements(), t -> patchRow(t / k, t % k));
+                return;
+            }
             if (windowPixels != null) {
                 int classes = Math.min(g.stride3()[1], height);  // a stride beyond the height leaves rows r < height only
                 forEach(g.batch() * channels * classes, g.columnElements(), t -> rowClass(t / classes, t % classes));

@@ -83,6 +83,22 @@ final class Runs {
         }
     }
 
+    /** dst[dstBase + offsets[i]] = 0 + src[srcPos + i] for every i ({@link #set}'s sum); float32 or float64. */
+    static void scatterSet(Object dst, int dstBase, int[] offsets, Object src, int srcPos) {
+        int len = offsets.length;
+        if (dst instanceof float[] d) {
+            float[] s = (float[]) src;
+            for (int i = 0; i < len; i++) {
+                d[dstBase + offsets[i]] = 0f + s[srcPos + i];
+            }
+        } else {
+            double[] d = (double[]) dst, s = (double[]) src;
+            for (int i = 0; i < len; i++) {
+                d[dstBase + offsets[i]] = 0d + s[srcPos + i];
+            }
+        }
+    }
+
     /** dst[dstBase + offsets[i]] += src[srcPos + i] for every i (offsets distinct); float32 or float64. */
     static void scatterAdd(Object dst, int dstBase, int[] offsets, Object src, int srcPos) {
         int len = offsets.length;
