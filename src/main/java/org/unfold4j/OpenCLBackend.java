@@ -620,6 +620,12 @@ public final class OpenCLBackend extends Backend {
                 cl.check(clSetKernelArg(kernel, 2 + i, bytes, Pointer.to(vectors[i])), name + " argument " + (2 + i));
             }
             long local = Math.min(Math.min(256, maxWorkGroup), lane.workGroupLimit(kernel));
+            if (plan.rows) {
+                // A CPU device runs whole work-groups per core: with few, long work-items (row
+                // classes, a handful of images) groups of 256 would leave cores idle, so aim for
+                // at least 8 groups per compute unit.
+                local = Math.max(1, Math.min(local, items / (8 * device.computeUnits())));
+            }
             long global = (items + local - 1) / local * local;
             in.flushFor(lane.queue);
             o.flushFor(lane.queue);
@@ -680,7 +686,7 @@ public final class OpenCLBackend extends Backend {
      * does not rebuild strings and vectors each time; the settings it was made under are part of
      * the memo, so tests that change them get a fresh plan.
      */
-    private record Launch(OpenCLBackend owner, boolean unfold, boolean rowKernels, boolean forceLongIndex,
+    private record Launch(OpenCLBackend owner, boolean unfold, boolean rowKernels, boolean forceLongIndex, boolean rows,
                           long specialiseFrom, String source, String name, String defines, long items, long[][] vectors) {
         boolean fits(OpenCLBackend b, boolean u) {
             return owner == b && unfold == u && rowKernels == b.rowKernels && forceLongIndex == b.forceLongIndex
@@ -737,7 +743,7 @@ public final class OpenCLBackend extends Backend {
         if (total >= specialiseFrom) {
             defines += constants(g);
         }
-        Launch plan = new Launch(this, unfold, rowKernels, forceLongIndex, specialiseFrom, unfold ? "unfold" : "fold",
+        Launch plan = new Launch(this, unfold, rowKernels, forceLongIndex, rows, specialiseFrom, unfold ? "unfold" : "fold",
                 name, defines, items, vectors);
         g.launchPlan = plan;
         return plan;
