@@ -128,6 +128,8 @@ final class JavaBackend extends Backend {
          * loop cost more than the copy); null where runs are contiguous (stride 1) or not rows.
          */
         private final int[] windowOffsets;
+        /** Whether a plane of output rows is one copy (Note [plane copies]). */
+        private final boolean planeCopies;
 
         UnfoldPass(ColumnGeometry g, Object in, Object out) {
             super(g, in, out);
@@ -137,6 +139,8 @@ final class JavaBackend extends Backend {
             // leaves no run there.
             this.alongKernel = bw == 1 && kw > 1;
             this.windowOffsets = !alongKernel && colL == 1 && strideX * inX != 1 ? windowOffsets(g) : null;
+            this.planeCopies = !alongKernel && colL == 1 && strideX == 1 && inX == 1 && g.stride3()[1] == 1
+                    && bw == width && inY == width;
         }
 
         private int[] windowOffsets(ColumnGeometry g) {
@@ -183,26 +187,50 @@ final class JavaBackend extends Backend {
                         windowOffsets, out, outBase);
                 return;
             }
-            int xLo = x.windowLo[kx], xHi = x.windowHi[kx], run = xHi - xLo + 1;
-            int[] srcZ = z.source[kz], srcY = y.source[ky];
+            int xLo = x.windowLo[kx], xHi = x.windowHi[kx];
+            int yLo = y.windowLo[ky], yHi = y.windowHi[ky];
             for (int oz = 0; oz < bd; oz++) {
-                int iz = srcZ[oz];
-                for (int oy = 0; oy < bh; oy++) {
-                    int iy = srcY[oy];
-                    int rowOut = outBase + (oz * bh + oy) * bw * colL;
-                    if (iz < 0 || iy < 0) {
-                        Runs.zero(out, rowOut, colL, bw);
-                        continue;
-                    }
-                    int rowIn = inBase + iz * inZ + iy * inY;
-                    if (run <= 0) {
-                        border(rowIn, rowOut, kx, 0, bw);
-                        continue;
-                    }
+                int iz = z.source[kz][oz];
+                if (!planeCopies || iz < 0 || xLo > xHi || yLo > yHi) {
+                    rows(inBase, outBase, kx, ky, iz, oz, 0, bh);
+                    continue;
+                }
+                // Note [plane copies]: with stride 1 and as many windows per row as pixels, the
+                // rows of tap k inside the image are one contiguous run on both sides, apart from
+                // the border taps, which one copy overwrites with neighbouring pixels and border()
+                // then puts right. One copy per plane instead of one per row (conv3x3, dilated).
+                rows(inBase, outBase, kx, ky, iz, oz, 0, yLo);
+                int plane = outBase + oz * bh * bw;
+                int firstIn = inBase + iz * inZ + y.source[ky][yLo] * inY;
+                System.arraycopy(in, firstIn + x.windowStart[kx], out, plane + yLo * bw + xLo, (yHi - yLo) * bw + xHi - xLo + 1);
+                for (int oy = yLo; oy <= yHi; oy++) {
+                    int rowIn = firstIn + (oy - yLo) * inY, rowOut = plane + oy * bw;
                     border(rowIn, rowOut, kx, 0, xLo);
-                    Runs.copy(in, rowIn + x.windowStart[kx] * inX, strideX * inX, out, rowOut + xLo * colL, colL, run);
                     border(rowIn, rowOut, kx, xHi + 1, bw);
                 }
+                rows(inBase, outBase, kx, ky, iz, oz, yHi + 1, bh);
+            }
+        }
+
+        /** Output rows [from, to) of window plane oz (whose tap reads input plane iz, or -1 for zeros) for taps ky, kx, one run each. */
+        private void rows(int inBase, int outBase, int kx, int ky, int iz, int oz, int from, int to) {
+            int xLo = x.windowLo[kx], xHi = x.windowHi[kx], run = xHi - xLo + 1;
+            int[] srcY = y.source[ky];
+            for (int oy = from; oy < to; oy++) {
+                int iy = srcY[oy];
+                int rowOut = outBase + (oz * bh + oy) * bw * colL;
+                if (iz < 0 || iy < 0) {
+                    Runs.zero(out, rowOut, colL, bw);
+                    continue;
+                }
+                int rowIn = inBase + iz * inZ + iy * inY;
+                if (run <= 0) {
+                    border(rowIn, rowOut, kx, 0, bw);
+                    continue;
+                }
+                border(rowIn, rowOut, kx, 0, xLo);
+                Runs.copy(in, rowIn + x.windowStart[kx] * inX, strideX * inX, out, rowOut + xLo * colL, colL, run);
+                border(rowIn, rowOut, kx, xHi + 1, bw);
             }
         }
 
