@@ -43,7 +43,8 @@ public class Chart {
                 if (ratio == null || ratio.equals("null")) {
                     continue;
                 }
-                String s = field(o, "backend") + " (" + field(o, "device") + ")";
+                String s = field(o, "backend") + " (" + field(o, "device") + ")"
+                        + (field(o, "backend").equals("opencl-host") ? ", over the bare transfer" : "");
                 series.add(s);
                 ratios.computeIfAbsent(field(o, "shape") + " " + field(o, "op"), k -> new LinkedHashMap<>())
                         .put(s, Double.parseDouble(ratio));
@@ -74,7 +75,7 @@ public class Chart {
         g.fillRect(0, 0, image.getWidth(), image.getHeight());
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-        g.drawString("Time over the copy floor of the same bytes (lower is better; log scale)", left, 22);
+        g.drawString("Time over the floor of the same bytes (lower is better; log scale)", left, 22);
         double max = ratios.values().stream().flatMap(m -> m.values().stream()).mapToDouble(d -> d).max().orElse(2);
         double logMax = Math.log10(Math.max(max * 1.2, 10)), logMin = Math.log10(0.5);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
