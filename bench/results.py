@@ -61,7 +61,9 @@ def verdict(row, torch):
                      + f" ({peer / row['median_ms']:.2f}x)")
     peer_kernel = row.get("peer_kernel_ms")
     if peer_kernel and row.get("kernel_ms"):
-        notes.append(f"kernels {peer_kernel / row['kernel_ms']:.2f}x faster than CLBlast's")
+        notes.append((f"kernels {peer_kernel / row['kernel_ms']:.2f}x faster than CLBlast's"
+                      if row["kernel_ms"] < peer_kernel else
+                      f"**kernels slower than CLBlast's** ({peer_kernel / row['kernel_ms']:.2f}x)"))
     t_ms = torch.get((row["shape"], row["op"]))
     if row["backend"] == "opencl" and t_ms:
         ours = row.get("kernel_ms") or row["median_ms"]
@@ -85,7 +87,10 @@ def main():
     print("| shape | op | backend | device | median ms | floor ms | ratio | kernel ms | kernel ratio | CLBlast ms | target |")
     print("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for r in rows:
-        print(f"| {r['shape']} | {r['op']} | {r['backend']} | {r.get('device', '')} | {fmt(r['median_ms'])} | "
+        backend = r["backend"]
+        if "overlap" in r:
+            backend += ", overlapped" if r["overlap"] else ", in sequence"
+        print(f"| {r['shape']} | {r['op']} | {backend} | {r.get('device', '')} | {fmt(r['median_ms'])} | "
               f"{fmt(r['floor_ms'])} | {fmt(r.get('ratio'), 2)} | {fmt(r.get('kernel_ms'))} | "
               f"{fmt(r.get('kernel_ratio'), 2)} | {fmt(r.get('peer_ms'))} | {verdict(r, torch)} |")
 

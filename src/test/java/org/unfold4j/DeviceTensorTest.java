@@ -60,6 +60,39 @@ class DeviceTensorTest {
         }
     }
 
+    /**
+     * A backend sets only the kernel arguments that changed since the kernel's last launch on the
+     * same command queue: on a fresh backend (one queue, so every call lands on it) each change of
+     * input, output or geometry alone must still reach the kernel.
+     */
+    @Test
+    void eachChangedArgumentReachesTheKernel() {
+        Random r = new Random(25);
+        Unfold unfold = Unfold.of(3, 2).withPadding(1, 0);
+        Unfold other = Unfold.of(2, 3).withStride(2, 1);
+        Tensor a = RandomCases.tensor(r, 2, 3, 8, 7), b = RandomCases.tensor(r, 2, 3, 8, 7);
+        try (OpenCLBackend cl = OpenCLBackend.create(TestBackends.openCL().device());
+             DeviceTensor x = cl.upload(a); DeviceTensor y = cl.upload(b);
+             DeviceTensor c1 = unfold.apply(x); DeviceTensor c2 = unfold.apply(x)) {
+            String[] steps = {"input a", "input b (only the input changes)", "output 2 (only the output changes)",
+                "input a into output 2", "another geometry", "the first geometry again"};
+            for (int step = 0; step < steps.length; step++) {
+                Tensor in = step == 1 || step == 2 ? b : a;
+                Unfold u = step == 4 ? other : unfold;
+                DeviceTensor out = step >= 2 && step != 5 ? c2 : c1;
+                if (step == 4) {
+                    try (DeviceTensor o = u.apply(step == 4 ? x : y)) {
+                        assertEquals(u.apply(in, Backend.java()), o.download(), steps[step]);
+                    }
+                    continue;
+                }
+                u.apply(in == a ? x : y, out);
+                assertEquals(u.apply(in, Backend.java()), out.download(), steps[step]);
+            }
+            assertEquals(1, cl.queueCount(), "every call ran on the one queue");
+        }
+    }
+
     @Test
     void deviceOutputsAreReusedAndOverwritten() {
         OpenCLBackend cl = TestBackends.openCL();

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
@@ -49,7 +48,8 @@ import picocli.CommandLine.Option;
  * ({@link DeviceTensor#await()}), against {@code clEnqueueCopyBuffer} enqueued and
  * waited for through {@link OpenCLBackend#interop}, timed on the host. Bytes moved are input plus output; the
  * floor copies half of them (a copy reads and writes each byte), as the performance issue's
- * floor does. Host-side timing includes launch and wait overhead, which matters only for the
+ * floor does. An operation, its floor and its peer are timed in turn, call by call (see
+ * {@link #interleaved}). Host-side timing includes launch and wait overhead, which matters only for the
  * tiny {@code seed} shape; so on OpenCL the bench runs on a {@linkplain OpenCLBackend#createProfiled
  * profiling backend} and also reports the kernels' own device time from their profiling events
  * ({@code kernel_ms}, {@code floor_kernel_ms}, {@code peer_kernel_ms}), which is what PyTorch's
@@ -187,9 +187,10 @@ final class BenchCommand extends BaseCommand {
                     quick ? "" : "; seed uses " + 50 * r);
             int steps = 0;
             for (ChosenBackend b : opened) {
-                steps += selected.size() * (b.openCLOrNull() == null ? 3 : Filters.clBlastUnavailableReason() == null ? 7 : 5);
+                steps += selected.size() * (b.openCLOrNull() == null ? 1 : 2);
             }
             progress = new Progress(spec.commandLine().getErr(), steps);
+            boolean overlapped = opened.stream().anyMatch(b -> b.openCLOrNull() != null && b.openCLOrNull().overlapsTransfers());
             List<Row> rows = new ArrayList<>();
             for (ChosenBackend b : opened) {
                 b.warmUp();
@@ -209,7 +210,7 @@ final class BenchCommand extends BaseCommand {
             progress.done();
             printTable(rows);
             if (jsonFiles != null) {
-                String text = toJson(rows, quick);
+                String text = toJson(rows, quick, overlapped);
                 String name = json.getFileName().toString();
                 jsonFiles.write(name, f -> Files.writeString(f, text, StandardCharsets.UTF_8));
                 sayWritten(jsonFiles.commit());
@@ -246,26 +247,22 @@ final class BenchCommand extends BaseCommand {
         Tensor cols = unfold.apply(x, java);
         Tensor colsOut = Tensor.zeros(cols.shape()), imageOut = Tensor.zeros(x.shape());
         long bytes = 4 * (x.elementCount() + cols.elementCount());
-        // The seed shape takes microseconds: warm the JIT up properly before timing it.
-        int warm = s.name().equals("seed") ? 5000 : Math.max(1, reps / 5);
-        progress.step(s.name() + " unfold java");
-        double unfoldMs = median(warm, reps, () -> {
-            long t0 = System.nanoTime();
-            unfold.apply(x, colsOut, java);
-            return System.nanoTime() - t0;
-        });
-        progress.step(s.name() + " fold java");
-        double foldMs = median(warm, reps, () -> {
-            long t0 = System.nanoTime();
-            fold.apply(cols, imageOut, java);
-            return System.nanoTime() - t0;
-        });
-        progress.step(s.name() + " floor java");
         float[] src = new float[(int) (bytes / 8)];
         float[] dst = new float[src.length];
         int parts = Runtime.getRuntime().availableProcessors();
         int per = (src.length + parts - 1) / parts;
-        double floorMs = median(warm, reps, () -> {
+        // The seed shape takes microseconds: warm the JIT up properly before timing it.
+        int warm = s.name().equals("seed") ? 5000 : Math.max(1, reps / 5);
+        progress.step(s.name() + " java");
+        double[] ms = interleaved(warm, reps, (rep, timed) -> {
+            long t0 = System.nanoTime();
+            unfold.apply(x, colsOut, java);
+            return System.nanoTime() - t0;
+        }, (rep, timed) -> {
+            long t0 = System.nanoTime();
+            fold.apply(cols, imageOut, java);
+            return System.nanoTime() - t0;
+        }, (rep, timed) -> {
             long t0 = System.nanoTime();
             if (src.length < (1 << 16)) {
                 System.arraycopy(src, 0, dst, 0, src.length);
@@ -280,8 +277,8 @@ final class BenchCommand extends BaseCommand {
             return System.nanoTime() - t0;
         });
         String dev = java.deviceName();
-        return List.of(new Row(s, "unfold", "java", dev, unfoldMs, floorMs, Double.NaN, bytes, reps),
-                new Row(s, "fold", "java", dev, foldMs, floorMs, Double.NaN, bytes, reps));
+        return List.of(new Row(s, "unfold", "java", dev, ms[0], ms[2], Double.NaN, bytes, reps),
+                new Row(s, "fold", "java", dev, ms[1], ms[2], Double.NaN, bytes, reps));
     }
 
     private List<Row> benchOpenCL(Shape s, int reps, OpenCLBackend cl) {
@@ -290,94 +287,86 @@ final class BenchCommand extends BaseCommand {
         Fold fold = Fold.of(s.h(), s.w(), win);
         Tensor x = filled(s.input());
         int warm = s.name().equals("seed") ? 200 : Math.max(1, reps / 5);
+        boolean blast = Filters.clBlastUnavailableReason() == null;
         try (DeviceTensor dx = cl.upload(x); DeviceTensor dcols = unfold.apply(dx);
-             DeviceTensor colsOut = unfold.apply(dx); DeviceTensor imageOut = fold.apply(dcols)) {
+             DeviceTensor colsOut = unfold.apply(dx); DeviceTensor imageOut = fold.apply(dcols);
+             DeviceTensor copyFrom = cl.upload(Tensor.zeros(4 * (dx.elementCount() + dcols.elementCount()) / 8));
+             DeviceTensor copyTo = cl.upload(Tensor.zeros(copyFrom.elementCount()));
+             DeviceTensor scratchCols = cl.upload(Tensor.zeros(blast ? dcols.elementCount() : 0));
+             DeviceTensor scratchImage = cl.upload(Tensor.zeros(blast ? dx.elementCount() : 0))) {
             long bytes = 4 * (dx.elementCount() + dcols.elementCount());
-            progress.step(s.name() + " unfold opencl");
-            long[] unfoldKernel = new long[reps], foldKernel = new long[reps], copyKernel = new long[reps];
-            double unfoldMs = median(warm, reps, (rep, timed) -> {
+            long half = copyFrom.elementCount();
+            long imageElems = (long) s.c() * s.h() * s.w(), colElems = dcols.elementCount() / s.n();
+            long[][] kernels = new long[5][reps];  // unfold, fold, copy, CLBlast im2col, CLBlast col2im
+            List<TimedCall> calls = new ArrayList<>(List.of((rep, timed) -> {
                 long t0 = System.nanoTime();
                 unfold.apply(dx, colsOut);
                 colsOut.await();
                 long t = System.nanoTime() - t0;
-                record(timed, unfoldKernel, rep, colsOut.computeNanos());
+                record(timed, kernels[0], rep, colsOut.computeNanos());
                 return t;
-            });
-            progress.step(s.name() + " fold opencl");
-            double foldMs = median(warm, reps, (rep, timed) -> {
+            }, (rep, timed) -> {
                 long t0 = System.nanoTime();
                 fold.apply(dcols, imageOut);
                 imageOut.await();
                 long t = System.nanoTime() - t0;
-                record(timed, foldKernel, rep, imageOut.computeNanos());
+                record(timed, kernels[1], rep, imageOut.computeNanos());
                 return t;
-            });
-            progress.step(s.name() + " floor opencl");
-            long half = bytes / 8;
-            double floorMs;
-            try (DeviceTensor a = cl.upload(Tensor.zeros(half)); DeviceTensor b = cl.upload(Tensor.zeros(half))) {
-                floorMs = median(warm, reps, (rep, timed) -> {
+            }, (rep, timed) -> {
+                long t0 = System.nanoTime();
+                cl_event copy = new cl_event();
+                cl.interop((queue, m) -> {
+                    check(clEnqueueCopyBuffer(queue, m[0], m[1], 0, 0, half * 4, 0, null, copy), "clEnqueueCopyBuffer");
+                    return null;
+                }, copyFrom, copyTo);  // interop waits for the queue to finish
+                long t = System.nanoTime() - t0;
+                record(timed, kernels[2], rep, kernelNanos(copy));
+                return t;
+            }));
+            if (blast) {
+                calls.add((rep, timed) -> {
                     long t0 = System.nanoTime();
-                    cl_event copy = new cl_event();
+                    cl_event[] events = new cl_event[s.n()];
                     cl.interop((queue, m) -> {
-                        check(clEnqueueCopyBuffer(queue, m[0], m[1], 0, 0, half * 4, 0, null, copy), "clEnqueueCopyBuffer");
+                        for (int i = 0; i < s.n(); i++) {
+                            events[i] = new cl_event();
+                            blast(CLBlast.CLBlastSim2col(CLBlastKernelMode.CLBlastKernelModeCrossCorrelation,
+                                    s.c(), s.h(), s.w(), s.k(), s.kw(), s.p(), s.p(), s.s(), s.s(), s.d(), s.d(),
+                                    m[0], i * imageElems, m[1], i * colElems, queue, events[i]));
+                        }
                         return null;
-                    }, a, b);  // interop waits for the queue to finish
+                    }, dx, scratchCols);
                     long t = System.nanoTime() - t0;
-                    record(timed, copyKernel, rep, kernelNanos(copy));
+                    record(timed, kernels[3], rep, kernelNanos(events));
+                    return t;
+                });
+                calls.add((rep, timed) -> {
+                    long t0 = System.nanoTime();
+                    cl_event[] events = new cl_event[s.n()];
+                    cl.interop((queue, m) -> {
+                        for (int i = 0; i < s.n(); i++) {
+                            events[i] = new cl_event();
+                            blast(CLBlast.CLBlastScol2im(CLBlastKernelMode.CLBlastKernelModeCrossCorrelation,
+                                    s.c(), s.h(), s.w(), s.k(), s.kw(), s.p(), s.p(), s.s(), s.s(), s.d(), s.d(),
+                                    m[0], i * colElems, m[1], i * imageElems, queue, events[i]));
+                        }
+                        return null;
+                    }, dcols, scratchImage);
+                    long t = System.nanoTime() - t0;
+                    record(timed, kernels[4], rep, kernelNanos(events));
                     return t;
                 });
             }
-            double peerUnfold = Double.NaN, peerFold = Double.NaN;
-            long[] peerUnfoldKernel = new long[reps], peerFoldKernel = new long[reps];
-            if (Filters.clBlastUnavailableReason() == null) {
-                long imageElems = (long) s.c() * s.h() * s.w();
-                long colElems = dcols.elementCount() / s.n();
-                progress.step(s.name() + " CLBlast im2col");
-                try (DeviceTensor scratchCols = cl.upload(Tensor.zeros(dcols.elementCount()));
-                     DeviceTensor scratchImage = cl.upload(Tensor.zeros(dx.elementCount()))) {
-                    peerUnfold = median(warm, reps, (rep, timed) -> {
-                        long t0 = System.nanoTime();
-                        cl_event[] calls = new cl_event[s.n()];
-                        cl.interop((queue, m) -> {
-                            for (int i = 0; i < s.n(); i++) {
-                                calls[i] = new cl_event();
-                                blast(CLBlast.CLBlastSim2col(CLBlastKernelMode.CLBlastKernelModeCrossCorrelation,
-                                        s.c(), s.h(), s.w(), s.k(), s.kw(), s.p(), s.p(), s.s(), s.s(), s.d(), s.d(),
-                                        m[0], i * imageElems, m[1], i * colElems, queue, calls[i]));
-                            }
-                            return null;
-                        }, dx, scratchCols);
-                        long t = System.nanoTime() - t0;
-                        record(timed, peerUnfoldKernel, rep, kernelNanos(calls));
-                        return t;
-                    });
-                    progress.step(s.name() + " CLBlast col2im");
-                    peerFold = median(warm, reps, (rep, timed) -> {
-                        long t0 = System.nanoTime();
-                        cl_event[] calls = new cl_event[s.n()];
-                        cl.interop((queue, m) -> {
-                            for (int i = 0; i < s.n(); i++) {
-                                calls[i] = new cl_event();
-                                blast(CLBlast.CLBlastScol2im(CLBlastKernelMode.CLBlastKernelModeCrossCorrelation,
-                                        s.c(), s.h(), s.w(), s.k(), s.kw(), s.p(), s.p(), s.s(), s.s(), s.d(), s.d(),
-                                        m[0], i * colElems, m[1], i * imageElems, queue, calls[i]));
-                            }
-                            return null;
-                        }, dcols, scratchImage);
-                        long t = System.nanoTime() - t0;
-                        record(timed, peerFoldKernel, rep, kernelNanos(calls));
-                        return t;
-                    });
-                }
-            }
+            progress.step(s.name() + " opencl" + (blast ? " and CLBlast" : ""));
+            double[] ms = interleaved(warm, reps, calls.toArray(new TimedCall[0]));
+            double peerUnfold = blast ? ms[3] : Double.NaN, peerFold = blast ? ms[4] : Double.NaN;
             String dev = cl.deviceName();
-            double copyKernelMs = medianMs(copyKernel);
+            double copyKernelMs = medianMs(kernels[2]);
             List<Row> rows = new ArrayList<>(List.of(
-                    new Row(s, "unfold", "opencl", dev, unfoldMs, floorMs, peerUnfold, bytes, reps,
-                            medianMs(unfoldKernel), copyKernelMs, Double.isNaN(peerUnfold) ? Double.NaN : medianMs(peerUnfoldKernel)),
-                    new Row(s, "fold", "opencl", dev, foldMs, floorMs, peerFold, bytes, reps,
-                            medianMs(foldKernel), copyKernelMs, Double.isNaN(peerFold) ? Double.NaN : medianMs(peerFoldKernel))));
+                    new Row(s, "unfold", "opencl", dev, ms[0], ms[2], peerUnfold, bytes, reps,
+                            medianMs(kernels[0]), copyKernelMs, blast ? medianMs(kernels[3]) : Double.NaN),
+                    new Row(s, "fold", "opencl", dev, ms[1], ms[2], peerFold, bytes, reps,
+                            medianMs(kernels[1]), copyKernelMs, blast ? medianMs(kernels[4]) : Double.NaN)));
             rows.addAll(benchHostResident(s, reps, warm, cl, unfold, fold, x, bytes));
             return rows;
         }
@@ -391,27 +380,24 @@ final class BenchCommand extends BaseCommand {
         float[] image = hostArray(x), cols = new float[Math.toIntExact(g.columnElements())];
         float[] imageBack = new float[image.length];
         Tensor colsHost = Tensor.of(cols, colsShape), imageHost = Tensor.of(imageBack, x.shape());
-        progress.step(s.name() + " unfold opencl-host");
-        double unfoldMs = median(warm, reps, () -> {
-            long t0 = System.nanoTime();
-            unfold.apply(x, colsHost, cl);
-            return System.nanoTime() - t0;
-        });
-        progress.step(s.name() + " fold opencl-host");
-        double foldMs = median(warm, reps, () -> {
-            long t0 = System.nanoTime();
-            fold.apply(colsHost, imageHost, cl);
-            return System.nanoTime() - t0;
-        });
-        double unfoldFloor, foldFloor;
+        progress.step(s.name() + " opencl-host");
+        double[] ms;
         try (DeviceTensor dImage = cl.upload(Tensor.zeros(image.length));
              DeviceTensor dCols = cl.upload(Tensor.zeros(cols.length))) {
-            unfoldFloor = median(warm, reps, () -> transfer(cl, dImage, image, dCols, cols));
-            foldFloor = median(warm, reps, () -> transfer(cl, dCols, cols, dImage, imageBack));
+            ms = interleaved(warm, reps, (rep, timed) -> {
+                long t0 = System.nanoTime();
+                unfold.apply(x, colsHost, cl);
+                return System.nanoTime() - t0;
+            }, (rep, timed) -> transfer(cl, dImage, image, dCols, cols), (rep, timed) -> {
+                long t0 = System.nanoTime();
+                fold.apply(colsHost, imageHost, cl);
+                return System.nanoTime() - t0;
+            }, (rep, timed) -> transfer(cl, dCols, cols, dImage, imageBack));
         }
         String dev = cl.deviceName();
-        return List.of(new Row(s, "unfold", "opencl-host", dev, unfoldMs, unfoldFloor, Double.NaN, bytes, reps),
-                new Row(s, "fold", "opencl-host", dev, foldMs, foldFloor, Double.NaN, bytes, reps));
+        // The JSON's "overlap" says whether these calls overlapped transfers with kernels.
+        return List.of(new Row(s, "unfold", "opencl-host", dev, ms[0], ms[1], Double.NaN, bytes, reps),
+                new Row(s, "fold", "opencl-host", dev, ms[2], ms[3], Double.NaN, bytes, reps));
     }
 
     /** Nanoseconds to upload {@code up} into {@code dUp} and download {@code dDown} into {@code down}, both blocking. */
@@ -457,25 +443,35 @@ final class BenchCommand extends BaseCommand {
         return Tensor.of(data, shape);
     }
 
-    /** Median of {@code reps} timed calls after {@code warm} untimed ones, in milliseconds. */
-    static double median(int warm, int reps, LongSupplier timedNanos) {
-        return median(warm, reps, (rep, timed) -> timedNanos.getAsLong());
-    }
-
     /** One call of a measurement: its nanoseconds; {@code rep} counts the timed calls, {@code timed} is false during warm-up. */
     interface TimedCall {
         long nanos(int rep, boolean timed);
     }
 
-    static double median(int warm, int reps, TimedCall call) {
+    /**
+     * Medians in milliseconds of calls measured in turn (A, B, C, A, B, C, ...) after
+     * {@code warm} untimed rounds, so that a shared machine slowing down or speeding up during
+     * the run affects each alike and the ratios between them (to the floor, to the peer) stay
+     * fair; one after the other, the seed shape's PoCL comparison with CLBlast flipped between
+     * runs.
+     */
+    static double[] interleaved(int warm, int reps, TimedCall... calls) {
         for (int i = 0; i < warm; i++) {
-            call.nanos(i, false);
+            for (TimedCall call : calls) {
+                call.nanos(i, false);
+            }
         }
-        long[] t = new long[reps];
+        long[][] t = new long[calls.length][reps];
         for (int i = 0; i < reps; i++) {
-            t[i] = call.nanos(i, true);
+            for (int c = 0; c < calls.length; c++) {
+                t[c][i] = calls[c].nanos(i, true);
+            }
         }
-        return medianMs(t);
+        double[] ms = new double[calls.length];
+        for (int c = 0; c < calls.length; c++) {
+            ms[c] = medianMs(t[c]);
+        }
+        return ms;
     }
 
     /** The median of nanosecond values in milliseconds; NaN if any is negative (not measured). */
@@ -574,7 +570,7 @@ final class BenchCommand extends BaseCommand {
     }
 
     /** The rows as a JSON array (the fields of the performance issue, plus the geometry and bytes). */
-    static String toJson(List<Row> rows, boolean quick) {
+    static String toJson(List<Row> rows, boolean quick, boolean overlap) {
         StringBuilder b = new StringBuilder("[\n");
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
@@ -600,6 +596,9 @@ final class BenchCommand extends BaseCommand {
             }
             if (!Double.isNaN(r.peerKernelMs())) {
                 b.append(", \"peer_kernel_ms\": ").append(num(r.peerKernelMs()));
+            }
+            if (r.backend().equals("opencl-host")) {
+                b.append(", \"overlap\": ").append(overlap);
             }
             b.append(", \"gbps\": ").append(num(r.gbps()))
                     .append(", \"bytes\": ").append(r.bytes())
