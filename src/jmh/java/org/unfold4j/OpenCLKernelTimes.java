@@ -2,8 +2,6 @@ package org.unfold4j;
 
 import java.util.concurrent.TimeUnit;
 import org.jocl.CL;
-import org.jocl.Pointer;
-import org.jocl.Sizeof;
 import org.jocl.cl_event;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -100,11 +98,13 @@ public class OpenCLKernelTimes {
     public void copyFloor(KernelTime time) {
         long bytes = dCopyFrom.elementCount() * 4;
         cl_event copy = new cl_event();
-        cl.interop((queue, m) -> CL.clEnqueueCopyBuffer(queue, m[0], m[1], 0, 0, bytes, 0, null, copy), dCopyFrom, dCopyTo);
-        long[] start = new long[1], end = new long[1];
-        CL.clGetEventProfilingInfo(copy, CL.CL_PROFILING_COMMAND_START, Sizeof.cl_ulong, Pointer.to(start), null);
-        CL.clGetEventProfilingInfo(copy, CL.CL_PROFILING_COMMAND_END, Sizeof.cl_ulong, Pointer.to(end), null);
-        CL.clReleaseEvent(copy);
-        time.add(end[0] - start[0]);
+        int status = cl.interop((queue, m) -> CL.clEnqueueCopyBuffer(queue, m[0], m[1], 0, 0, bytes, 0, null, copy),
+                dCopyFrom, dCopyTo);
+        OpenCLException.check(status, "clEnqueueCopyBuffer");
+        try {
+            time.add(OpenCLBackend.eventNanos(copy).orElseThrow(() -> new IllegalStateException("no profiling time for the copy")));
+        } finally {
+            CL.clReleaseEvent(copy);
+        }
     }
 }

@@ -130,10 +130,11 @@ final class BenchCommand extends BaseCommand {
      * profiling events: the kernel alone, the copy, and CLBlast's kernels summed over its calls.
      */
     record Row(Shape shape, String op, String backend, String device, double medianMs, double floorMs,
-               double peerMs, long bytes, int reps, double kernelMs, double floorKernelMs, double peerKernelMs) {
+               double peerMs, long bytes, int reps, double kernelMs, double floorKernelMs, double peerKernelMs,
+               Boolean overlap) {
         Row(Shape shape, String op, String backend, String device, double medianMs, double floorMs, double peerMs,
             long bytes, int reps) {
-            this(shape, op, backend, device, medianMs, floorMs, peerMs, bytes, reps, Double.NaN, Double.NaN, Double.NaN);
+            this(shape, op, backend, device, medianMs, floorMs, peerMs, bytes, reps, Double.NaN, Double.NaN, Double.NaN, null);
         }
 
         double ratio() {
@@ -190,10 +191,11 @@ final class BenchCommand extends BaseCommand {
                 steps += selected.size() * (b.openCLOrNull() == null ? 1 : 2);
             }
             progress = new Progress(spec.commandLine().getErr(), steps);
-            boolean overlapped = opened.stream().anyMatch(b -> b.openCLOrNull() != null && b.openCLOrNull().overlapsTransfers());
             List<Row> rows = new ArrayList<>();
             for (ChosenBackend b : opened) {
-                b.warmUp();
+                if (b.openCLOrNull() == null) {
+                    b.warmUp();  // OpenCL runs on the profiling backend below, which warms up in untimed rounds
+                }
                 // OpenCL runs on a profiling backend on the chosen device: kernel times from events.
                 OpenCLBackend profiled = b.openCLOrNull() == null ? null : OpenCLBackend.createProfiled(b.openCLOrNull().device());
                 try {
@@ -210,7 +212,7 @@ final class BenchCommand extends BaseCommand {
             progress.done();
             printTable(rows);
             if (jsonFiles != null) {
-                String text = toJson(rows, quick, overlapped);
+                String text = toJson(rows, quick);
                 String name = json.getFileName().toString();
                 jsonFiles.write(name, f -> Files.writeString(f, text, StandardCharsets.UTF_8));
                 sayWritten(jsonFiles.commit());
@@ -327,7 +329,7 @@ final class BenchCommand extends BaseCommand {
                 calls.add((rep, timed) -> {
                     long t0 = System.nanoTime();
                     cl_event[] events = new cl_event[s.n()];
-                    cl.interop((queue, m) -> {
+                    onFailureRelease(events, () -> cl.interop((queue, m) -> {
                         for (int i = 0; i < s.n(); i++) {
                             events[i] = new cl_event();
                             blast(CLBlast.CLBlastSim2col(CLBlastKernelMode.CLBlastKernelModeCrossCorrelation,
@@ -335,7 +337,7 @@ final class BenchCommand extends BaseCommand {
                                     m[0], i * imageElems, m[1], i * colElems, queue, events[i]));
                         }
                         return null;
-                    }, dx, scratchCols);
+                    }, dx, scratchCols));
                     long t = System.nanoTime() - t0;
                     record(timed, kernels[3], rep, kernelNanos(events));
                     return t;
@@ -343,7 +345,7 @@ final class BenchCommand extends BaseCommand {
                 calls.add((rep, timed) -> {
                     long t0 = System.nanoTime();
                     cl_event[] events = new cl_event[s.n()];
-                    cl.interop((queue, m) -> {
+                    onFailureRelease(events, () -> cl.interop((queue, m) -> {
                         for (int i = 0; i < s.n(); i++) {
                             events[i] = new cl_event();
                             blast(CLBlast.CLBlastScol2im(CLBlastKernelMode.CLBlastKernelModeCrossCorrelation,
@@ -351,7 +353,7 @@ final class BenchCommand extends BaseCommand {
                                     m[0], i * colElems, m[1], i * imageElems, queue, events[i]));
                         }
                         return null;
-                    }, dcols, scratchImage);
+                    }, dcols, scratchImage));
                     long t = System.nanoTime() - t0;
                     record(timed, kernels[4], rep, kernelNanos(events));
                     return t;
@@ -364,9 +366,9 @@ final class BenchCommand extends BaseCommand {
             double copyKernelMs = medianMs(kernels[2]);
             List<Row> rows = new ArrayList<>(List.of(
                     new Row(s, "unfold", "opencl", dev, ms[0], ms[2], peerUnfold, bytes, reps,
-                            medianMs(kernels[0]), copyKernelMs, blast ? medianMs(kernels[3]) : Double.NaN),
+                            medianMs(kernels[0]), copyKernelMs, blast ? medianMs(kernels[3]) : Double.NaN, null),
                     new Row(s, "fold", "opencl", dev, ms[1], ms[2], peerFold, bytes, reps,
-                            medianMs(kernels[1]), copyKernelMs, blast ? medianMs(kernels[4]) : Double.NaN)));
+                            medianMs(kernels[1]), copyKernelMs, blast ? medianMs(kernels[4]) : Double.NaN, null)));
             rows.addAll(benchHostResident(s, reps, warm, cl, unfold, fold, x, bytes));
             return rows;
         }
@@ -395,9 +397,12 @@ final class BenchCommand extends BaseCommand {
             }, (rep, timed) -> transfer(cl, dCols, cols, dImage, imageBack));
         }
         String dev = cl.deviceName();
-        // The JSON's "overlap" says whether these calls overlapped transfers with kernels.
-        return List.of(new Row(s, "unfold", "opencl-host", dev, ms[0], ms[1], Double.NaN, bytes, reps),
-                new Row(s, "fold", "opencl-host", dev, ms[2], ms[3], Double.NaN, bytes, reps));
+        // Whether these calls overlapped transfers with kernels: only a batch of several images splits.
+        Boolean overlap = cl.overlapsTransfers() && s.n() > 1;
+        return List.of(new Row(s, "unfold", "opencl-host", dev, ms[0], ms[1], Double.NaN, bytes, reps,
+                        Double.NaN, Double.NaN, Double.NaN, overlap),
+                new Row(s, "fold", "opencl-host", dev, ms[2], ms[3], Double.NaN, bytes, reps,
+                        Double.NaN, Double.NaN, Double.NaN, overlap));
     }
 
     /** Nanoseconds to upload {@code up} into {@code dUp} and download {@code dDown} into {@code down}, both blocking. */
@@ -493,6 +498,20 @@ final class BenchCommand extends BaseCommand {
         }
     }
 
+    /** Runs {@code body}; if it throws, releases the events it had made (a CLBlast call failed midway). */
+    private static void onFailureRelease(cl_event[] events, Runnable body) {
+        try {
+            body.run();
+        } catch (RuntimeException | Error e) {
+            for (cl_event ev : events) {
+                if (ev != null) {
+                    clReleaseEvent(ev);
+                }
+            }
+            throw e;
+        }
+    }
+
     /** The summed device time of finished commands, from their profiling events, which it releases. */
     private static java.util.OptionalLong kernelNanos(cl_event... events) {
         long sum = 0;
@@ -570,7 +589,7 @@ final class BenchCommand extends BaseCommand {
     }
 
     /** The rows as a JSON array (the fields of the performance issue, plus the geometry and bytes). */
-    static String toJson(List<Row> rows, boolean quick, boolean overlap) {
+    static String toJson(List<Row> rows, boolean quick) {
         StringBuilder b = new StringBuilder("[\n");
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
@@ -597,8 +616,8 @@ final class BenchCommand extends BaseCommand {
             if (!Double.isNaN(r.peerKernelMs())) {
                 b.append(", \"peer_kernel_ms\": ").append(num(r.peerKernelMs()));
             }
-            if (r.backend().equals("opencl-host")) {
-                b.append(", \"overlap\": ").append(overlap);
+            if (r.overlap() != null) {
+                b.append(", \"overlap\": ").append(r.overlap());
             }
             b.append(", \"gbps\": ").append(num(r.gbps()))
                     .append(", \"bytes\": ").append(r.bytes())
