@@ -63,6 +63,9 @@ final class JavaBackend extends Backend {
         new FoldPass(g, input.array(), output.array()).run();
     }
 
+    /** Per-thread scratch for FoldPass.rowClass. */
+    private static final ThreadLocal<Object> SCRATCH = new ThreadLocal<>();
+
     private static void forEach(long tasks, long work, IntConsumer body) {
         if (work < PARALLEL_THRESHOLD || tasks < 2) {
             for (int t = 0; t < tasks; t++) {
@@ -295,6 +298,9 @@ final class JavaBackend extends Backend {
         private final boolean disjoint;
         /** Some pixels of a row have no window, so a row is cleared before its values are set. */
         private final boolean gaps;
+        /** rowClass's scratch row pitch: the width plus one cache line (Note in scratch()). */
+        private final int scratchPitch;
+        private final boolean dtypeIsDouble;
         /** Whether runs of three taps are added in one pass (addThreeTaps). */
         private final boolean fuseTaps;
         /**
@@ -323,6 +329,8 @@ final class JavaBackend extends Backend {
             this.fuseTaps = !alongKernel && strideX == 1 && inX == 1 && colL == 1;
             this.pixelSources = disjoint && !uncovered && inX == 1 ? pixelSources() : null;
             int[] d = g.dilation3(), p = g.padding3(), st = g.stride3();
+            this.scratchPitch = width + 16;
+            this.dtypeIsDouble = g.dtype() == DType.FLOAT64;
             this.patchPixels = g.permutesPixels() && colL == 1 ? windowOrigins(st) : null;
             this.windowPixels = alongKernel && !disjoint && depth == 1 && kd == 1 && p[0] == 0 && d[1] == 1 && d[2] == 1 && p[1] == 0
                     && p[2] == 0 && inX == 1 && colL == 1 ? windowPixels(st) : null;
@@ -360,7 +368,7 @@ final class JavaBackend extends Backend {
             int[] offsets = new int[bh * bw];
             for (int oy = 0, i = 0; oy < bh; oy++) {
                 for (int ox = 0; ox < bw; ox++) {
-                    offsets[i++] = oy * st[1] * inY + ox * st[2];
+                    offsets[i++] = oy * scratchPitch + ox * st[2];  // window row oy lands on the class's row oy + m
                 }
             }
             return offsets;
@@ -379,19 +387,38 @@ final class JavaBackend extends Backend {
             int n = plane / (int) g.channels(), c = plane % (int) g.channels();
             int image = n * inN + c * inC, colBase = n * colN + c * colC;
             int sy = g.stride3()[1];
-            for (int py = r; py < height; py += sy) {
-                Runs.zero(out, image + py * inY, 1, width);
-            }
-            for (int ky = r; ky < kh; ky += sy) {
+            int rows = (height - r + sy - 1) / sy;
+            Object scratch = scratch(rows * scratchPitch);
+            Runs.zero(scratch, 0, 1, rows * scratchPitch);
+            for (int ky = r, m = 0; ky < kh; ky += sy, m++) {
                 for (int kx = 0; kx < kw; kx++) {
-                    Runs.scatterAdd(out, image + ky * inY + kx, windowPixels, in, colBase + (ky * kw + kx) * colK);
+                    Runs.scatterAdd(scratch, m * scratchPitch + kx, windowPixels, in, colBase + (ky * kw + kx) * colK);
                 }
             }
-            if (g.foldMode() == FoldMode.MEAN) {
-                for (int py = r; py < height; py += sy) {
+            for (int j = 0, py = r; j < rows; j++, py += sy) {
+                System.arraycopy(scratch, j * scratchPitch, out, image + py * inY, width);
+                if (g.foldMode() == FoldMode.MEAN) {
                     Runs.divide(out, image + py * inY, 1, countX, y.count(py));
                 }
             }
+        }
+
+        /**
+         * This thread's scratch array of at least {@code length} elements of the output's type:
+         * rowClass sums a class of rows there, at a row pitch that is not a multiple of 4 KB.
+         * Summed in the image itself (rows 8 KB apart for tile256, windows 512 bytes apart in a
+         * row), the 225 pixels one column row adds to fall into 8 of the L1 cache's 64 sets and
+         * evict each other; with the pitch one cache line longer they spread over the sets.
+         */
+        private Object scratch(int length) {
+            Object kept = SCRATCH.get();
+            boolean fits = dtypeIsDouble ? kept instanceof double[] d && d.length >= length
+                    : kept instanceof float[] f && f.length >= length;
+            if (!fits) {
+                kept = dtypeIsDouble ? new double[length] : new float[length];
+                SCRATCH.set(kept);
+            }
+            return kept;
         }
 
         /** For each pixel of a row, the column element of its only window relative to the row's (0, 0) tap and window. */
