@@ -191,12 +191,18 @@ __kernel void fold_rows(__global const T* restrict input,
 // so each pixel meets its taps in ascending order and the sums are fold's bits. fold_rows reads
 // these columns along the kernel, a column row apart, which crosses a page every few values and
 // defeats the CPU's prefetcher (Note in JavaBackend.rowClass).
+// The sums go to __local scratch first, one row per image row of the class at a pitch ROW_PAD
+// elements longer than the image's: in the image itself (tile256: rows 8 KB apart, windows 512
+// bytes apart) the pixels one column row adds to fall into a few cache sets and evict each other.
+// The host gives each work-item (ceil(height / stride_h) x (width + ROW_PAD)) elements.
+#define ROW_PAD 16
 __kernel void fold_row_classes(__global const T* restrict input,
                                __global T* restrict output,
                                const long16 shape,
                                const long16 window,
                                const long4 columns,
-                               const long16 cover)
+                               const long16 cover,
+                               __local T* scratch)
 {
     const INDEX_T item = (INDEX_T) get_global_id(0);
     if (item >= (INDEX_T) shape.s0) {
@@ -207,16 +213,17 @@ __kernel void fold_row_classes(__global const T* restrict input,
     const INDEX_T c = plane % V(P_C), n = plane / V(P_C);
     __global T* out = output + n * V(P_IN_N) + c * V(P_IN_C);
     __global const T* in = input + n * V(P_COL_N) + c * V(P_COL_C);
-    for (INDEX_T y = r; y < V(P_SIZE_H); y += V(P_STRIDE_H)) {
-        for (INDEX_T x = 0; x < V(P_SIZE_W); x++) {
-            out[y * V(P_IN_H) + x] = (T) 0;
-        }
+    const INDEX_T pitch = V(P_SIZE_W) + ROW_PAD;
+    const INDEX_T rows = (V(P_SIZE_H) - r + V(P_STRIDE_H) - 1) / V(P_STRIDE_H);
+    __local T* sums = scratch + (INDEX_T) get_local_id(0) * ((V(P_SIZE_H) + V(P_STRIDE_H) - 1) / V(P_STRIDE_H)) * pitch;
+    for (INDEX_T i = 0; i < rows * pitch; i++) {
+        sums[i] = (T) 0;
     }
-    for (INDEX_T ky = r; ky < V(P_KERNEL_H); ky += V(P_STRIDE_H)) {
+    for (INDEX_T ky = r, m = 0; ky < V(P_KERNEL_H); ky += V(P_STRIDE_H), m++) {
         for (INDEX_T kx = 0; kx < V(P_KERNEL_W); kx++) {
             __global const T* col = in + (ky * V(P_KERNEL_W) + kx) * V(P_COL_K);
             for (INDEX_T oy = 0; oy < V(P_BLOCKS_H); oy++) {
-                __global T* o = out + (oy * V(P_STRIDE_H) + ky) * V(P_IN_H) + kx;
+                __local T* o = sums + (oy + m) * pitch + kx;
                 __global const T* v = col + oy * V(P_BLOCKS_W);
                 for (INDEX_T ox = 0; ox < V(P_BLOCKS_W); ox++) {
                     o[ox * V(P_STRIDE_W)] += v[ox];
@@ -224,19 +231,23 @@ __kernel void fold_row_classes(__global const T* restrict input,
             }
         }
     }
+    for (INDEX_T j = 0, y = r; j < rows; j++, y += V(P_STRIDE_H)) {
 #ifdef FOLD_MEAN
-    for (INDEX_T y = r; y < V(P_SIZE_H); y += V(P_STRIDE_H)) {
         INDEX_T lastY;
         const INDEX_T firstY = FIRST_COVERING(H, y, &lastY);
         const INDEX_T countY = count_covering(firstY, lastY, V(P_STEP_H));
+#endif
         for (INDEX_T x = 0; x < V(P_SIZE_W); x++) {
+            T v = sums[j * pitch + x];
+#ifdef FOLD_MEAN
             INDEX_T lastX;
             const INDEX_T firstX = FIRST_COVERING(W, x, &lastX);
             const long count = (long) countY * count_covering(firstX, lastX, V(P_STEP_W));
-            out[y * V(P_IN_H) + x] = count > 0 ? out[y * V(P_IN_H) + x] / (T) count : (T) 0;
+            v = count > 0 ? v / (T) count : (T) 0;
+#endif
+            out[y * V(P_IN_H) + x] = v;
         }
     }
-#endif
 }
 
 // One work-item per column row (n, c, k) (shape.s0 holds their number), for patches that cover

@@ -638,7 +638,6 @@ public final class OpenCLBackend extends Backend {
                     cl.check(clSetKernelArg(kernel, 2 + i, bytes, Pointer.to(vectors[i])), name + " argument " + (2 + i));
                 }
             }
-            lane.lastArguments.put(kernel, new Object[] {plan, in.mem(), o.mem()});  // only once all are set
             long local = Math.min(Math.min(256, maxWorkGroup), lane.workGroupLimit(kernel));
             if (plan.rows && total >= 1 << 18) {
                 // A CPU device runs whole work-groups per core: with few, long work-items (row
@@ -647,6 +646,15 @@ public final class OpenCLBackend extends Backend {
                 // each group costs PoCL a scheduling round (seed shape: 2.6 -> 3.8 µs kernels).
                 local = Math.max(1, Math.min(local, items / (8 * device.computeUnits())));
             }
+            if (plan.scratchPerItem > 0) {
+                // Each work-item's scratch must fit the group's local memory; set with the plan's arguments.
+                local = Math.max(1, Math.min(local, device.localMemory() / 2 / plan.scratchPerItem));
+                if (last == null || last[0] != plan) {
+                    cl.check(clSetKernelArg(kernel, 2 + vectors.length, local * plan.scratchPerItem, null),
+                            name + " scratch argument");
+                }
+            }
+            lane.lastArguments.put(kernel, new Object[] {plan, in.mem(), o.mem()});  // only once all are set
             long global = (items + local - 1) / local * local;
             in.flushFor(lane.queue);
             o.flushFor(lane.queue);
@@ -707,8 +715,10 @@ public final class OpenCLBackend extends Backend {
      * does not rebuild strings and vectors each time; the settings it was made under are part of
      * the memo, so tests that change them get a fresh plan.
      */
+    /** scratchPerItem: bytes of __local scratch each work-item needs (fold_row_classes), or 0. */
     private record Launch(OpenCLBackend owner, boolean unfold, boolean rowKernels, boolean forceLongIndex, boolean rows,
-                          long specialiseFrom, String source, String name, String defines, long items, long[][] vectors) {
+                          long specialiseFrom, String source, String name, String defines, long items, long[][] vectors,
+                          long scratchPerItem) {
         boolean fits(OpenCLBackend b, boolean u) {
             return owner == b && unfold == u && rowKernels == b.rowKernels && forceLongIndex == b.forceLongIndex
                     && specialiseFrom == b.specialiseFrom;
@@ -727,13 +737,19 @@ public final class OpenCLBackend extends Backend {
                 && g.columnLayout() == ColumnLayout.COLUMNS;
     }
 
+    /** fold_row_classes' scratch row pitch beyond the image width, in elements (fold.cl's ROW_PAD). */
+    private static final long ROW_PAD = 16;
+
     private Launch plan(ColumnGeometry g, boolean unfold, long total) {
         if (g.launchPlan instanceof Launch memo && memo.fits(this, unfold)) {
             return memo;
         }
         // Rows: unfold only in PyTorch's column order, where a window row is contiguous.
         boolean rows = rowKernels && (!unfold || g.columnOrder()[0] == ColumnGeometry.AXIS_CHANNEL);
-        boolean rowClasses = rows && !unfold && foldsByRowClasses(g);
+        // fold_row_classes sums each class of rows in __local scratch (Note in fold.cl); too large a
+        // class for the device's local memory takes fold_rows instead.
+        long scratchPerItem = (g.size3()[1] + g.stride3()[1] - 1) / g.stride3()[1] * (g.size3()[2] + ROW_PAD) * g.dtype().bytes();
+        boolean rowClasses = rows && !unfold && foldsByRowClasses(g) && scratchPerItem <= device.localMemory() / 2;
         boolean patches = rows && !unfold && !rowClasses && g.permutesPixels();
         String name = (unfold ? "unfold" : "fold") + (rowClasses ? "_row_classes" : patches ? "_patches" : rows ? "_rows" : "");
         long items = rowClasses ? g.batch() * g.channels() * Math.min(g.stride3()[1], g.size3()[1])
@@ -765,7 +781,7 @@ public final class OpenCLBackend extends Backend {
             defines += constants(g);
         }
         Launch plan = new Launch(this, unfold, rowKernels, forceLongIndex, rows, specialiseFrom, unfold ? "unfold" : "fold",
-                name, defines, items, vectors);
+                name, defines, items, vectors, rowClasses ? scratchPerItem : 0);
         g.launchPlan = plan;
         return plan;
     }

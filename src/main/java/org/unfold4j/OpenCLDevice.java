@@ -18,7 +18,7 @@ public final class OpenCLDevice {
     final cl_platform_id platformId;
     final cl_device_id deviceId;
     private final String platformName, name, type;
-    private final long globalMemory, maxAllocation, computeUnits;
+    private final long globalMemory, maxAllocation, computeUnits, localMemory;
     private final boolean fp64, fp16;
     private final boolean gpuOrAccelerator;
 
@@ -35,6 +35,7 @@ public final class OpenCLDevice {
         this.globalMemory = longInfo(deviceId, CL_DEVICE_GLOBAL_MEM_SIZE);
         this.maxAllocation = longInfo(deviceId, CL_DEVICE_MAX_MEM_ALLOC_SIZE);
         this.computeUnits = intInfo(deviceId, CL_DEVICE_MAX_COMPUTE_UNITS);
+        this.localMemory = longInfo(deviceId, CL_DEVICE_LOCAL_MEM_SIZE);
         String extensions = stringInfo(deviceId, CL_DEVICE_EXTENSIONS);
         this.fp64 = extensions.contains("cl_khr_fp64");
         this.fp16 = extensions.contains("cl_khr_fp16");
@@ -80,6 +81,8 @@ public final class OpenCLDevice {
     public long globalMemory() { return globalMemory; }
     /** {@return CL_DEVICE_MAX_MEM_ALLOC_SIZE in bytes: the largest single buffer} */
     public long maxAllocation() { return maxAllocation; }
+    /** CL_DEVICE_LOCAL_MEM_SIZE in bytes: the __local memory one work-group may use. */
+    long localMemory() { return localMemory; }
     /** {@return CL_DEVICE_MAX_COMPUTE_UNITS} */
     public long computeUnits() { return computeUnits; }
     /** {@return whether the device has cl_khr_fp64, which float64 tensors need} */

@@ -34,6 +34,8 @@ class FoldFastPathsTest {
                 new Case("tile-like k(6,7) s(3,2) over 15x12", new long[] {1, 2, 15, 12}, new Window(6, 7, 1, 1, 0, 0, 3, 2)),
                 new Case("tile-like with stride beyond the kernel rows", new long[] {2, 1, 9, 10}, new Window(5, 6, 1, 1, 0, 0, 6, 3)),
                 new Case("tile-like with a stride far beyond the height", new long[] {2, 3, 4, 12}, new Window(4, 8, 1, 1, 0, 0, 1 << 30, 2)),
+                new Case("tall image: one class of 8000 rows, beyond PoCL's local memory (fold_rows instead)",
+                        new long[] {1, 2, 8000, 12}, new Window(1, 8, 1, 1, 0, 0, 1, 2)),
                 new Case("wide with padding (general path)", new long[] {1, 2, 12, 10}, new Window(8, 8, 1, 1, 1, 1, 4, 4)),
                 new Case("wide with dilation (general path)", new long[] {1, 2, 14, 14}, new Window(4, 5, 2, 2, 0, 0, 2, 2)),
                 new Case("stride-1 k3 p1", new long[] {2, 3, 9, 11}, new Window(3, 3, 1, 1, 1, 1, 1, 1)),
@@ -125,8 +127,18 @@ class FoldFastPathsTest {
                         values[i] = (float) r.nextGaussian();
                     }
                     Tensor javaResult = fold.apply(cols, Backend.java());
+                    double[] wide = new double[values.length];
+                    for (int i = 0; i < wide.length; i++) {
+                        wide[i] = r.nextGaussian();
+                    }
+                    Tensor colsDouble = Tensor.of(wide, g.columnsShape());
+                    Tensor javaDouble = fold.apply(colsDouble, Backend.java());
                     for (Backend b : backends()) {
                         FeatureReference.assertSameBits(javaResult, fold.apply(cols, b), c + " " + mode + " gaussian on " + describe(b));
+                        if (b.supports(DType.FLOAT64)) {
+                            FeatureReference.assertSameBits(javaDouble, fold.apply(colsDouble, b),
+                                    c + " " + mode + " float64 on " + describe(b));
+                        }
                     }
                 }));
             }
