@@ -11,6 +11,7 @@
 //
 // Specialisation (prepended #defines, besides those of common.cl):
 //   IMAGE_CL   defined for channels-last images ([N, H, W, C]); else channels-first
+//   ROW_PAD    fold_row_classes' scratch row padding, in elements (always set by the host)
 //   FOLD_MEAN  defined to divide each pixel by the number of windows covering it
 //   Two entry points: fold (one work-item per output pixel, for GPUs) and fold_rows (one
 //   work-item per output image row, for CPU devices: it zeroes its row, then adds the covering
@@ -19,9 +20,9 @@
 //   ALONG_KERNEL  fold_rows runs along kernel offsets (set for patches wider than the windows per row)
 //   DISJOINT   fold_rows: no two windows overlap in any dimension, so values are set, not summed;
 //              GAPS_W: some pixels of a row have no window (cleared first)
-//   A third entry point for CPU devices, fold_row_classes, for overlapping windows wider than
-//   the windows per row, without padding or dilation, in 2-D channels-first images and PyTorch's
-//   columns (tile256): the Java backend's rowClass, see below.
+//   Two more entry points for CPU devices, see below: fold_row_classes when
+//   ColumnGeometry.foldsByRowClasses() (tile256: the Java backend's rowClass), and fold_patches
+//   when ColumnGeometry.permutesPixels() (vit16: the Java backend's patchRow).
 // The smallest kernel offset covering padded coordinate p, or size if none; *last gets the
 // inclusive upper bound. step and inverse come from the host (Axis.java).
 inline INDEX_T first_covering(const INDEX_T p, const INDEX_T size, const INDEX_T dilation,
@@ -42,6 +43,15 @@ inline INDEX_T first_covering(const INDEX_T p, const INDEX_T size, const INDEX_T
 // first_covering along dimension D, H or W of the geometry.
 #define FIRST_COVERING(dim, p, last) first_covering((p), V(P_KERNEL_##dim), V(P_DIL_##dim), V(P_STRIDE_##dim), \
         V(P_BLOCKS_##dim), V(P_GCD_##dim), V(P_STEP_##dim), (long) (P_INV_##dim), (last))
+
+// Fold mean of the row kernels: divides the sum `target` at pixel x of an image row that
+// countZY windows cover in depth and height by its number of covering windows (0 where none).
+#define MEAN_OVER_WINDOWS(target, countZY, x) do { \
+        INDEX_T last_; \
+        const INDEX_T first_ = FIRST_COVERING(W, (x) + V(P_PAD_W), &last_); \
+        const long count_ = (long) (countZY) * count_covering(first_, last_, V(P_STEP_W)); \
+        (target) = count_ > 0 ? (target) / (T) count_ : (T) 0; \
+    } while (0)
 
 inline INDEX_T floor_div(const INDEX_T a, const INDEX_T b)
 {
@@ -176,10 +186,7 @@ __kernel void fold_rows(__global const T* restrict input,
 #ifdef FOLD_MEAN
     const INDEX_T countZY = count_covering(firstZ, lastZ, V(P_STEP_D)) * count_covering(firstY, lastY, V(P_STEP_H));
     for (INDEX_T x = 0; x < V(P_SIZE_W); x++) {
-        INDEX_T lastX;
-        const INDEX_T firstX = FIRST_COVERING(W, x + V(P_PAD_W), &lastX);
-        const long count = (long) countZY * count_covering(firstX, lastX, V(P_STEP_W));
-        out[x * V(P_IN_W)] = count > 0 ? out[x * V(P_IN_W)] / (T) count : (T) 0;
+        MEAN_OVER_WINDOWS(out[x * V(P_IN_W)], countZY, x);
     }
 #endif
 }
@@ -194,8 +201,8 @@ __kernel void fold_rows(__global const T* restrict input,
 // The sums go to __local scratch first, one row per image row of the class at a pitch ROW_PAD
 // elements longer than the image's: in the image itself (tile256: rows 8 KB apart, windows 512
 // bytes apart) the pixels one column row adds to fall into a few cache sets and evict each other.
-// The host gives each work-item (ceil(height / stride_h) x (width + ROW_PAD)) elements.
-#define ROW_PAD 16
+// The host gives each work-item (ceil(height / stride_h) x (width + ROW_PAD)) elements; ROW_PAD
+// comes from the host too (ColumnGeometry.ROW_CLASS_PAD, which the Java backend uses alike).
 __kernel void fold_row_classes(__global const T* restrict input,
                                __global T* restrict output,
                                const long16 shape,
@@ -234,16 +241,13 @@ __kernel void fold_row_classes(__global const T* restrict input,
     for (INDEX_T j = 0, y = r; j < rows; j++, y += V(P_STRIDE_H)) {
 #ifdef FOLD_MEAN
         INDEX_T lastY;
-        const INDEX_T firstY = FIRST_COVERING(H, y, &lastY);
+        const INDEX_T firstY = FIRST_COVERING(H, y, &lastY);  // no padding here
         const INDEX_T countY = count_covering(firstY, lastY, V(P_STEP_H));
 #endif
         for (INDEX_T x = 0; x < V(P_SIZE_W); x++) {
             T v = sums[j * pitch + x];
 #ifdef FOLD_MEAN
-            INDEX_T lastX;
-            const INDEX_T firstX = FIRST_COVERING(W, x, &lastX);
-            const long count = (long) countY * count_covering(firstX, lastX, V(P_STEP_W));
-            v = count > 0 ? v / (T) count : (T) 0;
+            MEAN_OVER_WINDOWS(v, countY, x);
 #endif
             out[y * V(P_IN_H) + x] = v;
         }

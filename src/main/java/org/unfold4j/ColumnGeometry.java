@@ -420,16 +420,41 @@ public final class ColumnGeometry {
      * its own, and a fold may write them in any order.
      */
     boolean permutesPixels() {
-        if (!disjoint()) {
-            return false;
-        }
-        for (int d = 0; d < 3; d++) {
-            if (padding3()[d] != 0 || axis(d).uncoveredPixels(size3()[d])) {
-                return false;
+        Boolean memo = permutesPixels;
+        if (memo == null) {
+            boolean all = disjoint();
+            for (int d = 0; d < 3 && all; d++) {
+                all = padding3()[d] == 0 && !axis(d).uncoveredPixels(size3()[d]);
             }
+            permutesPixels = memo = all;
         }
-        return true;
+        return memo;
     }
+
+    /** {@link #permutesPixels()}, once known: every Java fold asks, and the answer scans every pixel. */
+    private volatile Boolean permutesPixels;
+
+    /**
+     * Whether fold may work one class of image rows at a time (the rows y = r, r + stride, ...,
+     * which only kernel rows r, r + stride, ... reach): overlapping windows wider than the
+     * windows per row, in one plane of 2-D channels-first images with PyTorch's columns, with no
+     * padding and no dilation. Both backends then sum a class in scratch whose rows are
+     * {@link #ROW_CLASS_PAD} elements longer than the image's (JavaBackend's rowClass, fold.cl's
+     * fold_row_classes).
+     */
+    boolean foldsByRowClasses() {
+        int[] k = kernel3(), d = dilation3(), p = padding3();
+        return !disjoint() && k[2] > blocks3()[2] && size3()[0] == 1 && k[0] == 1 && p[0] == 0 && d[1] == 1
+                && d[2] == 1 && p[1] == 0 && p[2] == 0 && imageLayout == ImageLayout.CHANNELS_FIRST
+                && columnLayout == ColumnLayout.COLUMNS;
+    }
+
+    /**
+     * The padding of a row-class scratch row beyond the image width, in elements (one cache line
+     * of float32): image rows a power of two apart put the pixels one column row adds to into a
+     * few cache sets, which evict each other.
+     */
+    static final int ROW_CLASS_PAD = 16;
 
     /** Normalised dimension {@code dim3} (0 depth, 1 height, 2 width). */
     Axis axis(int dim3) {

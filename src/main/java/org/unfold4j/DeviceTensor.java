@@ -99,7 +99,7 @@ public final class DeviceTensor implements AutoCloseable {
                 return java.util.OptionalLong.empty();
             }
             OpenCLException.check(org.jocl.CL.clWaitForEvents(1, wait), "waiting for " + this);
-            return OpenCLBackend.eventNanos(wait[0]);
+            return OpenCLBackend.deviceNanos(wait[0]);
         }
     }
 

@@ -119,6 +119,30 @@ final class JavaBackend extends Backend {
             // per row (vit16 6.7 vs 14 ms, tile256 110 vs 164 ms); unfold overrides this below.
             this.alongKernel = kw > bw;
         }
+
+        /**
+         * Window l's first pixel relative to window 0's, for window positions l in PyTorch's
+         * order, where consecutive window planes and rows start {@code planeStep} and
+         * {@code rowStep} elements apart (in the image, or in a scratch): the table of the flat
+         * gathers and scatters.
+         */
+        int[] windowOrigins(int planeStep, int rowStep) {
+            int[] offsets = new int[bd * bh * bw];
+            for (int oz = 0, i = 0; oz < bd; oz++) {
+                for (int oy = 0; oy < bh; oy++) {
+                    for (int ox = 0; ox < bw; ox++) {
+                        offsets[i++] = oz * planeStep + oy * rowStep + ox * strideX * inX;
+                    }
+                }
+            }
+            return offsets;
+        }
+
+        /** {@link #windowOrigins} in the image itself. */
+        int[] windowOriginsInImage() {
+            int[] s = g.stride3();
+            return windowOrigins(s[0] * inZ, s[1] * inY);
+        }
     }
 
     /** Unfold: one task per (n, c, kernel offset), or per (n, c, kz, ky) when runs go along the kernel. */
@@ -141,23 +165,9 @@ final class JavaBackend extends Backend {
             // (measured: vit16 4.2 vs 9.8 ms, tile256 30 vs 48 ms); only a single window per row
             // leaves no run there.
             this.alongKernel = bw == 1 && kw > 1;
-            this.windowOffsets = !alongKernel && colL == 1 && strideX * inX != 1 ? windowOffsets(g) : null;
+            this.windowOffsets = !alongKernel && colL == 1 && strideX * inX != 1 ? windowOriginsInImage() : null;
             this.planeCopies = !alongKernel && colL == 1 && strideX == 1 && inX == 1 && g.stride3()[1] == 1
                     && bw == width && inY == width;
-        }
-
-        private int[] windowOffsets(ColumnGeometry g) {
-            int[] s = g.stride3();
-            int[] offsets = new int[bd * bh * bw];
-            int i = 0;
-            for (int oz = 0; oz < bd; oz++) {
-                for (int oy = 0; oy < bh; oy++) {
-                    for (int ox = 0; ox < bw; ox++) {
-                        offsets[i++] = oz * s[0] * inZ + oy * s[1] * inY + ox * s[2] * inX;
-                    }
-                }
-            }
-            return offsets;
         }
 
         /** Whether tap k of every window lands inside the image (so the row is one gather through windowOffsets). */
@@ -300,7 +310,6 @@ final class JavaBackend extends Backend {
         private final boolean gaps;
         /** rowClass's scratch row pitch: the width plus one cache line (Note in scratch()). */
         private final int scratchPitch;
-        private final boolean dtypeIsDouble;
         /** Whether runs of three taps are added in one pass (addThreeTaps). */
         private final boolean fuseTaps;
         /**
@@ -328,12 +337,10 @@ final class JavaBackend extends Backend {
             // contiguous on both sides, so three taps can be added in one pass.
             this.fuseTaps = !alongKernel && strideX == 1 && inX == 1 && colL == 1;
             this.pixelSources = disjoint && !uncovered && inX == 1 ? pixelSources() : null;
-            int[] d = g.dilation3(), p = g.padding3(), st = g.stride3();
-            this.scratchPitch = width + 16;
-            this.dtypeIsDouble = g.dtype() == DType.FLOAT64;
-            this.patchPixels = g.permutesPixels() && colL == 1 ? windowOrigins(st) : null;
-            this.windowPixels = alongKernel && !disjoint && depth == 1 && kd == 1 && p[0] == 0 && d[1] == 1 && d[2] == 1 && p[1] == 0
-                    && p[2] == 0 && inX == 1 && colL == 1 ? windowPixels(st) : null;
+            this.scratchPitch = width + ColumnGeometry.ROW_CLASS_PAD;
+            this.patchPixels = g.permutesPixels() && colL == 1 ? windowOriginsInImage() : null;
+            // Window row oy of kernel row ky = r + m·stride lands on the class's row oy + m.
+            this.windowPixels = g.foldsByRowClasses() ? windowOrigins(0, scratchPitch) : null;
         }
 
         /**
@@ -351,29 +358,6 @@ final class JavaBackend extends Backend {
         }
 
         /** Each window's top-left pixel relative to window 0's, in the image (see rowClass). */
-        /** Window l's first pixel relative to window 0's, in the image: any rank and layout. */
-        private int[] windowOrigins(int[] st) {
-            int[] offsets = new int[bd * bh * bw];
-            for (int oz = 0, i = 0; oz < bd; oz++) {
-                for (int oy = 0; oy < bh; oy++) {
-                    for (int ox = 0; ox < bw; ox++) {
-                        offsets[i++] = oz * st[0] * inZ + oy * st[1] * inY + ox * st[2] * inX;
-                    }
-                }
-            }
-            return offsets;
-        }
-
-        private int[] windowPixels(int[] st) {
-            int[] offsets = new int[bh * bw];
-            for (int oy = 0, i = 0; oy < bh; oy++) {
-                for (int ox = 0; ox < bw; ox++) {
-                    offsets[i++] = oy * scratchPitch + ox * st[2];  // window row oy lands on the class's row oy + m
-                }
-            }
-            return offsets;
-        }
-
         /**
          * Fold of overlapping wide windows without padding or dilation (tile256), for the image
          * rows py ≡ r (mod stride) of one plane: exactly the rows that kernel rows ky ≡ r land
@@ -412,6 +396,7 @@ final class JavaBackend extends Backend {
          */
         private Object scratch(int length) {
             Object kept = SCRATCH.get();
+            boolean dtypeIsDouble = g.dtype() == DType.FLOAT64;
             boolean fits = dtypeIsDouble ? kept instanceof double[] d && d.length >= length
                     : kept instanceof float[] f && f.length >= length;
             if (!fits) {

@@ -166,8 +166,16 @@ public final class OpenCLBackend extends Backend {
         return liveBuffers.get();
     }
 
-    /** The device time of a finished command from its profiling information, or empty where the queue does not profile. */
-    static java.util.OptionalLong eventNanos(cl_event event) {
+    /**
+     * The device time of a finished command from its OpenCL profiling information: for commands
+     * enqueued through {@link #interop} on a {@linkplain #createProfiled profiling backend}, as
+     * {@link DeviceTensor#computeNanos()} is for unfold and fold.
+     *
+     * @param event the command's event; the caller still owns it
+     * @return the nanoseconds between the command's start and end on the device; empty where its
+     *     queue does not profile or the command has not finished
+     */
+    public static java.util.OptionalLong deviceNanos(cl_event event) {
         long[] start = new long[1], end = new long[1];
         int a = clGetEventProfilingInfo(event, CL_PROFILING_COMMAND_START, Sizeof.cl_ulong, Pointer.to(start), null);
         int b = clGetEventProfilingInfo(event, CL_PROFILING_COMMAND_END, Sizeof.cl_ulong, Pointer.to(end), null);
@@ -536,7 +544,10 @@ public final class OpenCLBackend extends Backend {
     }
 
     private static boolean isOutOfMemory(OpenCLException e) {
-        int code = e.errorCode();
+        return isOutOfMemory(e.errorCode());
+    }
+
+    private static boolean isOutOfMemory(int code) {
         return code == CL_MEM_OBJECT_ALLOCATION_FAILURE || code == CL_OUT_OF_RESOURCES || code == CL_OUT_OF_HOST_MEMORY;
     }
 
@@ -625,14 +636,14 @@ public final class OpenCLBackend extends Backend {
             // Kernel arguments persist between launches, and this kernel object is the lane's
             // own: set only those that changed (a repeated small call, e.g. the seed shape on
             // PoCL, otherwise spends a fair part of its time in these calls).
-            Object[] last = lane.lastArguments.remove(kernel);
-            if (last == null || last[1] != in.mem()) {
+            Bound last = lane.lastArguments.remove(kernel);
+            if (last == null || last.input() != in.mem()) {
                 cl.check(clSetKernelArg(kernel, 0, Sizeof.cl_mem, Pointer.to(in.mem())), name + " argument 0");
             }
-            if (last == null || last[2] != o.mem()) {
+            if (last == null || last.output() != o.mem()) {
                 cl.check(clSetKernelArg(kernel, 1, Sizeof.cl_mem, Pointer.to(o.mem())), name + " argument 1");
             }
-            if (last == null || last[0] != plan) {
+            if (last == null || last.plan() != plan) {
                 for (int i = 0; i < vectors.length; i++) {
                     int bytes = VECTOR_SIZES[Integer.numberOfTrailingZeros(vectors[i].length)];
                     cl.check(clSetKernelArg(kernel, 2 + i, bytes, Pointer.to(vectors[i])), name + " argument " + (2 + i));
@@ -649,12 +660,12 @@ public final class OpenCLBackend extends Backend {
             if (plan.scratchPerItem > 0) {
                 // Each work-item's scratch must fit the group's local memory; set with the plan's arguments.
                 local = Math.max(1, Math.min(local, device.localMemory() / 2 / plan.scratchPerItem));
-                if (last == null || last[0] != plan) {
+                if (last == null || last.plan() != plan) {
                     cl.check(clSetKernelArg(kernel, 2 + vectors.length, local * plan.scratchPerItem, null),
                             name + " scratch argument");
                 }
             }
-            lane.lastArguments.put(kernel, new Object[] {plan, in.mem(), o.mem()});  // only once all are set
+            lane.lastArguments.put(kernel, new Bound(plan, in.mem(), o.mem()));  // only once all are set
             long global = (items + local - 1) / local * local;
             in.flushFor(lane.queue);
             o.flushFor(lane.queue);
@@ -725,21 +736,6 @@ public final class OpenCLBackend extends Backend {
         }
     }
 
-    /**
-     * Whether fold_row_classes applies (the conditions of JavaBackend's rowClass): overlapping
-     * windows wider than the windows per row, 2-D, no padding or dilation, channels-first images
-     * and PyTorch's columns.
-     */
-    private static boolean foldsByRowClasses(ColumnGeometry g) {
-        int[] k = g.kernel3(), d = g.dilation3(), p = g.padding3();
-        return !g.disjoint() && k[2] > g.blocks3()[2] && g.size3()[0] == 1 && k[0] == 1 && p[0] == 0 && d[1] == 1 && d[2] == 1
-                && p[1] == 0 && p[2] == 0 && g.imageLayout() == ImageLayout.CHANNELS_FIRST
-                && g.columnLayout() == ColumnLayout.COLUMNS;
-    }
-
-    /** fold_row_classes' scratch row pitch beyond the image width, in elements (fold.cl's ROW_PAD). */
-    private static final long ROW_PAD = 16;
-
     private Launch plan(ColumnGeometry g, boolean unfold, long total) {
         if (g.launchPlan instanceof Launch memo && memo.fits(this, unfold)) {
             return memo;
@@ -748,8 +744,8 @@ public final class OpenCLBackend extends Backend {
         boolean rows = rowKernels && (!unfold || g.columnOrder()[0] == ColumnGeometry.AXIS_CHANNEL);
         // fold_row_classes sums each class of rows in __local scratch (Note in fold.cl); too large a
         // class for the device's local memory takes fold_rows instead.
-        long scratchPerItem = (g.size3()[1] + g.stride3()[1] - 1) / g.stride3()[1] * (g.size3()[2] + ROW_PAD) * g.dtype().bytes();
-        boolean rowClasses = rows && !unfold && foldsByRowClasses(g) && scratchPerItem <= device.localMemory() / 2;
+        long scratchPerItem = (g.size3()[1] + g.stride3()[1] - 1) / g.stride3()[1] * (g.size3()[2] + ColumnGeometry.ROW_CLASS_PAD) * g.dtype().bytes();
+        boolean rowClasses = rows && !unfold && g.foldsByRowClasses() && scratchPerItem <= device.localMemory() / 2;
         boolean patches = rows && !unfold && !rowClasses && g.permutesPixels();
         String name = (unfold ? "unfold" : "fold") + (rowClasses ? "_row_classes" : patches ? "_patches" : rows ? "_rows" : "");
         long items = rowClasses ? g.batch() * g.channels() * Math.min(g.stride3()[1], g.size3()[1])
@@ -762,7 +758,8 @@ public final class OpenCLBackend extends Backend {
             defines += " -D PAD_MODE=" + g.paddingMode().ordinal() + " -D ORDER=" + order(g);
             vectors = new long[][] {shapeArgument(g, items), windowArgument(g)};
         } else {
-            defines += (g.imageLayout() == ImageLayout.CHANNELS_LAST ? " -D IMAGE_CL" : "")
+            defines += " -D ROW_PAD=" + ColumnGeometry.ROW_CLASS_PAD
+                    + (g.imageLayout() == ImageLayout.CHANNELS_LAST ? " -D IMAGE_CL" : "")
                     // Along the kernel only for patches: measured on PoCL, vit16 fold 6-7 ms along
                     // against 11-13 ms across, but tile256 (overlapping) 92 ms along against 59 across.
                     + (rows && g.disjoint() && g.window().kernelW() > g.blocksW() ? " -D ALONG_KERNEL" : "")
@@ -854,8 +851,7 @@ public final class OpenCLBackend extends Backend {
             }
             int[] err = new int[1];
             mem = clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, err);
-            if (user && (err[0] == CL_MEM_OBJECT_ALLOCATION_FAILURE || err[0] == CL_OUT_OF_RESOURCES
-                    || err[0] == CL_OUT_OF_HOST_MEMORY)) {
+            if (user && isOutOfMemory(err[0])) {
                 // Host calls' kept buffers (Note [staging buffers]) must not cost a caller's tensor its memory.
                 releaseIdleStaging();
                 mem = clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, err);
@@ -1020,13 +1016,17 @@ public final class OpenCLBackend extends Backend {
         }
     }
 
+    /** A kernel's arguments as last set: the launch plan (its vectors and scratch) and the buffers, compared by identity. */
+    private record Bound(Launch plan, cl_mem input, cl_mem output) {
+    }
+
     /** A command queue with its own kernel objects (a cl_kernel's arguments are not thread-safe). */
     private final class Lane {
         final cl_command_queue queue;
         private final Map<String, cl_kernel> kernels = new HashMap<>();
         private final Map<cl_kernel, Long> workGroupLimits = new HashMap<>();
-        /** Per kernel: the launch plan and the input and output buffers its arguments were last set to. */
-        final Map<cl_kernel, Object[]> lastArguments = new HashMap<>();
+        /** Per kernel: what its arguments were last set to. */
+        final Map<cl_kernel, Bound> lastArguments = new HashMap<>();
         /** The input and output buffers of this queue's last host call: Note [staging buffers]. */
         private final DeviceTensor[] staging = new DeviceTensor[2];
 

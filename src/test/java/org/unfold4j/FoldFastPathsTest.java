@@ -82,24 +82,34 @@ class FoldFastPathsTest {
      */
     @TestFactory
     Stream<DynamicTest> negativeZeroColumnsFoldToPositiveZero() {
+        return forEachCaseAndMode((c, mode, fold, g) -> {
+            float[] values = new float[Math.toIntExact(g.columnElements())];
+            java.util.Arrays.fill(values, -0.0f);
+            for (Backend b : backends()) {
+                float[] got = fold.apply(Tensor.of(values, g.columnsShape()), b).toFloatArray();
+                for (int i = 0; i < got.length; i++) {
+                    if (Float.floatToRawIntBits(got[i]) != 0) {
+                        throw new AssertionError("pixel " + i + " is " + got[i] + ", not +0.0: " + c + " " + mode
+                                + " on " + describe(b));
+                    }
+                }
+            }
+        });
+    }
+
+    /** A check of one case and fold mode, given the fold and the geometry of its columns. */
+    interface CaseCheck {
+        void run(Case c, FoldMode mode, Fold fold, ColumnGeometry g) throws Throwable;
+    }
+
+    /** One dynamic test per case and fold mode. */
+    private static Stream<DynamicTest> forEachCaseAndMode(CaseCheck check) {
         List<DynamicTest> tests = new ArrayList<>();
         for (Case c : cases()) {
             for (FoldMode mode : FoldMode.values()) {
-                tests.add(DynamicTest.dynamicTest(c + " " + mode, () -> {
-                    Fold fold = Fold.of((int) c.image()[2], (int) c.image()[3], c.window()).withMode(mode);
-                    ColumnGeometry g = Unfold.of(c.window()).geometry(c.image());
-                    float[] values = new float[Math.toIntExact(g.columnElements())];
-                    java.util.Arrays.fill(values, -0.0f);
-                    for (Backend b : backends()) {
-                        float[] got = fold.apply(Tensor.of(values, g.columnsShape()), b).toFloatArray();
-                        for (int i = 0; i < got.length; i++) {
-                            if (Float.floatToRawIntBits(got[i]) != 0) {
-                                throw new AssertionError("pixel " + i + " is " + got[i] + ", not +0.0: " + c + " " + mode
-                                        + " on " + describe(b));
-                            }
-                        }
-                    }
-                }));
+                Fold fold = Fold.of((int) c.image()[2], (int) c.image()[3], c.window()).withMode(mode);
+                tests.add(DynamicTest.dynamicTest(c + " " + mode,
+                        () -> check.run(c, mode, fold, Unfold.of(c.window()).geometry(c.image()))));
             }
         }
         return tests.stream();
@@ -107,43 +117,35 @@ class FoldFastPathsTest {
 
     @TestFactory
     Stream<DynamicTest> everyBackendMatchesAPlainScatterAdd() {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (Case c : cases()) {
-            for (FoldMode mode : FoldMode.values()) {
-                tests.add(DynamicTest.dynamicTest(c + " " + mode, () -> {
-                    Fold fold = Fold.of((int) c.image()[2], (int) c.image()[3], c.window()).withMode(mode);
-                    ColumnGeometry g = Unfold.of(c.window()).geometry(c.image());
-                    Random r = new Random(c.name().hashCode() + mode.ordinal());
-                    float[] values = new float[Math.toIntExact(g.columnElements())];
-                    for (int i = 0; i < values.length; i++) {
-                        values[i] = r.nextInt(17) - 8;
-                    }
-                    Tensor cols = Tensor.of(values, g.columnsShape());
-                    float[] expected = scatterAdd(c, g, values, mode);
-                    for (Backend b : backends()) {
-                        assertArrayEquals(expected, fold.apply(cols, b).toFloatArray(), c + " " + mode + " on " + describe(b));
-                    }
-                    for (int i = 0; i < values.length; i++) {
-                        values[i] = (float) r.nextGaussian();
-                    }
-                    Tensor javaResult = fold.apply(cols, Backend.java());
-                    double[] wide = new double[values.length];
-                    for (int i = 0; i < wide.length; i++) {
-                        wide[i] = r.nextGaussian();
-                    }
-                    Tensor colsDouble = Tensor.of(wide, g.columnsShape());
-                    Tensor javaDouble = fold.apply(colsDouble, Backend.java());
-                    for (Backend b : backends()) {
-                        FeatureReference.assertSameBits(javaResult, fold.apply(cols, b), c + " " + mode + " gaussian on " + describe(b));
-                        if (b.supports(DType.FLOAT64)) {
-                            FeatureReference.assertSameBits(javaDouble, fold.apply(colsDouble, b),
-                                    c + " " + mode + " float64 on " + describe(b));
-                        }
-                    }
-                }));
+        return forEachCaseAndMode((c, mode, fold, g) -> {
+            Random r = new Random(c.name().hashCode() + mode.ordinal());
+            float[] values = new float[Math.toIntExact(g.columnElements())];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = r.nextInt(17) - 8;
             }
-        }
-        return tests.stream();
+            Tensor cols = Tensor.of(values, g.columnsShape());
+            float[] expected = scatterAdd(c, g, values, mode);
+            for (Backend b : backends()) {
+                assertArrayEquals(expected, fold.apply(cols, b).toFloatArray(), c + " " + mode + " on " + describe(b));
+            }
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) r.nextGaussian();
+            }
+            Tensor javaResult = fold.apply(cols, Backend.java());
+            double[] wide = new double[values.length];
+            for (int i = 0; i < wide.length; i++) {
+                wide[i] = r.nextGaussian();
+            }
+            Tensor colsDouble = Tensor.of(wide, g.columnsShape());
+            Tensor javaDouble = fold.apply(colsDouble, Backend.java());
+            for (Backend b : backends()) {
+                FeatureReference.assertSameBits(javaResult, fold.apply(cols, b), c + " " + mode + " gaussian on " + describe(b));
+                if (b.supports(DType.FLOAT64)) {
+                    FeatureReference.assertSameBits(javaDouble, fold.apply(colsDouble, b),
+                            c + " " + mode + " float64 on " + describe(b));
+                }
+            }
+        });
     }
 
     /** Java, and OpenCL with each kernel family (the shared backend's and the other). */

@@ -41,10 +41,7 @@ class GoldenCasesTest {
             return Stream.of(DynamicTest.dynamicTest("opencl backend",
                     () -> TestBackends.unavailable(OpenCLRuntime.get().unavailableReason())));
         }
-        OpenCLBackend usual = TestBackends.openCL();
-        OpenCLBackend other = OpenCLBackend.create(usual.device());
-        other.rowKernels = !usual.rowKernels;
-        Runtime.getRuntime().addShutdownHook(new Thread(other::close));
+        OpenCLBackend usual = TestBackends.openCL(), other = TestBackends.otherKernelFamily();
         return Stream.concat(cases(usual, kernels(usual)), cases(other, kernels(other)));
     }
 

@@ -5,9 +5,6 @@ import static org.jocl.CL.CL_TRUE;
 import static org.jocl.CL.clEnqueueCopyBuffer;
 import static org.jocl.CL.clEnqueueReadBuffer;
 import static org.jocl.CL.clEnqueueWriteBuffer;
-import static org.jocl.CL.CL_PROFILING_COMMAND_END;
-import static org.jocl.CL.CL_PROFILING_COMMAND_START;
-import static org.jocl.CL.clGetEventProfilingInfo;
 import static org.jocl.CL.clReleaseEvent;
 
 import java.io.Console;
@@ -20,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
 import org.jocl.Pointer;
-import org.jocl.Sizeof;
 import org.jocl.cl_event;
 import org.jocl.blast.CLBlast;
 import org.jocl.blast.CLBlastKernelMode;
@@ -298,7 +294,6 @@ final class BenchCommand extends BaseCommand {
              DeviceTensor scratchImage = cl.upload(Tensor.zeros(blast ? dx.elementCount() : 0))) {
             long bytes = 4 * (dx.elementCount() + dcols.elementCount());
             long half = copyFrom.elementCount();
-            long imageElems = (long) s.c() * s.h() * s.w(), colElems = dcols.elementCount() / s.n();
             long[][] kernels = new long[5][reps];  // unfold, fold, copy, CLBlast im2col, CLBlast col2im
             List<TimedCall> calls = new ArrayList<>(List.of((rep, timed) -> {
                 long t0 = System.nanoTime();
@@ -326,38 +321,8 @@ final class BenchCommand extends BaseCommand {
                 return t;
             }));
             if (blast) {
-                calls.add((rep, timed) -> {
-                    long t0 = System.nanoTime();
-                    cl_event[] events = new cl_event[s.n()];
-                    onFailureRelease(events, () -> cl.interop((queue, m) -> {
-                        for (int i = 0; i < s.n(); i++) {
-                            events[i] = new cl_event();
-                            blast(CLBlast.CLBlastSim2col(CLBlastKernelMode.CLBlastKernelModeCrossCorrelation,
-                                    s.c(), s.h(), s.w(), s.k(), s.kw(), s.p(), s.p(), s.s(), s.s(), s.d(), s.d(),
-                                    m[0], i * imageElems, m[1], i * colElems, queue, events[i]));
-                        }
-                        return null;
-                    }, dx, scratchCols));
-                    long t = System.nanoTime() - t0;
-                    record(timed, kernels[3], rep, kernelNanos(events));
-                    return t;
-                });
-                calls.add((rep, timed) -> {
-                    long t0 = System.nanoTime();
-                    cl_event[] events = new cl_event[s.n()];
-                    onFailureRelease(events, () -> cl.interop((queue, m) -> {
-                        for (int i = 0; i < s.n(); i++) {
-                            events[i] = new cl_event();
-                            blast(CLBlast.CLBlastScol2im(CLBlastKernelMode.CLBlastKernelModeCrossCorrelation,
-                                    s.c(), s.h(), s.w(), s.k(), s.kw(), s.p(), s.p(), s.s(), s.s(), s.d(), s.d(),
-                                    m[0], i * colElems, m[1], i * imageElems, queue, events[i]));
-                        }
-                        return null;
-                    }, dcols, scratchImage));
-                    long t = System.nanoTime() - t0;
-                    record(timed, kernels[4], rep, kernelNanos(events));
-                    return t;
-                });
+                calls.add(clBlast(s, cl, true, dx, scratchCols, kernels[3]));
+                calls.add(clBlast(s, cl, false, dcols, scratchImage, kernels[4]));
             }
             progress.step(s.name() + " opencl" + (blast ? " and CLBlast" : ""));
             double[] ms = interleaved(warm, reps, calls.toArray(new TimedCall[0]));
@@ -372,6 +337,35 @@ final class BenchCommand extends BaseCommand {
             rows.addAll(benchHostResident(s, reps, warm, cl, unfold, fold, x, bytes));
             return rows;
         }
+    }
+
+    /**
+     * CLBlast's im2col (or col2im) of shape s from {@code from} into {@code to}, one call per image
+     * as its users must, waited for; each timed call's summed kernel time goes to {@code kernels}.
+     */
+    private static TimedCall clBlast(Shape s, OpenCLBackend cl, boolean im2col, DeviceTensor from, DeviceTensor to,
+                                     long[] kernels) {
+        long fromPer = from.elementCount() / s.n(), toPer = to.elementCount() / s.n();  // one image's elements
+        return (rep, timed) -> {
+            long t0 = System.nanoTime();
+            cl_event[] events = new cl_event[s.n()];
+            onFailureRelease(events, () -> cl.interop((queue, m) -> {
+                for (int i = 0; i < s.n(); i++) {
+                    events[i] = new cl_event();
+                    blast(im2col
+                            ? CLBlast.CLBlastSim2col(CLBlastKernelMode.CLBlastKernelModeCrossCorrelation, s.c(), s.h(),
+                                    s.w(), s.k(), s.kw(), s.p(), s.p(), s.s(), s.s(), s.d(), s.d(),
+                                    m[0], i * fromPer, m[1], i * toPer, queue, events[i])
+                            : CLBlast.CLBlastScol2im(CLBlastKernelMode.CLBlastKernelModeCrossCorrelation, s.c(), s.h(),
+                                    s.w(), s.k(), s.kw(), s.p(), s.p(), s.s(), s.s(), s.d(), s.d(),
+                                    m[0], i * fromPer, m[1], i * toPer, queue, events[i]));
+                }
+                return null;
+            }, from, to));
+            long t = System.nanoTime() - t0;
+            record(timed, kernels, rep, kernelNanos(events));
+            return t;
+        };
     }
 
     /** Host in, host out, against the bare transfer of the same bytes (Note [what the bench times]). */
@@ -517,15 +511,12 @@ final class BenchCommand extends BaseCommand {
         long sum = 0;
         boolean all = true;
         for (cl_event e : events) {
-            if (e == null) {
-                all = false;
-                continue;
+            java.util.OptionalLong nanos = e == null ? java.util.OptionalLong.empty() : OpenCLBackend.deviceNanos(e);
+            all &= nanos.isPresent();
+            sum += nanos.orElse(0);
+            if (e != null) {
+                clReleaseEvent(e);
             }
-            long[] start = new long[1], end = new long[1];
-            all &= clGetEventProfilingInfo(e, CL_PROFILING_COMMAND_START, Sizeof.cl_ulong, Pointer.to(start), null) == CL_SUCCESS
-                    && clGetEventProfilingInfo(e, CL_PROFILING_COMMAND_END, Sizeof.cl_ulong, Pointer.to(end), null) == CL_SUCCESS;
-            sum += end[0] - start[0];
-            clReleaseEvent(e);
         }
         return all ? java.util.OptionalLong.of(sum) : java.util.OptionalLong.empty();
     }
