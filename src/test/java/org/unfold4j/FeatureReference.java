@@ -39,7 +39,7 @@ final class FeatureReference {
         int kk = f.kernelVolume(), ll = f.blockCount(), cc = f.c;
         boolean channelsFirst = f.imageLayout == ImageLayout.CHANNELS_FIRST;
         if (f.columnLayout == ColumnLayout.COLUMNS) {
-            // [N, C*K, L]: PyTorch's row order for either image layout (../shared/golden/README.md:
+            // [N, C*K, L]: PyTorch's row order for either image layout (src/test/resources/golden/README.md:
             // "Row order inside a column is PyTorch's everywhere: channel slowest").
             return ((n * cc + c) * kk + k) * ll + l;
         }

@@ -12,19 +12,21 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
-/** One record of a golden case file (see ../shared/golden/README.md). */
+/** One record of a golden case file (the format: src/test/resources/golden/README.md). */
 record GoldenCase(JsonNode json) {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** The vendored case files, relative to the repository root (Maven's working directory for tests). */
+    static final Path VENDORED = Path.of("src", "test", "resources", "golden");
 
     /**
      * The case files: the system property {@code unfold4j.cases} (one path, or several separated
-     * by commas), else both public files of ../shared/golden.
+     * by commas), else the public files vendored under {@link #VENDORED} (copied from the
+     * project's supply of PyTorch cases, so that a clone tests itself with nothing beside it).
      */
     static List<Path> casesFiles() {
         String p = System.getProperty("unfold4j.cases");
         if (p == null || p.isBlank()) {
-            Path dir = Path.of("..", "shared", "golden");
-            return List.of(dir.resolve("cases-public.jsonl"), dir.resolve("cases-ext-public.jsonl"));
+            return List.of(VENDORED.resolve("cases-public.jsonl"), VENDORED.resolve("cases-ext-public.jsonl"));
         }
         return java.util.Arrays.stream(p.split(",")).map(String::trim).map(Path::of).toList();
     }

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The worked examples of the seed article ("Pytroch nn.Unfold() 与 nn.Fold()图码详解"), checked
- * against the numbers PyTorch printed there. Nothing is copied from the article into this file:
- * the printed {@code tensor([...])} literals are parsed from the article itself, in order.
+ * against the numbers PyTorch printed there. The printed {@code tensor([...])} and
+ * {@code torch.Size([...])} literals, in the article's order, are the fixture
+ * {@code src/test/resources/seed/seed-examples.txt} (the numbers only, no prose), parsed here.
  *
  * <p>Note [printed precision]: PyTorch printed 4 decimals of values it held unrounded. Unfold
  * only copies, so unfolding the printed input must reproduce the printed output to within half a
@@ -31,8 +32,8 @@ import org.junit.jupiter.api.TestFactory;
  * inputs is within {@code m} half units of it, hence the bound {@code 0.5e-4·(m + 1)}.
  */
 class SeedExamplesTest {
-    /** The article, relative to the repository root (Maven's working directory for tests). */
-    static final Path DEFAULT_SEED = Path.of("..", "shared", "seed", "000_9daf00acbeea06d2.txt");
+    /** The fixture, relative to the repository root (Maven's working directory for tests). */
+    static final Path DEFAULT_SEED = Path.of("src", "test", "resources", "seed", "seed-examples.txt");
 
     private static final double HALF_UNIT = 0.5e-4;
     /** The shapes of the 12 printed tensors, in order: four examples, each (input, unfolded, folded). */
@@ -60,7 +61,7 @@ class SeedExamplesTest {
     static void readArticle() throws IOException {
         seed = seedPath();
         if (!Files.isRegularFile(seed)) {
-            fail("the seed article is not at " + seed.toAbsolutePath() + " (working directory "
+            fail("the seed examples are not at " + seed.toAbsolutePath() + " (working directory "
                     + Path.of("").toAbsolutePath() + "); point -Dunfold4j.seed at it");
         }
         String text = Files.readString(seed, StandardCharsets.UTF_8);
