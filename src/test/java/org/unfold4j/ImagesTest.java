@@ -15,9 +15,12 @@ import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
+import java.awt.image.DirectColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
+import java.awt.image.SinglePixelPackedSampleModel;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -230,7 +233,11 @@ class ImagesTest {
         }
     }
 
-    /** Rasters no decoder makes but Java allows: banded, offset into their buffer, premultiplied, packed 5-5-5. */
+    /**
+     * Rasters no decoder makes but Java allows: banded, offset into their buffer, premultiplied,
+     * packed 5-5-5. Each offset and stride is checked to matter: with the bank offsets, the buffer
+     * offset of packed ints or a crop's translation ignored, this test fails.
+     */
     @Test
     void otherSampleModels() {
         // Banded: one bank per colour, each starting past an offset.
@@ -252,7 +259,14 @@ class ImagesTest {
                 new PixelInterleavedSampleModel(DataBuffer.TYPE_BYTE, W, H, 4, 4 * W, new int[] {1, 3, 0}),
                 new DataBufferByte(bytes, bytes.length - 5, 5), new Point(0, 0));
         BufferedImage padded = new BufferedImage(rgb, strided, false, null);
-        for (BufferedImage b : new BufferedImage[] {image, padded, randomImage(BufferedImage.TYPE_USHORT_555_RGB, W, H, 9),
+        // Packed ints with a buffer offset and a scanline longer than the row.
+        int[] words = new int[7 + (W + 2) * H];
+        System.arraycopy(new Random(14).ints(words.length).toArray(), 0, words, 0, words.length);
+        DirectColorModel dcm = new DirectColorModel(24, 0xff0000, 0xff00, 0xff);
+        WritableRaster packed = Raster.createWritableRaster(new SinglePixelPackedSampleModel(DataBuffer.TYPE_INT, W, H,
+                W + 2, dcm.getMasks()), new DataBufferInt(words, words.length - 7, 7), new Point(0, 0));
+        BufferedImage offset = new BufferedImage(dcm, packed, false, null);
+        for (BufferedImage b : new BufferedImage[] {image, padded, offset, randomImage(BufferedImage.TYPE_USHORT_555_RGB, W, H, 9),
             randomImage(BufferedImage.TYPE_INT_BGR, W, H, 10)}) {
             for (BufferedImage i : new BufferedImage[] {b, b.getSubimage(3, 2, 6, 3)}) {
                 assertEquals(reference(i, false), Images.toTensor(i));
