@@ -103,6 +103,9 @@ public final class Images {
                     }
                     continue;
                 }
+                if (lut == null && bytes != null && reader instanceof Components comp && comp.copy(y, band, bytes, o, c)) {
+                    continue;  // 8-bit samples straight into the tensor (decoded JPEG and PNG photos)
+                }
                 reader.read(y, band, row);
                 if (lut == null) {
                     for (int x = 0; x < w; x++, o += c) {
@@ -297,6 +300,18 @@ public final class Images {
             }
             scanline = csm.getScanlineStride();
             pixel = csm.getPixelStride();
+        }
+
+        /** Copies band {@code band} of row {@code y} to {@code out[o], out[o + step], ...}, if the samples are bytes. */
+        boolean copy(int y, int band, byte[] out, int o, int step) {
+            if (bytes == null) {
+                return false;
+            }
+            byte[] a = bytes[bankOf[band]];
+            for (int x = 0, i = start[band] + (y0 + y) * scanline + x0 * pixel; x < width; x++, i += pixel, o += step) {
+                out[o] = a[i];
+            }
+            return true;
         }
 
         @Override
