@@ -17,6 +17,7 @@ import java.awt.image.SampleModel;
 import java.awt.image.SinglePixelPackedSampleModel;
 import java.awt.image.WritableRaster;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * {@link BufferedImage} ↔ integer tensors, so a vision pipeline can unfold pixels without converting
@@ -64,6 +65,7 @@ public final class Images {
      * @param image any image type; not modified
      * @return a new tensor over a new array
      * @throws ArithmeticException if the image has more than {@code Integer.MAX_VALUE} values
+     * @throws NullPointerException if {@code image} is null
      */
     public static Tensor toTensor(BufferedImage image) {
         return toTensor(image, false);
@@ -79,8 +81,10 @@ public final class Images {
      * @param withAlpha whether to keep an alpha channel (the last)
      * @return a new tensor over a new array
      * @throws ArithmeticException if the image has more than {@code Integer.MAX_VALUE} values
+     * @throws NullPointerException if {@code image} is null
      */
     public static Tensor toTensor(BufferedImage image, boolean withAlpha) {
+        Objects.requireNonNull(image, "image");
         Plan plan = plan(image, withAlpha);
         int h = image.getHeight(), w = image.getWidth(), c = plan.sources.length;
         int n = Math.multiplyExact(Math.multiplyExact(h, w), c);
@@ -375,8 +379,10 @@ public final class Images {
      *         or 16-bit gray and alpha, RGB or RGBA (as ImageIO decodes 16-bit PNG files)
      * @throws IllegalArgumentException for another type, rank or channel count, or an int32 value
      *         outside 0..65535
+     * @throws NullPointerException if {@code tensor} is null
      */
     public static BufferedImage toBufferedImage(Tensor tensor) {
+        Objects.requireNonNull(tensor, "tensor");
         long[] s = tensor.shape();
         if (s.length == 4 && s[0] == 1) {
             s = Arrays.copyOfRange(s, 1, 4);

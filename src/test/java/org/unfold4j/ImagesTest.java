@@ -93,6 +93,8 @@ class ImagesTest {
                 () -> Images.toBufferedImage(Tensor.of(new int[] {0, 65536}, 1, 2, 1)));
         assertTrue(e.getMessage().contains("element 1 is 65536"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Images.toBufferedImage(Tensor.of(new int[] {-1}, 1, 1, 1)));
+        assertEquals("image", assertThrows(NullPointerException.class, () -> Images.toTensor(null, true)).getMessage());
+        assertEquals("tensor", assertThrows(NullPointerException.class, () -> Images.toBufferedImage(null)).getMessage());
     }
 
     /**
