@@ -135,11 +135,13 @@ final class ImageFiles {
         long needed = elements * (elementBits / 8) + w * h * channels * Float.BYTES;
         if (needed > maxHeap) {
             throw new BadInputException(String.format(Locale.ROOT, "cannot decode %s: %s is too large for this JVM:"
-                    + " decoding it and holding it as float32 takes about %.1f GB, and the heap is limited to %.1f GB"
+                    + " decoding it and holding it as float32 takes about %.1f GiB, and the heap is limited to %.1f GiB"
                     + " (give Java more with -Xmx, e.g. UNFOLD4J_JAVA_OPTS=-Xmx%dg for the unfold4j script)",
-                    file.getFileName(), size, needed / 1e9, maxHeap / 1e9, (needed >> 30) + 2));
+                    file.getFileName(), size, needed / GIB, maxHeap / GIB, (needed >> 30) + 2));
         }
     }
+
+    private static final double GIB = 1L << 30;
 
     /** " × " where the console's character set has it, else " x ". */
     private static String times() {

@@ -163,16 +163,16 @@ class ImageFilesTest {
         ImageTypeSpecifier rgb = ImageTypeSpecifier.createFromBufferedImageType(BufferedImage.TYPE_3BYTE_BGR);
         ImageTypeSpecifier gray16 = ImageTypeSpecifier.createFromBufferedImageType(BufferedImage.TYPE_USHORT_GRAY);
         Path file = Path.of("big.png");
-        // 20000 × 10000 RGB: 600 MB of bytes and 2.4 GB of floats, against a 1 GB heap.
+        // 20000 × 10000 RGB: 600 MB of bytes and 2.4 GB of floats (2.8 GiB in all), against a 1 GiB heap.
         BadInputException e = assertThrows(BadInputException.class,
                 () -> ImageFiles.checkSize(file, 20000, 10000, rgb, 1L << 30));
         assertTrue(e.getMessage().matches("cannot decode big\\.png: 20000 [×x] 10000 pixels is too large for this JVM:"
-                + " decoding it and holding it as float32 takes about 3\\.0 GB, and the heap is limited to 1\\.1 GB"
+                + " decoding it and holding it as float32 takes about 2\\.8 GiB, and the heap is limited to 1\\.0 GiB"
                 + " \\(give Java more with -Xmx, e\\.g\\. UNFOLD4J_JAVA_OPTS=-Xmx4g for the unfold4j script\\)"),
                 e.getMessage());
         // 16-bit gray: 2 bytes a sample in the raster, one float channel.
         e = assertThrows(BadInputException.class, () -> ImageFiles.checkSize(file, 10000, 10000, gray16, 500_000_000L));
-        assertTrue(e.getMessage().contains("takes about 0.6 GB"), e.getMessage());
+        assertTrue(e.getMessage().contains("takes about 0.6 GiB"), e.getMessage());
         ImageFiles.checkSize(file, 10000, 10000, gray16, 700_000_000L);  // fits: no exception
         ImageFiles.checkSize(file, 4000, 3000, rgb, 256L << 20);          // a 12 MP photo in 256 MB
         // Packed 1-bit: 8 pixels a byte, below the array limit at 50000 × 50000 (which RGB is not).
