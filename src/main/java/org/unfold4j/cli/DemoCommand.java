@@ -23,7 +23,7 @@ final class DemoCommand extends BaseCommand {
     static final int KERNEL = 48, STRIDE = 40;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE",
-            description = "A PNG, JPEG, GIF or BMP file (default: the bundled photograph).")
+            description = "A PNG, JPEG, GIF, BMP or TIFF file (default: the bundled photograph).")
     Path image;
 
     @Option(names = "--out", defaultValue = "out/demo", paramLabel = "DIR",

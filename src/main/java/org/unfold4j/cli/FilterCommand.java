@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Example:", "  unfold4j filter --kind sobel-x --size 3 --out out/filter"})
 final class FilterCommand extends BaseCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE",
-            description = "A PNG, JPEG, GIF or BMP file (default: the bundled photograph).")
+            description = "A PNG, JPEG, GIF, BMP or TIFF file (default: the bundled photograph).")
     Path image;
 
     @Option(names = "--kind", defaultValue = "gaussian", paramLabel = "gaussian|sobel-x|sobel-y|box",

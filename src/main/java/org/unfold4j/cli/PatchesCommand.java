@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
             "      --dtype uint8 --layout nhwc --output-layout patches"})
 final class PatchesCommand extends BaseCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE",
-            description = "A PNG, JPEG, GIF or BMP file (default: the bundled photograph).")
+            description = "A PNG, JPEG, GIF, BMP or TIFF file (default: the bundled photograph).")
     Path image;
 
     @Option(names = "--kernel", required = true, converter = Pair.Converter.class, paramLabel = "K[,K]",

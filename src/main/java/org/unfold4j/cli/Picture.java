@@ -6,8 +6,8 @@ import org.unfold4j.Tensor;
 
 /**
  * An image as the command line computes on it: {@code channels × height × width} float32 values,
- * row-major, in 0..255 (8-bit sample values as floats, so sums of a few thousand pixels stay exact).
- * The array is shared, not copied.
+ * row-major, in 0..255 (8-bit sample values as floats, so sums of a few thousand pixels stay exact;
+ * {@link ImageFiles#fromImage} brings 16-bit images to 8 bits). The array is shared, not copied.
  */
 record Picture(float[] data, int channels, int height, int width) {
     Picture {

@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
             "      --padding-mode reflect --dtype float64 --layout nhwc"})
 final class ReconstructCommand extends BaseCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE",
-            description = "A PNG, JPEG, GIF or BMP file (default: the bundled photograph).")
+            description = "A PNG, JPEG, GIF, BMP or TIFF file (default: the bundled photograph).")
     Path image;
 
     @Option(names = "--kernel", required = true, converter = Pair.Converter.class, paramLabel = "K[,K]",
