@@ -178,7 +178,7 @@ class ReadmeExamplesTest {
             }
 
             // Types: unfold copies float32, float64, uint8 and int32 exactly; fold sums float32 and float64.
-            Tensor pixels  = Images.toTensor(bufferedImage);      // uint8 [H, W, 3], RGB, whatever the image type
+            Tensor pixels  = Images.toTensor(bufferedImage);      // uint8 [H, W, 3] RGB; [H, W, 1] for gray, int32 for 16-bit
             Tensor patches = tf.apply(pixels);                    // uint8 patches, no conversion to float
             BufferedImage back = Images.toBufferedImage(pixels);
 
