@@ -52,8 +52,8 @@ public final class ColumnGeometry {
         this.columnLayout = columnLayout;
         this.paddingMode = paddingMode;
         this.foldMode = foldMode;
-        this.kernelVolume = window.kernelVolume();
         try {
+            this.kernelVolume = window.kernelVolume();
             this.blockCount = product(blocks);
             this.rows = Math.multiplyExact(channels, kernelVolume);
             this.imageElements = Math.multiplyExact(Math.multiplyExact(batch, channels), product(size));
@@ -184,7 +184,12 @@ public final class ColumnGeometry {
         int blockDim = columnLayout == ColumnLayout.COLUMNS ? o + 1 : o;
         long n = batched ? inputShape[0] : 1;
         long rows = inputShape[rowDim], l = inputShape[blockDim];
-        long volume = window.kernelVolume();
+        long volume;
+        try {
+            volume = window.kernelVolume();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(context + ": the kernel volume overflows a 64-bit count");
+        }
         if (rows % volume != 0) {
             throw new IllegalArgumentException("Expected size of input's dimension " + rowDim + " to be divisible by "
                     + "the product of kernel_size, but got input.size(" + rowDim + ")=" + rows + " and kernel_size="

@@ -208,11 +208,17 @@ public final class Window {
         return a.length >= k ? a[a.length - k] : absent;
     }
 
-    /** {@return the product of the kernel sizes, K: the values one channel contributes to a column} */
+    /**
+     * The product of the kernel sizes, K: the values one channel contributes to a column.
+     *
+     * @return the kernel volume
+     * @throws ArithmeticException if it overflows a long (three sizes near 2^21 or more: no
+     *     geometry has such a window, and {@link ColumnGeometry} refuses it by name)
+     */
     public long kernelVolume() {
         long v = 1;
         for (int k : kernel) {
-            v *= k;  // at most 3 factors below 2^31: exact in a long
+            v = Math.multiplyExact(v, k);  // three factors below 2^31 can pass 2^63: never wrap
         }
         return v;
     }
