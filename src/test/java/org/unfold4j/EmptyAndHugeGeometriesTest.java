@@ -24,15 +24,22 @@ import org.junit.jupiter.api.function.Executable;
  * result of the right shape on every backend and kernel family (as PyTorch does); a geometry
  * whose result cannot be a host tensor is a clean {@link IllegalArgumentException} naming the
  * sizes; and the Java backend's working memory stays small next to its output (Note [axis
- * tables stay linear] in {@code AxisTables}).
+ * tables stay linear] in {@code AxisTables}, Notes [window groups] and [row-class strips] in
+ * {@code JavaBackend}).
  *
- * <p>Fails without the fix (checked by reverting JavaBackend, AxisTables and Window to the
- * parent commit): {@code pytorchExamples} and {@code emptyBatchWithHugeGeometries} fail on the Java backend with
- * {@code NegativeArraySizeException} and {@code OutOfMemoryError} (the per-axis tables were built
- * before the batch was looked at), {@code kernelVolumeBeyond64Bits} with an
- * {@code ArithmeticException} (division by a kernel volume that had wrapped to 0), and
- * {@code workingMemoryOfALongWindow} with about 3 GiB allocated for a 1 GiB output (the
- * {@code int[kernel][windows]} source table and the covering pairs).
+ * <p>How each was checked to fail without the fix (main sources reverted to the parent commit):
+ * {@code pytorchExamples} and {@code emptyBatchWithHugeGeometries} die with
+ * {@code OutOfMemoryError} in {@code AxisTables.<init>} (the surefire fork itself goes down), and
+ * with {@code NegativeArraySizeException} for 2^31 pixels: the per-axis tables were built before
+ * the batch was looked at. {@code kernelVolumeBeyond64Bits}: {@code ArithmeticException: / by
+ * zero} (the volume had wrapped to 0). {@code workingMemoryOfALongWindow}: unfold allocated
+ * 3,222,249,152 bytes for its 1 GiB output. {@code workingMemoryOfManyWindows}: 604,707,544 bytes
+ * for a 16 MiB uint8 output, 184,621,368 for a 16 MiB patch fold, 7,833,168 for a 4 MiB row-class
+ * fold; with only the window groups and strips disabled (GROUP_WINDOWS and SCRATCH_ELEMENTS set
+ * to Integer.MAX_VALUE) still 67,841,800, 16,849,456 and 7,359,888. {@code
+ * unfoldThroughWindowGroupsMatchesTheDefinition}: with every group's length taken as a full
+ * group, {@code ArrayIndexOutOfBoundsException}. {@code resultsBeyondAHostTensorAreRefusedByName}
+ * held before too: it guards the refusal, which the huge-geometry paths must keep.
  */
 class EmptyAndHugeGeometriesTest {
     private static final long HUGE_KERNEL = 1L << 30;
@@ -362,6 +369,52 @@ class EmptyAndHugeGeometriesTest {
             if (f[p] != xs[p] * covering) {
                 fail("pixel " + p + " folds to " + f[p] + ", expected " + xs[p] + " x " + covering + " windows");
             }
+        }
+    }
+
+    /**
+     * Unfolds whose rows of windows are flat gathers through window groups (Note [window groups]
+     * in JavaBackend): groups of several window rows with a shorter last one, a row of more than
+     * one group, and 3-D planes of groups, against the definition, on every backend.
+     */
+    @Test
+    void unfoldThroughWindowGroupsMatchesTheDefinition() {
+        List<Reference.Geometry> cases = List.of(
+                new Reference.Geometry(true, 2, 2, 50, 200, 2, 2, 1, 1, 0, 0, 2, 2),
+                new Reference.Geometry(true, 1, 2, 4, 2100, 2, 3, 1, 1, 0, 0, 2, 2),
+                new Reference.Geometry(true, 1, 1, 31, 3000, 3, 1, 2, 1, 0, 0, 3, 3));
+        for (Reference.Geometry g : cases) {
+            float[] image = new float[g.imageElements()];
+            for (int i = 0; i < image.length; i++) {
+                image[i] = i % 1013;
+            }
+            float[] expected = Reference.unfold(g, image);
+            for (Backend b : backends()) {
+                assertArrayEquals(expected, g.unfold().apply(Tensor.of(image, g.imageShape()), b).toFloatArray(),
+                        g + " on " + label(b));
+            }
+        }
+        Window w3 = Window.of(new int[] {2, 2, 2}, new int[] {1, 1, 1}, new int[] {0, 0, 0}, new int[] {2, 2, 3});
+        float[] volume = new float[4 * 30 * 90];
+        for (int i = 0; i < volume.length; i++) {
+            volume[i] = i % 997;
+        }
+        Tensor x = Tensor.of(volume, 1, 1, 4, 30, 90);
+        Tensor cols = Unfold.of(w3).apply(x, Backend.java());
+        float[] c = cols.toFloatArray();
+        int bd = 2, bh = 15, bw = 30, l = bd * bh * bw;
+        for (int k = 0; k < 8; k++) {
+            int kz = k / 4, ky = k / 2 % 2, kx = k % 2;
+            for (int o = 0; o < l; o++) {
+                int oz = o / (bh * bw), oy = o / bw % bh, ox = o % bw;
+                float want = volume[((oz * 2 + kz) * 30 + oy * 2 + ky) * 90 + ox * 3 + kx];
+                if (c[k * l + o] != want) {
+                    fail("3-D column (" + k + ", " + o + ") is " + c[k * l + o] + ", expected " + want);
+                }
+            }
+        }
+        for (Backend b : backends()) {
+            assertArrayEquals(c, Unfold.of(w3).apply(x, b).toFloatArray(), "3-D on " + label(b));
         }
     }
 }
