@@ -24,6 +24,7 @@ public final class Images {
      * @return a new tensor over a new array
      */
     public static Tensor toTensor(BufferedImage image) {
+        java.util.Objects.requireNonNull(image, "image");
         return toTensor(image, false);
     }
 
@@ -37,6 +38,7 @@ public final class Images {
      * @throws ArithmeticException if the image has more than {@code Integer.MAX_VALUE} values
      */
     public static Tensor toTensor(BufferedImage image, boolean withAlpha) {
+        java.util.Objects.requireNonNull(image, "image");  // Note [null arguments] in Window
         int h = image.getHeight(), w = image.getWidth(), c = withAlpha ? 4 : 3;
         byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(h, w), c)];
         if (image.getType() == BufferedImage.TYPE_3BYTE_BGR && !withAlpha) {
@@ -75,6 +77,7 @@ public final class Images {
      * @throws IllegalArgumentException for another type, rank or channel count
      */
     public static BufferedImage toBufferedImage(Tensor tensor) {
+        java.util.Objects.requireNonNull(tensor, "tensor");
         long[] s = tensor.shape();
         if (s.length == 4 && s[0] == 1) {
             s = Arrays.copyOfRange(s, 1, 4);
