@@ -1,6 +1,7 @@
 package org.unfold4j;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * The validated shape of one unfold or fold call: the image side ({@code [N, C, *spatial]} or
@@ -52,8 +53,8 @@ public final class ColumnGeometry {
         this.columnLayout = columnLayout;
         this.paddingMode = paddingMode;
         this.foldMode = foldMode;
-        this.kernelVolume = window.kernelVolume();
         try {
+            this.kernelVolume = window.kernelVolume();
             this.blockCount = product(blocks);
             this.rows = Math.multiplyExact(channels, kernelVolume);
             this.imageElements = Math.multiplyExact(Math.multiplyExact(batch, channels), product(size));
@@ -82,6 +83,8 @@ public final class ColumnGeometry {
      * @throws IllegalArgumentException as the full overload
      */
     public static ColumnGeometry forUnfold(long[] inputShape, Window window) {
+        Objects.requireNonNull(inputShape, "input_shape");
+        Objects.requireNonNull(window, "window");
         return forUnfold(inputShape, window, DType.FLOAT32, ImageLayout.CHANNELS_FIRST, ColumnLayout.COLUMNS,
                 PaddingMode.ZEROS);
     }
@@ -105,6 +108,13 @@ public final class ColumnGeometry {
      */
     public static ColumnGeometry forUnfold(long[] inputShape, Window window, DType dtype, ImageLayout imageLayout,
                                            ColumnLayout columnLayout, PaddingMode paddingMode) {
+        // Note [null arguments] in Window.
+        Objects.requireNonNull(inputShape, "input_shape");
+        Objects.requireNonNull(window, "window");
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(imageLayout, "layout");
+        Objects.requireNonNull(columnLayout, "output_layout");
+        Objects.requireNonNull(paddingMode, "padding_mode");
         int r = window.rank();
         requireChannelsLastIs2d(imageLayout, r);
         boolean batched = inputShape.length == r + 2;
@@ -137,6 +147,8 @@ public final class ColumnGeometry {
      * @throws IllegalArgumentException as the full overload
      */
     public static ColumnGeometry forFold(long[] inputShape, long outputH, long outputW, Window window) {
+        Objects.requireNonNull(inputShape, "input_shape");
+        Objects.requireNonNull(window, "window");
         return forFold(inputShape, new long[] {outputH, outputW}, window, DType.FLOAT32,
                 ImageLayout.CHANNELS_FIRST, ColumnLayout.COLUMNS, FoldMode.SUM);
     }
@@ -160,6 +172,13 @@ public final class ColumnGeometry {
      */
     public static ColumnGeometry forFold(long[] inputShape, long[] outputSize, Window window, DType dtype,
                                          ImageLayout imageLayout, ColumnLayout columnLayout, FoldMode foldMode) {
+        Objects.requireNonNull(inputShape, "input_shape");
+        Objects.requireNonNull(outputSize, "output_size");
+        Objects.requireNonNull(window, "window");
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(imageLayout, "layout");
+        Objects.requireNonNull(columnLayout, "input_layout");
+        Objects.requireNonNull(foldMode, "mode");
         int r = window.rank();
         String context = "Given output_size=" + Window.tuple(outputSize) + ", " + window.describe();
         if (outputSize.length != r) {
@@ -184,7 +203,12 @@ public final class ColumnGeometry {
         int blockDim = columnLayout == ColumnLayout.COLUMNS ? o + 1 : o;
         long n = batched ? inputShape[0] : 1;
         long rows = inputShape[rowDim], l = inputShape[blockDim];
-        long volume = window.kernelVolume();
+        long volume;
+        try {
+            volume = window.kernelVolume();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(context + ": the kernel volume overflows a 64-bit count");
+        }
         if (rows % volume != 0) {
             throw new IllegalArgumentException("Expected size of input's dimension " + rowDim + " to be divisible by "
                     + "the product of kernel_size, but got input.size(" + rowDim + ")=" + rows + " and kernel_size="

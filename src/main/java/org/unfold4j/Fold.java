@@ -34,11 +34,12 @@ public final class Fold {
     private final ColumnLayout columnLayout;
 
     private Fold(long[] outputSize, Window window, FoldMode mode, ImageLayout imageLayout, ColumnLayout columnLayout) {
-        this.outputSize = outputSize.clone();
+        // PyTorch-style names, as the messages and toString() use (Note [null arguments] in Window).
+        this.outputSize = Objects.requireNonNull(outputSize, "output_size").clone();
         this.window = Objects.requireNonNull(window, "window");
         this.mode = Objects.requireNonNull(mode, "mode");
-        this.imageLayout = Objects.requireNonNull(imageLayout, "imageLayout");
-        this.columnLayout = Objects.requireNonNull(columnLayout, "columnLayout");
+        this.imageLayout = Objects.requireNonNull(imageLayout, "layout");
+        this.columnLayout = Objects.requireNonNull(columnLayout, "input_layout");
         if (outputSize.length != window.rank() || Arrays.stream(outputSize).anyMatch(s -> s <= 0)) {
             throw new IllegalArgumentException("output_size must have " + window.rank() + " entries greater than "
                     + "zero (one per kernel dimension), but got output_size=" + Window.tuple(outputSize)
@@ -84,6 +85,7 @@ public final class Fold {
      * @throws IllegalArgumentException if a size is not positive or the window is not 2-D
      */
     public static Fold of(long outputH, long outputW, Window window) {
+        Objects.requireNonNull(window, "window");
         return of(new long[] {outputH, outputW}, window);
     }
 
@@ -108,6 +110,7 @@ public final class Fold {
      * @throws IllegalArgumentException if a value is not positive or the count fits neither
      */
     public Fold withDilation(int... d) {
+        Objects.requireNonNull(d, "dilation");
         return with(window.withDilation(perDimension(d)));
     }
 
@@ -119,6 +122,7 @@ public final class Fold {
      * @throws IllegalArgumentException if a value is negative or the count fits neither
      */
     public Fold withPadding(int... p) {
+        Objects.requireNonNull(p, "padding");
         return with(window.withPadding(perDimension(p)));
     }
 
@@ -130,6 +134,7 @@ public final class Fold {
      * @throws IllegalArgumentException if a value is not positive or the count fits neither
      */
     public Fold withStride(int... s) {
+        Objects.requireNonNull(s, "stride");
         return with(window.withStride(perDimension(s)));
     }
 
@@ -177,6 +182,7 @@ public final class Fold {
      * @throws IllegalArgumentException for any mode but {@link PaddingMode#ZEROS}
      */
     public Fold withPaddingMode(PaddingMode paddingMode) {
+        Objects.requireNonNull(paddingMode, "padding_mode");
         if (paddingMode != PaddingMode.ZEROS) {
             throw new IllegalArgumentException("fold supports only zeros padding (padding is where values are "
                     + "dropped), but got padding_mode=" + paddingMode);
@@ -227,6 +233,8 @@ public final class Fold {
      * @throws IllegalArgumentException as {@link #apply(Tensor)} does for a bad shape or type
      */
     public ColumnGeometry geometry(DType dtype, long... inputShape) {
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(inputShape, "input_shape");
         ColumnGeometry g = last;
         if (g == null || !g.isFor(dtype, inputShape)) {
             g = ColumnGeometry.forFold(inputShape, outputSize, window, dtype, imageLayout, columnLayout, mode);
@@ -248,7 +256,7 @@ public final class Fold {
      *     OpenCL device fails
      */
     public Tensor apply(Tensor input) {
-        return apply(input, BackendSelection.defaultFor(input.dtype()));
+        return apply(input, BackendSelection.defaultFor(Objects.requireNonNull(input, "input").dtype()));
     }
 
     /**
@@ -262,6 +270,8 @@ public final class Fold {
      * @throws OpenCLException if an OpenCL backend fails, or cannot hold float64
      */
     public Tensor apply(Tensor input, Backend backend) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(backend, "backend");
         return backend.fold(geometry(input.dtype(), input.shape()), input);
     }
 
@@ -278,6 +288,9 @@ public final class Fold {
      * @throws OpenCLException if an OpenCL backend fails, or cannot hold float64
      */
     public void apply(Tensor input, Tensor output, Backend backend) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(backend, "backend");
         ColumnGeometry g = geometry(input.dtype(), input.shape());
         Backend.checkOutput(output, g.imageShape(), input);
         backend.fold(g, input, output);
@@ -296,6 +309,7 @@ public final class Fold {
      * @throws OpenCLException if the device cannot allocate the result or run the kernel
      */
     public DeviceTensor apply(DeviceTensor input) {
+        Objects.requireNonNull(input, "input");
         return input.backend().fold(geometry(input.dtype(), input.shape()), input);
     }
 
@@ -312,6 +326,8 @@ public final class Fold {
      * @throws IllegalStateException if a tensor or the backend is closed
      */
     public void apply(DeviceTensor input, DeviceTensor output) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(output, "output");
         ColumnGeometry g = geometry(input.dtype(), input.shape());
         if (!java.util.Arrays.equals(output.shape(), g.imageShape()) || output.dtype() != input.dtype()) {
             throw new IllegalArgumentException("output must be " + input.dtype() + " "

@@ -53,13 +53,28 @@ final class JavaBackend extends Backend {
         // Nothing to release.
     }
 
+    /*
+     * Note [empty batches]
+     * A batch of 0 images has nothing to compute whatever its geometry, and a valid geometry may
+     * then be far beyond what a host array can index (PyTorch folds torch.empty(0, 1, 2**31) into
+     * an image of 2^31 pixels): the passes below cast sizes to int and build per-axis tables, so
+     * they are not even set up. Both element counts are 0 exactly when the batch is (every other
+     * dimension is at least 1).
+     */
+
     @Override
     void unfold(ColumnGeometry g, Tensor input, Tensor output) {
+        if (g.columnElements() == 0) {
+            return;  // Note [empty batches]
+        }
         new UnfoldPass(g, input.array(), output.array()).run();
     }
 
     @Override
     void fold(ColumnGeometry g, Tensor input, Tensor output) {
+        if (g.imageElements() == 0) {
+            return;  // Note [empty batches]
+        }
         new FoldPass(g, input.array(), output.array()).run();
     }
 
@@ -101,9 +116,9 @@ final class JavaBackend extends Backend {
             this.depth = (int) s[0];
             this.height = (int) s[1];
             this.width = (int) s[2];
-            this.z = new AxisTables(g.axis(0), depth, kd, bd);
-            this.y = new AxisTables(g.axis(1), height, kh, bh);
-            this.x = new AxisTables(g.axis(2), width, kw, bw);
+            this.z = new AxisTables(g.axis(0), kd, bd);
+            this.y = new AxisTables(g.axis(1), kh, bh);
+            this.x = new AxisTables(g.axis(2), kw, bw);
             this.strideX = g.stride3()[2];
             this.dilationX = g.dilation3()[2];
             this.inN = (int) image[0];
@@ -120,28 +135,62 @@ final class JavaBackend extends Backend {
             this.alongKernel = kw > bw;
         }
 
-        /**
-         * Window l's first pixel relative to window 0's, for window positions l in PyTorch's
-         * order, where consecutive window planes and rows start {@code planeStep} and
-         * {@code rowStep} elements apart (in the image, or in a scratch): the table of the flat
-         * gathers and scatters.
-         */
-        int[] windowOrigins(int planeStep, int rowStep) {
-            int[] offsets = new int[bd * bh * bw];
-            for (int oz = 0, i = 0; oz < bd; oz++) {
-                for (int oy = 0; oy < bh; oy++) {
-                    for (int ox = 0; ox < bw; ox++) {
-                        offsets[i++] = oz * planeStep + oy * rowStep + ox * strideX * inX;
+        /** The flat gathers and scatters of windows of this geometry, with rows {@code rowStep} and planes {@code planeStep} apart. */
+        WindowGroups windowGroups(int planeStep, int rowStep) {
+            return new WindowGroups(bd, bh, bw, planeStep, rowStep, strideX * inX);
+        }
+    }
+
+    /*
+     * Note [window groups]
+     * The flat gathers and scatters over the windows of a plane (unfold's windowGroups, fold's
+     * patchGroups and rowClassGroups) go through a table of each window's first pixel relative to
+     * window 0's. A table of all L windows would be as large as an output row, and for a 1-wide
+     * kernel as large as the output itself, four times a uint8 one (Note [axis tables stay
+     * linear]). So the table covers one group of windows: as many whole window rows as make
+     * GROUP_WINDOWS windows, or GROUP_WINDOWS windows of one row where a row has more; and the
+     * windows are done group by group, each group's pixels moved by its first window's. A call
+     * still handles GROUP_WINDOWS windows or whole rows, which keeps the flat loop's gain over a
+     * loop per row of a few windows, and each window still goes through one call, so the order
+     * in which a pixel meets its taps is unchanged.
+     */
+
+    /** The groups of windows of one plane set (Note [window groups]). Immutable once built. */
+    private static final class WindowGroups {
+        /** The window count at which a group stops growing. */
+        static final int GROUP_WINDOWS = 1024;
+
+        /** Window rows per group, and windows per group row: rows > 1 only when width is a whole row. */
+        final int rows, width;
+        /** The table: window (i / width, i % width) of a group, its first pixel relative to the group's first window's. */
+        final int[] offsets;
+        /** For each group: its first window's pixel relative to window 0's, its first window (flat), its window count. */
+        final int[] groupPixel, groupWindow, groupLength;
+
+        WindowGroups(int bd, int bh, int bw, int planeStep, int rowStep, int windowStep) {
+            this.width = Math.min(bw, GROUP_WINDOWS);
+            this.rows = width < bw ? 1 : Math.max(1, Math.min(bh, GROUP_WINDOWS / bw));
+            this.offsets = new int[rows * width];
+            for (int oy = 0, i = 0; oy < rows; oy++) {
+                for (int ox = 0; ox < width; ox++) {
+                    offsets[i++] = oy * rowStep + ox * windowStep;
+                }
+            }
+            int perRow = (bw + width - 1) / width, perPlane = (bh + rows - 1) / rows * perRow;
+            int count = bd * perPlane;
+            groupPixel = new int[count];
+            groupWindow = new int[count];
+            groupLength = new int[count];
+            int i = 0;
+            for (int oz = 0; oz < bd; oz++) {
+                for (int oy = 0; oy < bh; oy += rows) {
+                    for (int ox = 0; ox < bw; ox += width, i++) {
+                        groupPixel[i] = oz * planeStep + oy * rowStep + ox * windowStep;
+                        groupWindow[i] = (oz * bh + oy) * bw + ox;
+                        groupLength[i] = rows > 1 ? Math.min(rows, bh - oy) * bw : Math.min(width, bw - ox);
                     }
                 }
             }
-            return offsets;
-        }
-
-        /** {@link #windowOrigins} in the image itself. */
-        int[] windowOriginsInImage() {
-            int[] s = g.stride3();
-            return windowOrigins(s[0] * inZ, s[1] * inY);
         }
     }
 
@@ -154,7 +203,7 @@ final class JavaBackend extends Backend {
          * every window is one flat gather (vit16, tile256: rows of 14 or 15 windows made the per-row
          * loop cost more than the copy); null where runs are contiguous (stride 1) or not rows.
          */
-        private final int[] windowOffsets;
+        private final WindowGroups windowGroups;
         /** Whether a plane of output rows is one copy (Note [plane copies]). */
         private final boolean planeCopies;
 
@@ -165,12 +214,13 @@ final class JavaBackend extends Backend {
             // (measured: vit16 4.2 vs 9.8 ms, tile256 30 vs 48 ms); only a single window per row
             // leaves no run there.
             this.alongKernel = bw == 1 && kw > 1;
-            this.windowOffsets = !alongKernel && colL == 1 && strideX * inX != 1 ? windowOriginsInImage() : null;
+            this.windowGroups = !alongKernel && colL == 1 && strideX * inX != 1
+                    ? windowGroups(g.stride3()[0] * inZ, g.stride3()[1] * inY) : null;
             this.planeCopies = !alongKernel && colL == 1 && strideX == 1 && inX == 1 && g.stride3()[1] == 1
                     && bw == width && inY == width;
         }
 
-        /** Whether tap k of every window lands inside the image (so the row is one gather through windowOffsets). */
+        /** Whether tap k of every window lands inside the image (so the row is one gather through windowGroups). */
         private boolean insideForEveryWindow(int kz, int ky, int kx) {
             return z.windowLo[kz] == 0 && z.windowHi[kz] == bd - 1 && y.windowLo[ky] == 0 && y.windowHi[ky] == bh - 1
                     && x.windowLo[kx] == 0 && x.windowHi[kx] == bw - 1;
@@ -195,15 +245,18 @@ final class JavaBackend extends Backend {
             int kx = k % kw, ky = k / kw % kh, kz = k / (kw * kh);
             int inBase = n * inN + c * inC;
             int outBase = n * colN + c * colC + k * colK;
-            if (windowOffsets != null && insideForEveryWindow(kz, ky, kx)) {
-                Runs.gather(in, inBase + z.windowStart[kz] * inZ + y.windowStart[ky] * inY + x.windowStart[kx] * inX,
-                        windowOffsets, out, outBase);
+            if (windowGroups != null && insideForEveryWindow(kz, ky, kx)) {
+                int first = inBase + z.windowStart[kz] * inZ + y.windowStart[ky] * inY + x.windowStart[kx] * inX;
+                WindowGroups w = windowGroups;
+                for (int i = 0; i < w.groupPixel.length; i++) {  // Note [window groups]
+                    Runs.gather(in, first + w.groupPixel[i], w.offsets, w.groupLength[i], out, outBase + w.groupWindow[i]);
+                }
                 return;
             }
             int xLo = x.windowLo[kx], xHi = x.windowHi[kx];
             int yLo = y.windowLo[ky], yHi = y.windowHi[ky];
             for (int oz = 0; oz < bd; oz++) {
-                int iz = z.source[kz][oz];
+                int iz = z.source(kz, oz);
                 if (!planeCopies || iz < 0 || xLo > xHi || yLo > yHi) {
                     rows(inBase, outBase, kx, ky, iz, oz, 0, bh);
                     continue;
@@ -214,7 +267,7 @@ final class JavaBackend extends Backend {
                 // then puts right. One copy per plane instead of one per row (conv3x3, dilated).
                 rows(inBase, outBase, kx, ky, iz, oz, 0, yLo);
                 int plane = outBase + oz * bh * bw;
-                int firstIn = inBase + iz * inZ + y.source[ky][yLo] * inY;
+                int firstIn = inBase + iz * inZ + y.source(ky, yLo) * inY;
                 System.arraycopy(in, firstIn + x.windowStart[kx], out, plane + yLo * bw + xLo, (yHi - yLo) * bw + xHi - xLo + 1);
                 for (int oy = yLo; oy <= yHi; oy++) {
                     int rowIn = firstIn + (oy - yLo) * inY, rowOut = plane + oy * bw;
@@ -228,9 +281,8 @@ final class JavaBackend extends Backend {
         /** Output rows [from, to) of window plane oz (whose tap reads input plane iz, or -1 for zeros) for taps ky, kx, one run each. */
         private void rows(int inBase, int outBase, int kx, int ky, int iz, int oz, int from, int to) {
             int xLo = x.windowLo[kx], xHi = x.windowHi[kx], run = xHi - xLo + 1;
-            int[] srcY = y.source[ky];
             for (int oy = from; oy < to; oy++) {
-                int iy = srcY[oy];
+                int iy = y.source(ky, oy);
                 int rowOut = outBase + (oz * bh + oy) * bw * colL;
                 if (iz < 0 || iy < 0) {
                     Runs.zero(out, rowOut, colL, bw);
@@ -253,9 +305,8 @@ final class JavaBackend extends Backend {
                 Runs.zero(out, rowOut + from * colL, colL, to - from);
                 return;
             }
-            int[] srcX = x.source[kx];
             for (int ox = from; ox < to; ox++) {
-                Runs.copy(in, rowIn + srcX[ox] * inX, 1, out, rowOut + ox * colL, 1, 1);
+                Runs.copy(in, rowIn + x.source(kx, ox) * inX, 1, out, rowOut + ox * colL, 1, 1);
             }
         }
 
@@ -263,11 +314,10 @@ final class JavaBackend extends Backend {
         private void kernelRuns(int n, int c, int kz, int ky) {
             int inBase = n * inN + c * inC;
             int outBase = n * colN + c * colC + (kz * kh + ky) * kw * colK;
-            int[] srcZ = z.source[kz], srcY = y.source[ky];
             for (int oz = 0; oz < bd; oz++) {
-                int iz = srcZ[oz];
+                int iz = z.source(kz, oz);
                 for (int oy = 0; oy < bh; oy++) {
-                    int iy = srcY[oy];
+                    int iy = y.source(ky, oy);
                     int rowIn = inBase + iz * inZ + iy * inY;
                     for (int ox = 0; ox < bw; ox++) {
                         int windowOut = outBase + ((oz * bh + oy) * bw + ox) * colL;
@@ -296,14 +346,15 @@ final class JavaBackend extends Backend {
                 return;
             }
             for (int kx = from; kx < to; kx++) {
-                Runs.copy(in, rowIn + x.source[kx][ox] * inX, 1, out, windowOut + kx * colK, 1, 1);
+                Runs.copy(in, rowIn + x.source(kx, ox) * inX, 1, out, windowOut + kx * colK, 1, 1);
             }
         }
     }
 
     /** Fold: one task per output image row (n, c, z, y), summing covering windows in ascending kernel-offset order. */
     private static final class FoldPass extends Pass {
-        private final long[] countX;
+        /** For fold mean: how many windows cover each pixel of a row along the width; null for sums. */
+        private final int[] countX;
         /** No two windows overlap (patches): values are set rather than summed; see fold.cl's DISJOINT. */
         private final boolean disjoint;
         /** Some pixels of a row have no window, so a row is cleared before its values are set. */
@@ -319,28 +370,32 @@ final class JavaBackend extends Backend {
          */
         private final int[] pixelSources;
         /** For patchRow (patches tiling the image, PyTorch's columns): each window's first pixel relative to window 0's; null otherwise. */
-        private final int[] patchPixels;
+        private final WindowGroups patchGroups;
         /** For rowClass (overlapping wide windows, no padding or dilation, 2-D, channels-first, PyTorch's columns); null otherwise. */
-        private final int[] windowPixels;
+        private final WindowGroups rowClassGroups;
 
         FoldPass(ColumnGeometry g, Object in, Object out) {
             super(g, in, out);
-            this.countX = new long[width];
+            // One int per pixel of a row, and only where needed: Note [axis tables stay linear].
+            this.countX = g.foldMode() == FoldMode.MEAN ? new int[width] : null;
             boolean uncovered = false;
             for (int i = 0; i < width; i++) {
-                countX[i] = x.count(i);
-                uncovered |= countX[i] == 0;
+                int count = x.count(i);
+                uncovered |= count == 0;
+                if (countX != null) {
+                    countX[i] = count;
+                }
             }
             this.disjoint = g.disjoint();
             this.gaps = uncovered;
             // Stride-1 windows of channels-first images in PyTorch's column order: a tap's run is
             // contiguous on both sides, so three taps can be added in one pass.
             this.fuseTaps = !alongKernel && strideX == 1 && inX == 1 && colL == 1;
-            this.pixelSources = disjoint && !uncovered && inX == 1 ? pixelSources() : null;
+            this.pixelSources = disjoint && !uncovered && inX == 1 && !(g.permutesPixels() && colL == 1) ? pixelSources() : null;
             this.scratchPitch = width + ColumnGeometry.ROW_CLASS_PAD;
-            this.patchPixels = g.permutesPixels() && colL == 1 ? windowOriginsInImage() : null;
+            this.patchGroups = g.permutesPixels() && colL == 1 ? windowGroups(g.stride3()[0] * inZ, g.stride3()[1] * inY) : null;
             // Window row oy of kernel row ky = r + m·stride lands on the class's row oy + m.
-            this.windowPixels = g.foldsByRowClasses() ? windowOrigins(0, scratchPitch) : null;
+            this.rowClassGroups = g.foldsByRowClasses() ? windowGroups(0, scratchPitch) : null;
         }
 
         /**
@@ -354,15 +409,18 @@ final class JavaBackend extends Backend {
             int kx = k % kw, ky = k / kw % kh, kz = k / (kw * kh);
             int[] dil = g.dilation3();
             int origin = n * inN + c * inC + kz * dil[0] * inZ + ky * dil[1] * inY + kx * dil[2] * inX;
-            Runs.scatterSet(out, origin, patchPixels, in, n * colN + c * colC + k * colK);
+            int column = n * colN + c * colC + k * colK;
+            WindowGroups w = patchGroups;
+            for (int i = 0; i < w.groupPixel.length; i++) {  // Note [window groups]
+                Runs.scatterSet(out, origin + w.groupPixel[i], w.offsets, w.groupLength[i], in, column + w.groupWindow[i]);
+            }
         }
 
-        /** Each window's top-left pixel relative to window 0's, in the image (see rowClass). */
         /**
          * Fold of overlapping wide windows without padding or dilation (tile256), for the image
          * rows py ≡ r (mod stride) of one plane: exactly the rows that kernel rows ky ≡ r land
          * on, so the task owns them. Each column row (ky, kx) is read once, in order, and added
-         * into every window's pixel through windowPixels, kernel rows and then offsets ascending,
+         * into every window's pixel through rowClassGroups, kernel rows and then offsets ascending,
          * so each pixel meets its taps in ascending order (Note [fold summation order]). Reading
          * the columns in order matters here: along the kernel they are a row (900 bytes) apart
          * and cross a page every few values, which defeats the hardware prefetcher.
@@ -372,20 +430,48 @@ final class JavaBackend extends Backend {
             int image = n * inN + c * inC, colBase = n * colN + c * colC;
             int sy = g.stride3()[1];
             int rows = (height - r + sy - 1) / sy;
-            Object scratch = scratch(rows * scratchPitch);
-            Runs.zero(scratch, 0, 1, rows * scratchPitch);
-            for (int ky = r, m = 0; ky < kh; ky += sy, m++) {
-                for (int kx = 0; kx < kw; kx++) {
-                    Runs.scatterAdd(scratch, m * scratchPitch + kx, windowPixels, in, colBase + (ky * kw + kx) * colK);
+            // Note [row-class strips]: the class's rows in strips of at most SCRATCH_ELEMENTS.
+            int strip = Math.max(1, Math.min(rows, SCRATCH_ELEMENTS / scratchPitch));
+            Object scratch = scratch(strip * scratchPitch);
+            WindowGroups w = rowClassGroups;
+            for (int j0 = 0; j0 < rows; j0 += strip) {
+                int j1 = Math.min(rows, j0 + strip);
+                Runs.zero(scratch, 0, 1, (j1 - j0) * scratchPitch);
+                for (int ky = r, m = 0; ky < kh && m < j1; ky += sy, m++) {
+                    // Window row oy of kernel row ky lands on class row oy + m: those in [j0, j1).
+                    int oyFrom = Math.max(0, j0 - m), oyTo = Math.min(bh, j1 - m);
+                    for (int kx = 0; kx < kw; kx++) {
+                        int column = colBase + (ky * kw + kx) * colK;
+                        for (int oy = oyFrom; oy < oyTo; oy += w.rows) {  // Note [window groups]
+                            for (int ox = 0; ox < bw; ox += w.width) {
+                                int length = w.rows > 1 ? Math.min(w.rows, oyTo - oy) * bw : Math.min(w.width, bw - ox);
+                                Runs.scatterAdd(scratch, (m + oy - j0) * scratchPitch + kx + ox * strideX, w.offsets, length,
+                                        in, column + oy * bw + ox);
+                            }
+                        }
+                    }
                 }
-            }
-            for (int j = 0, py = r; j < rows; j++, py += sy) {
-                System.arraycopy(scratch, j * scratchPitch, out, image + py * inY, width);
-                if (g.foldMode() == FoldMode.MEAN) {
-                    Runs.divide(out, image + py * inY, 1, countX, y.count(py));
+                for (int j = j0, py = r + j0 * sy; j < j1; j++, py += sy) {
+                    System.arraycopy(scratch, (j - j0) * scratchPitch, out, image + py * inY, width);
+                    if (g.foldMode() == FoldMode.MEAN) {
+                        Runs.divide(out, image + py * inY, 1, countX, y.count(py));
+                    }
                 }
             }
         }
+
+        /*
+         * Note [row-class strips]
+         * A class of rows is summed in scratch strip by strip, each of at most SCRATCH_ELEMENTS
+         * (or one row where a row is longer): for stride 1 a class is the whole image plane, and
+         * scratch that large, kept by every worker thread, would double the output's memory. A
+         * strip reads, for each column row (ky, kx) in the usual order, the windows that land
+         * in it, so every pixel still meets its taps in ascending order (Note [fold summation
+         * order]). The benchmark geometries (tile256: 16 rows of 2,064 per class) fit one strip.
+         */
+
+        /** The most scratch elements one rowClass strip uses (Note [row-class strips]): 256 KB of float32. */
+        private static final int SCRATCH_ELEMENTS = 1 << 16;
 
         /**
          * This thread's scratch array of at least {@code length} elements of the output's type:
@@ -410,20 +496,20 @@ final class JavaBackend extends Backend {
         private int[] pixelSources() {
             int[] sources = new int[width];
             for (int i = 0; i < width; i++) {
-                int pair = x.coverFrom[i];
-                sources[i] = x.coverK[pair] * colK + x.coverO[pair] * colL;
+                int k = x.firstCover(i);
+                sources[i] = k * colK + x.position(i, k) * colL;
             }
             return sources;
         }
 
         void run() {
             int channels = (int) g.channels();
-            if (patchPixels != null) {
+            if (patchGroups != null) {
                 int k = (int) g.kernelVolume();
                 forEach(g.batch() * channels * k, g.columnElements(), t -> patchRow(t / k, t % k));
                 return;
             }
-            if (windowPixels != null) {
+            if (rowClassGroups != null) {
                 int classes = Math.min(g.stride3()[1], height);  // a stride beyond the height leaves rows r < height only
                 forEach(g.batch() * channels * classes, g.columnElements(), t -> rowClass(t / classes, t % classes));
                 return;
@@ -438,10 +524,11 @@ final class JavaBackend extends Backend {
         private void row(int n, int c, int pz, int py) {
             int rowOut = n * inN + c * inC + pz * inZ + py * inY;
             int colBase = n * colN + c * colC;
-            boolean set = disjoint && z.count(pz) * y.count(py) == 1;
+            int zCount = z.count(pz), yCount = y.count(py);
+            boolean set = disjoint && zCount * yCount == 1;
             if (set && pixelSources != null) {
-                int iz = z.coverFrom[pz], iy = y.coverFrom[py];
-                int kBase = (z.coverK[iz] * kh + y.coverK[iy]) * kw, lBase = (z.coverO[iz] * bh + y.coverO[iy]) * bw;
+                int kz = z.firstCover(pz), ky = y.firstCover(py);
+                int kBase = (kz * kh + ky) * kw, lBase = (z.position(pz, kz) * bh + y.position(py, ky)) * bw;
                 Runs.gatherSet(out, rowOut, in, colBase + kBase * colK + lBase * colL, pixelSources);
                 if (g.foldMode() == FoldMode.MEAN) {
                     Runs.divide(out, rowOut, inX, countX, 1);
@@ -451,10 +538,12 @@ final class JavaBackend extends Backend {
             if (!set || gaps) {
                 Runs.zero(out, rowOut, inX, width);
             }
-            for (int iz = z.coverFrom[pz]; iz < z.coverFrom[pz + 1]; iz++) {
-                int kz = z.coverK[iz], oz = z.coverO[iz];
-                for (int iy = y.coverFrom[py]; iy < y.coverFrom[py + 1]; iy++) {
-                    int ky = y.coverK[iy], oy = y.coverO[iy];
+            // Counted loops: a step beyond the last covering offset may pass 2^31.
+            int zStep = z.coverStep(), yStep = y.coverStep();
+            for (int iz = 0, kz = z.firstCover(pz); iz < zCount; iz++, kz += zStep) {
+                int oz = z.position(pz, kz);
+                for (int iy = 0, ky = y.firstCover(py); iy < yCount; iy++, ky += yStep) {
+                    int oy = y.position(py, ky);
                     int kBase = (kz * kh + ky) * kw;
                     int lBase = (oz * bh + oy) * bw;
                     if (alongKernel) {
@@ -484,7 +573,7 @@ final class JavaBackend extends Backend {
                 }
             }
             if (g.foldMode() == FoldMode.MEAN) {
-                Runs.divide(out, rowOut, inX, countX, (long) z.count(pz) * y.count(py));
+                Runs.divide(out, rowOut, inX, countX, (long) zCount * yCount);
             }
         }
 

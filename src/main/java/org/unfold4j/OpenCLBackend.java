@@ -120,6 +120,7 @@ public final class OpenCLBackend extends Backend {
      * @throws OpenCLException if the device refuses a context
      */
     public static OpenCLBackend create(OpenCLDevice device) {
+        java.util.Objects.requireNonNull(device, "device");  // Note [null arguments] in Window
         return new OpenCLBackend(device, false, false);
     }
 
@@ -133,6 +134,7 @@ public final class OpenCLBackend extends Backend {
      * @throws OpenCLException if the device refuses a context
      */
     public static OpenCLBackend createProfiled(OpenCLDevice device) {
+        java.util.Objects.requireNonNull(device, "device");
         return new OpenCLBackend(device, false, true);
     }
 
@@ -176,6 +178,7 @@ public final class OpenCLBackend extends Backend {
      *     queue does not profile or the command has not finished
      */
     public static java.util.OptionalLong deviceNanos(cl_event event) {
+        java.util.Objects.requireNonNull(event, "event");
         long[] start = new long[1], end = new long[1];
         int a = clGetEventProfilingInfo(event, CL_PROFILING_COMMAND_START, Sizeof.cl_ulong, Pointer.to(start), null);
         int b = clGetEventProfilingInfo(event, CL_PROFILING_COMMAND_END, Sizeof.cl_ulong, Pointer.to(end), null);
@@ -220,6 +223,7 @@ public final class OpenCLBackend extends Backend {
      * @throws OpenCLException if the device cannot hold it, or has no cl_khr_fp64 for a float64 tensor
      */
     public DeviceTensor upload(Tensor tensor) {
+        java.util.Objects.requireNonNull(tensor, "tensor");
         requireSupported(tensor.dtype(), "upload");
         return call(lane -> {
             DeviceTensor d = allocate(tensor.shape(), tensor.dtype(), "upload");
@@ -319,6 +323,11 @@ public final class OpenCLBackend extends Backend {
      * @throws OpenCLException if waiting for the tensors or the queue fails
      */
     public <R> R interop(Interop<R> body, DeviceTensor... tensors) {
+        java.util.Objects.requireNonNull(body, "body");
+        java.util.Objects.requireNonNull(tensors, "tensors");
+        for (int i = 0; i < tensors.length; i++) {
+            java.util.Objects.requireNonNull(tensors[i], "tensors[" + i + "]");
+        }
         for (DeviceTensor t : tensors) {
             requireOwn(t);
         }

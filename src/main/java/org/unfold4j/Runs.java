@@ -36,11 +36,10 @@ final class Runs {
     }
 
     /**
-     * dst[dstPos + i] = src[srcBase + offsets[i]] for every i: one flat loop over windows laid
-     * out in rows and planes, where a loop per row of a few windows costs more than the copy.
+     * dst[dstPos + i] = src[srcBase + offsets[i]] for i in [0, len): one flat loop over windows
+     * laid out in rows, where a loop per row of a few windows costs more than the copy.
      */
-    static void gather(Object src, int srcBase, int[] offsets, Object dst, int dstPos) {
-        int len = offsets.length;
+    static void gather(Object src, int srcBase, int[] offsets, int len, Object dst, int dstPos) {
         if (src instanceof float[] s) {
             float[] d = (float[]) dst;
             for (int i = 0; i < len; i++) {
@@ -83,9 +82,8 @@ final class Runs {
         }
     }
 
-    /** dst[dstBase + offsets[i]] = 0 + src[srcPos + i] for every i ({@link #set}'s sum); float32 or float64. */
-    static void scatterSet(Object dst, int dstBase, int[] offsets, Object src, int srcPos) {
-        int len = offsets.length;
+    /** dst[dstBase + offsets[i]] = 0 + src[srcPos + i] for i in [0, len) ({@link #set}'s sum); float32 or float64. */
+    static void scatterSet(Object dst, int dstBase, int[] offsets, int len, Object src, int srcPos) {
         if (dst instanceof float[] d) {
             float[] s = (float[]) src;
             for (int i = 0; i < len; i++) {
@@ -99,9 +97,8 @@ final class Runs {
         }
     }
 
-    /** dst[dstBase + offsets[i]] += src[srcPos + i] for every i (offsets distinct); float32 or float64. */
-    static void scatterAdd(Object dst, int dstBase, int[] offsets, Object src, int srcPos) {
-        int len = offsets.length;
+    /** dst[dstBase + offsets[i]] += src[srcPos + i] for i in [0, len) (offsets distinct); float32 or float64. */
+    static void scatterAdd(Object dst, int dstBase, int[] offsets, int len, Object src, int srcPos) {
         if (dst instanceof float[] d) {
             float[] s = (float[]) src;
             for (int i = 0; i < len; i++) {
@@ -214,7 +211,7 @@ final class Runs {
      * pixel no window covers becomes 0. Float division is correctly rounded here as in the
      * kernels (built with {@code -cl-fp32-correctly-rounded-divide-sqrt}).
      */
-    static void divide(Object dst, int pos, int stride, long[] countX, long countZY) {
+    static void divide(Object dst, int pos, int stride, int[] countX, long countZY) {
         if (dst instanceof float[] d) {
             for (int i = 0; i < countX.length; i++, pos += stride) {
                 long count = countX[i] * countZY;

@@ -48,7 +48,7 @@ public final class Tensor {
      * @throws NullPointerException if an argument is null
      */
     public static Tensor of(float[] data, long... shape) {
-        return new Tensor(data, DType.FLOAT32, data.length, shape);
+        return new Tensor(requireData(data, shape), DType.FLOAT32, data.length, shape);
     }
 
     /**
@@ -61,7 +61,7 @@ public final class Tensor {
      *     differs from {@code data.length}
      */
     public static Tensor of(double[] data, long... shape) {
-        return new Tensor(data, DType.FLOAT64, data.length, shape);
+        return new Tensor(requireData(data, shape), DType.FLOAT64, data.length, shape);
     }
 
     /**
@@ -74,7 +74,7 @@ public final class Tensor {
      *     differs from {@code data.length}
      */
     public static Tensor of(int[] data, long... shape) {
-        return new Tensor(data, DType.INT32, data.length, shape);
+        return new Tensor(requireData(data, shape), DType.INT32, data.length, shape);
     }
 
     /**
@@ -88,7 +88,14 @@ public final class Tensor {
      *     differs from {@code data.length}
      */
     public static Tensor ofUint8(byte[] data, long... shape) {
-        return new Tensor(data, DType.UINT8, data.length, shape);
+        return new Tensor(requireData(data, shape), DType.UINT8, data.length, shape);
+    }
+
+    /** {@code data}, once it and {@code shape} are known not to be null (a message naming the null one). */
+    private static <T> T requireData(T data, long[] shape) {
+        java.util.Objects.requireNonNull(data, "data");
+        java.util.Objects.requireNonNull(shape, "shape");
+        return data;
     }
 
     /**
@@ -113,6 +120,8 @@ public final class Tensor {
      *     {@link #MAX_ELEMENTS}
      */
     public static Tensor zeros(DType dtype, long... shape) {
+        java.util.Objects.requireNonNull(dtype, "dtype");
+        java.util.Objects.requireNonNull(shape, "shape");
         int n = checkedArrayLength(shape, "tensor");
         return new Tensor(newArray(dtype, n), dtype, n, shape);
     }

@@ -35,9 +35,10 @@ public final class Unfold {
 
     private Unfold(Window window, PaddingMode paddingMode, ImageLayout imageLayout, ColumnLayout columnLayout) {
         this.window = Objects.requireNonNull(window, "window");
-        this.paddingMode = Objects.requireNonNull(paddingMode, "paddingMode");
-        this.imageLayout = Objects.requireNonNull(imageLayout, "imageLayout");
-        this.columnLayout = Objects.requireNonNull(columnLayout, "columnLayout");
+        // PyTorch-style names, as the messages and toString() use (Note [null arguments] in Window).
+        this.paddingMode = Objects.requireNonNull(paddingMode, "padding_mode");
+        this.imageLayout = Objects.requireNonNull(imageLayout, "layout");
+        this.columnLayout = Objects.requireNonNull(columnLayout, "output_layout");
     }
 
     /**
@@ -84,6 +85,7 @@ public final class Unfold {
      * @throws IllegalArgumentException if a value is not positive or the count fits neither
      */
     public Unfold withDilation(int... d) {
+        Objects.requireNonNull(d, "dilation");
         return with(window.withDilation(perDimension(d)));
     }
 
@@ -95,6 +97,7 @@ public final class Unfold {
      * @throws IllegalArgumentException if a value is negative or the count fits neither
      */
     public Unfold withPadding(int... p) {
+        Objects.requireNonNull(p, "padding");
         return with(window.withPadding(perDimension(p)));
     }
 
@@ -106,6 +109,7 @@ public final class Unfold {
      * @throws IllegalArgumentException if a value is not positive or the count fits neither
      */
     public Unfold withStride(int... s) {
+        Objects.requireNonNull(s, "stride");
         return with(window.withStride(perDimension(s)));
     }
 
@@ -184,6 +188,8 @@ public final class Unfold {
      * @throws IllegalArgumentException as {@link #apply(Tensor)} does for a bad shape
      */
     public ColumnGeometry geometry(DType dtype, long... inputShape) {
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(inputShape, "input_shape");
         ColumnGeometry g = last;
         if (g == null || !g.isFor(dtype, inputShape)) {
             g = ColumnGeometry.forUnfold(inputShape, window, dtype, imageLayout, columnLayout, paddingMode);
@@ -206,7 +212,7 @@ public final class Unfold {
      *     OpenCL device fails
      */
     public Tensor apply(Tensor input) {
-        return apply(input, BackendSelection.defaultFor(input.dtype()));
+        return apply(input, BackendSelection.defaultFor(Objects.requireNonNull(input, "input").dtype()));
     }
 
     /**
@@ -221,6 +227,8 @@ public final class Unfold {
      * @throws OpenCLException if an OpenCL backend fails, or cannot hold float64
      */
     public Tensor apply(Tensor input, Backend backend) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(backend, "backend");
         return backend.unfold(geometry(input.dtype(), input.shape()), input);
     }
 
@@ -237,6 +245,9 @@ public final class Unfold {
      * @throws OpenCLException if an OpenCL backend fails, or cannot hold float64
      */
     public void apply(Tensor input, Tensor output, Backend backend) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(backend, "backend");
         ColumnGeometry g = geometry(input.dtype(), input.shape());
         Backend.checkOutput(output, g.columnsShape(), input);
         backend.unfold(g, input, output);
@@ -255,6 +266,7 @@ public final class Unfold {
      * @throws OpenCLException if the device cannot allocate the result or run the kernel
      */
     public DeviceTensor apply(DeviceTensor input) {
+        Objects.requireNonNull(input, "input");
         return input.backend().unfold(geometry(input.dtype(), input.shape()), input);
     }
 
@@ -271,6 +283,8 @@ public final class Unfold {
      * @throws IllegalStateException if a tensor or the backend is closed
      */
     public void apply(DeviceTensor input, DeviceTensor output) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(output, "output");
         ColumnGeometry g = geometry(input.dtype(), input.shape());
         if (!java.util.Arrays.equals(output.shape(), g.columnsShape()) || output.dtype() != input.dtype()) {
             throw new IllegalArgumentException("output must be " + input.dtype() + " "

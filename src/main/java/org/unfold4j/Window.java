@@ -1,6 +1,7 @@
 package org.unfold4j;
 
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -17,7 +18,21 @@ public final class Window {
 
     private final int[] kernel, dilation, padding, stride;
 
+    /*
+     * Note [null arguments]
+     * Every public method of the API checks its reference arguments on entry, before anything else
+     * is looked at, and a null one is a NullPointerException whose message is the parameter's
+     * name as the other messages spell it, PyTorch's where it has one (kernel_size, output_size,
+     * input_shape, padding_mode, ...), so the first null of a call is the one reported. The
+     * nullable ones (Backend.openCL's device name, OpenCLRuntime.select's) say so in their Javadoc.
+     * NullArgumentsTest calls every public method with each argument null.
+     */
+
     private Window(int[] kernel, int[] dilation, int[] padding, int[] stride) {
+        Objects.requireNonNull(kernel, "kernel_size");
+        Objects.requireNonNull(dilation, "dilation");
+        Objects.requireNonNull(padding, "padding");
+        Objects.requireNonNull(stride, "stride");
         int rank = kernel.length;
         if (rank < 1 || rank > MAX_RANK) {
             throw new IllegalArgumentException("kernel_size must have 1, 2 or 3 entries, but got "
@@ -83,6 +98,7 @@ public final class Window {
      * @throws IllegalArgumentException if there are not 1 to 3 values or one is not positive
      */
     public static Window ofKernel(int... kernel) {
+        Objects.requireNonNull(kernel, "kernel_size");
         int[] ones = filled(kernel.length, 1);
         return new Window(kernel, ones, new int[kernel.length], ones);
     }
@@ -208,11 +224,17 @@ public final class Window {
         return a.length >= k ? a[a.length - k] : absent;
     }
 
-    /** {@return the product of the kernel sizes, K: the values one channel contributes to a column} */
+    /**
+     * The product of the kernel sizes, K: the values one channel contributes to a column.
+     *
+     * @return the kernel volume
+     * @throws ArithmeticException if it overflows a long (three sizes near 2^21 or more: no
+     *     geometry has such a window, and {@link ColumnGeometry} refuses it by name)
+     */
     public long kernelVolume() {
         long v = 1;
         for (int k : kernel) {
-            v *= k;  // at most 3 factors below 2^31: exact in a long
+            v = Math.multiplyExact(v, k);  // three factors below 2^31 can pass 2^63: never wrap
         }
         return v;
     }

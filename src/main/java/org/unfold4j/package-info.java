@@ -59,8 +59,12 @@
  * {@link java.lang.IllegalArgumentException}s whose message names the shape and every parameter,
  * thrown before anything is computed or allocated; failures of the OpenCL runtime or device are
  * {@link org.unfold4j.OpenCLException}s; use of a closed backend or device tensor is an
- * {@link java.lang.IllegalStateException}. No method modifies an input tensor; the output-argument
- * overloads of {@code apply} write only their {@code output}.
+ * {@link java.lang.IllegalStateException}. A null argument is a {@link java.lang.NullPointerException}
+ * whose message is the parameter's name ({@code kernel_size}, {@code output_size}, {@code data},
+ * {@code shape}, ...), unless the method's documentation accepts null. A batch of 0 images is
+ * valid with any geometry and gives an empty result of the right shape, however large the
+ * geometry. No method modifies an input tensor; the output-argument overloads of {@code apply}
+ * write only their {@code output}.
  *
  * <h2>Thread safety</h2>
  *

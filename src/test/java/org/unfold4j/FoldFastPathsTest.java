@@ -40,7 +40,16 @@ class FoldFastPathsTest {
                 new Case("wide with dilation (general path)", new long[] {1, 2, 14, 14}, new Window(4, 5, 2, 2, 0, 0, 2, 2)),
                 new Case("stride-1 k3 p1", new long[] {2, 3, 9, 11}, new Window(3, 3, 1, 1, 1, 1, 1, 1)),
                 new Case("stride-1 k5 d2 p3", new long[] {1, 2, 13, 12}, new Window(5, 5, 2, 2, 3, 3, 1, 1)),
-                new Case("stride-1 k(2,7) p(0,2)", new long[] {2, 2, 6, 15}, new Window(2, 7, 1, 1, 0, 2, 1, 1)));
+                new Case("stride-1 k(2,7) p(0,2)", new long[] {2, 2, 6, 15}, new Window(2, 7, 1, 1, 0, 2, 1, 1)),
+                // Note [window groups] in JavaBackend: groups of 10 window rows (the last of 5), and rows of 1,050
+                // windows in groups of 1,024 and 26; Note [row-class strips]: classes of 1,500 rows in strips of
+                // 1,170, kernel rows crossing the strips' edges.
+                new Case("patches 2x2 over 50x200 (window groups of 10 rows, the last of 5)", new long[] {1, 2, 50, 200},
+                        new Window(2, 2, 1, 1, 0, 0, 2, 2)),
+                new Case("patches 2x2 over 4x2100 (rows of 1050 windows in two groups)", new long[] {1, 2, 4, 2100},
+                        new Window(2, 2, 1, 1, 0, 0, 2, 2)),
+                new Case("tall tile-like k(5,24) s2 over 3001x40 (row classes in strips)", new long[] {1, 1, 3001, 40},
+                        new Window(5, 24, 1, 1, 0, 0, 2, 2)));
     }
 
     /**
