@@ -66,6 +66,8 @@ public final class OpenCLBackend extends Backend {
     private final List<Lane> lanes = new ArrayList<>();
     /** Queues held by a call that is running an interop body (user code, which may block). */
     private int inBodies;
+    /** Calls waiting in {@link #acquire} for a queue: only then is the pool notified (which would inflate its monitor on every call). */
+    private int waiting;
     /** Calls in flight (nested ones not counted). */
     private int calls;
     private volatile boolean closed;
@@ -932,7 +934,8 @@ public final class OpenCLBackend extends Backend {
      *   - Nesting. A call that runs user code (an interop body) may make calls on this backend
      *     itself. On the same thread, such a nested call runs on the queue the body holds (the
      *     thread-local current lane), in order after what the body enqueued there, and never
-     *     takes a second queue (an overlapped host call only uses a second one if one is free).
+     *     waits for another queue (a nested overlapped host call takes a second one only if
+     *     it can have one at once, as any overlapped call does).
      *     On other threads that the body waits for, a call takes a free queue; when none is
      *     free, it waits only while MAX_QUEUES queues are held by calls that run no user code
      *     (which finish by themselves); otherwise it opens one more queue. So the pool holds up
@@ -1057,11 +1060,14 @@ public final class OpenCLBackend extends Backend {
                 if (!mayWait) {
                     return null;
                 }
+                waiting++;
                 try {
                     pool.wait();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while waiting for an OpenCL command queue", e);
+                } finally {
+                    waiting--;
                 }
             }
         }
@@ -1075,6 +1081,13 @@ public final class OpenCLBackend extends Backend {
     private void giveBack(Lane lane) {
         synchronized (pool) {
             idle.addLast(lane);
+            wake();
+        }
+    }
+
+    /** Wakes the calls waiting for a queue, if any (holding the pool's lock). */
+    private void wake() {
+        if (waiting > 0) {
             pool.notifyAll();
         }
     }
@@ -1087,7 +1100,7 @@ public final class OpenCLBackend extends Backend {
             }
             lane.inBody = true;
             inBodies++;
-            pool.notifyAll();  // a call waiting for a queue may now open one
+            wake();  // a call waiting for a queue may now open one
             return true;
         }
     }
@@ -1129,7 +1142,7 @@ public final class OpenCLBackend extends Backend {
             closed = true;
             now = calls == 0 && !released;
             released |= now;
-            pool.notifyAll();  // calls waiting for a queue fail now
+            wake();  // calls waiting for a queue fail now
         }
         if (now) {
             releaseResources();
