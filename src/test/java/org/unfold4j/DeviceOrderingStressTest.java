@@ -25,11 +25,15 @@ import org.junit.jupiter.api.Timeout;
  * per-iteration result on the device and downloads them only at the end, and compares each
  * with the Java backend bit for bit.
  *
- * <p>Fails without the fix: with DeviceBuffer reverted to tracking only the last write (a write
- * waited for the last write, not for the reads since), on PoCL (2 cores) 4 of the 5 loops got
- * wrong results in every run (the interop-read loop, which has no write after a read on another queue,
- * passes either way); checked by reverting DeviceBuffer, OpenCLBackend's uses of it and
- * interop to the previous commit.
+ * <p>Fails without the fix: with DeviceBuffer, DeviceTensor and OpenCLBackend reverted to the
+ * commit before it (a buffer kept only the event of its last write, and a write waited only for
+ * that), on PoCL with 2 cores 3 or 4 of the 5 loops got wrong results in each of 3 runs (whole
+ * folds of the wrong input, e.g. "9216 of 9216 elements differ"): the three reuse loops every
+ * time, the interop-write loop in 2 of 3. PoCL runs commands of different queues concurrently,
+ * so the hazard shows without slowing anything down; the loops pair heavy reads (a 5 x 5 unfold,
+ * 25 columns per pixel) with light writes so that the read is still running when the write
+ * comes. The interop-read loop passes either way (interop waits on the host, so the old code
+ * ordered it too); it guards that interop waits for the writes of the tensors it is handed.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DeviceOrderingStressTest {

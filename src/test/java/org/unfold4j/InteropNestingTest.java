@@ -32,11 +32,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code close()} inside a body fails at once, and {@code close()} from elsewhere never waits.
  * Each test runs on a fresh backend under a preemptive timeout, so that a hang fails it.
  *
- * <p>Fails without the fix: with OpenCLBackend's call, pool and close reverted to the previous
- * commit (a read-write lock around calls, a pool of four queues that a call waits for), every
- * test here but {@link #closingWhileOtherThreadsCallAndNestFailsCleanly} timed out
- * (aNestedCallRunsOnTheBodysQueueInOrder failed on its queue count and on stale values instead),
- * and that one timed out in some rounds.
+ * <p>Fails without the fix: with OpenCLBackend's call, pool and close reverted to the commit
+ * before the fix (calls under a read-write lock that close() takes for writing, a pool of four
+ * queues that a call waits for), run one method at a time under a 150 s timeout on PoCL: every
+ * test here hung and failed on its timeout, except aNestedCallRunsOnTheBodysQueueInOrder, which
+ * failed on its queue count (3 queues for one body and its nested calls; the values happened to
+ * be right on PoCL). closingWhileOtherThreadsCallAndNestFailsCleanly needs the close to fall
+ * among running bodies (hence the warm-up and the count of bodies before it) to hang there.
  */
 class InteropNestingTest {
     static final Duration LIMIT = Duration.ofSeconds(30);
@@ -53,7 +55,8 @@ class InteropNestingTest {
 
     @Test
     void closeFromInsideABodyFailsAtOnce() {
-        try (OpenCLBackend cl = fresh(); DeviceTensor x = cl.upload(image(1))) {
+        OpenCLBackend cl = fresh();
+        try (DeviceTensor x = cl.upload(image(1))) {
             IllegalStateException e = assertTimeoutPreemptively(LIMIT, () -> assertThrows(IllegalStateException.class,
                     () -> cl.interop((queue, buffers) -> {
                         cl.close();
@@ -66,7 +69,10 @@ class InteropNestingTest {
                     return cols.download();
                 }
             }), "the backend still works");
+        } finally {
+            cl.close();
         }
+        assertEquals(0, cl.liveBufferCount(), "closed afterwards, from outside the body");
     }
 
     /**
@@ -141,6 +147,11 @@ class InteropNestingTest {
             int threads = OpenCLBackend.MAX_QUEUES;
             CyclicBarrier allInside = new CyclicBarrier(threads);
             ExecutorService helpers = Executors.newCachedThreadPool(daemons());
+            java.util.concurrent.atomic.AtomicInteger bodies = new java.util.concurrent.atomic.AtomicInteger();
+            try (DeviceTensor warm = cl.upload(image(1))) {
+                UNFOLD.apply(image(1), cl);  // builds the kernels first, so that the close falls among calls
+                UNFOLD.apply(warm).close();
+            }
             try {
                 List<Throwable> failures = onThreads(threads, t -> {
                     Tensor host = image(200 + t);
@@ -240,9 +251,10 @@ class InteropNestingTest {
     }
 
     /**
-     * Rounds of four threads making host calls, device chains and interop bodies with nested
-     * calls, while the backend is closed at a random moment: every call either gives the right
-     * result or fails with an IllegalStateException, nothing hangs, and everything is released.
+     * Rounds of six threads (more than the queues) making host calls, device chains and interop
+     * bodies with nested calls and calls on a helper thread that the body waits for, while the
+     * backend is closed at a random moment: every call either gives the right result or fails
+     * with an IllegalStateException, nothing hangs, and everything is released.
      */
     @Test
     void closingWhileOtherThreadsCallAndNestFailsCleanly() throws Exception {
@@ -250,15 +262,30 @@ class InteropNestingTest {
         for (int round = 0; round < 12; round++) {
             OpenCLBackend cl = fresh();
             cl.overlapTransfers = round % 2 == 1;
-            int threads = 4;
+            int threads = OpenCLBackend.MAX_QUEUES + 2;  // more bodies than queues
             CyclicBarrier start = new CyclicBarrier(threads + 1);
             String where = "round " + round;
             List<Throwable> failures;
             ExecutorService closer = Executors.newSingleThreadExecutor(daemons());
+            ExecutorService helpers = Executors.newCachedThreadPool(daemons());
+            java.util.concurrent.atomic.AtomicInteger bodies = new java.util.concurrent.atomic.AtomicInteger();
+            try (DeviceTensor warm = cl.upload(image(1))) {
+                UNFOLD.apply(image(1), cl);  // builds the kernels first, so that the close falls among calls
+                UNFOLD.apply(warm).close();
+            }
             try {
+                int after = 1 + timing.nextInt(20);
+                int extra = timing.nextInt(3000);
                 Future<?> closing = closer.submit(() -> {
                     await(start);
-                    Thread.sleep(timing.nextInt(40));
+                    // Once the threads are well under way: after some bodies, and a random few microseconds.
+                    while (bodies.get() < after) {
+                        Thread.onSpinWait();
+                    }
+                    long until = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(extra);
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
                     cl.close();
                     return null;
                 });
@@ -271,7 +298,25 @@ class InteropNestingTest {
                             assertEquals(expected, UNFOLD.apply(host, cl), "host call");
                             try (DeviceTensor x = cl.upload(host); DeviceTensor cols = UNFOLD.apply(x)) {
                                 Tensor nested = cl.interop((q, b) -> {
+                                    try {
+                                        Thread.sleep(2);  // a body that takes a while, as a CLBlast call does
+                                    } catch (InterruptedException e) {
+                                        throw new AssertionError(e);
+                                    }
+                                    bodies.incrementAndGet();
                                     assertEquals(expected, UNFOLD.apply(host, cl), "nested host call");
+                                    // A call on another thread that the body waits for, maybe while close() is under way.
+                                    Future<Tensor> other = helpers.submit(() -> UNFOLD.apply(host, cl));
+                                    try {
+                                        assertEquals(expected, other.get(LIMIT.toSeconds(), TimeUnit.SECONDS), "call from a helper");
+                                    } catch (java.util.concurrent.ExecutionException e) {
+                                        if (e.getCause() instanceof IllegalStateException closed) {
+                                            throw closed;
+                                        }
+                                        throw new AssertionError(e.getCause());
+                                    } catch (Exception e) {
+                                        throw new AssertionError(e);
+                                    }
                                     return cols.download();
                                 }, cols);
                                 assertEquals(expected, nested, "download inside interop");
@@ -285,6 +330,7 @@ class InteropNestingTest {
                 closing.get(LIMIT.toSeconds(), TimeUnit.SECONDS);
             } finally {
                 closer.shutdownNow();
+                helpers.shutdownNow();
                 cl.close();
             }
             assertEquals(List.of(), failures, where);
