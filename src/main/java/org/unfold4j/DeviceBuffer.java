@@ -42,9 +42,9 @@ final class DeviceBuffer implements Runnable {
      * supersedes what it waited for: a write replaces the events it waited for and those on its
      * own queue (which precede it), a read replaces the earlier read on its queue. Superseded
      * events are released at once, so a buffer holds at most two events per queue however many
-     * commands use it (400,000 calls of ResourcesTest's loop level off as before). A command that has finished when
-     * it is recorded (a blocking transfer, an interop body after clFinish) records no event,
-     * only the superseding.
+     * commands use it (400,000 calls of ResourcesTest's loop level off as before). A command
+     * that has finished when it is recorded (a blocking transfer, an interop body after
+     * clFinish) records no event, only the superseding.
      *
      * What counts: a kernel reads its input and writes its output; upload writes and download
      * reads; an interop body may do anything to the buffers it is handed, so it counts as a
