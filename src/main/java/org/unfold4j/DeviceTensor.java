@@ -73,10 +73,10 @@ public final class DeviceTensor implements AutoCloseable {
      * @throws OpenCLException if the command failed on the device
      */
     public void await() {
-        try (DeviceBuffer.Use u = buffer.use()) {
-            org.jocl.cl_event[] wait = u.waitList();
+        try (DeviceBuffer.Access a = buffer.read()) {
+            org.jocl.cl_event[] wait = DeviceBuffer.Access.waitList(null, a);  // a host wait flushes itself
             if (wait != null) {
-                OpenCLException.check(org.jocl.CL.clWaitForEvents(1, wait), "waiting for " + this);
+                OpenCLException.check(org.jocl.CL.clWaitForEvents(wait.length, wait), "waiting for " + this);
             }
         }
     }
@@ -93,13 +93,13 @@ public final class DeviceTensor implements AutoCloseable {
      * @throws OpenCLException if the command failed on the device
      */
     public java.util.OptionalLong computeNanos() {
-        try (DeviceBuffer.Use u = buffer.use()) {
-            org.jocl.cl_event[] wait = u.waitList();
-            if (wait == null) {
+        try (DeviceBuffer.Access a = buffer.read()) {
+            org.jocl.cl_event last = a.lastWrite();
+            if (last == null) {
                 return java.util.OptionalLong.empty();
             }
-            OpenCLException.check(org.jocl.CL.clWaitForEvents(1, wait), "waiting for " + this);
-            return OpenCLBackend.deviceNanos(wait[0]);
+            OpenCLException.check(org.jocl.CL.clWaitForEvents(1, new org.jocl.cl_event[] {last}), "waiting for " + this);
+            return OpenCLBackend.deviceNanos(last);
         }
     }
 

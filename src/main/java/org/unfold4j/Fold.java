@@ -316,8 +316,9 @@ public final class Fold {
     /**
      * As {@link #apply(DeviceTensor)}, writing into {@code output} (every element is overwritten)
      * instead of a new device tensor, so that a loop can reuse one device buffer. The command is
-     * queued after the input is computed and after any earlier computation of {@code output};
-     * the caller must not read {@code output} meanwhile from elsewhere.
+     * queued after the input is computed, and after every earlier command that reads or writes
+     * {@code output} (whatever command queue it ran on), so reads of {@code output} made before
+     * this call see its old values and those made after it see the new ones.
      *
      * @param input the device tensor to read; not modified
      * @param output a tensor of the same backend with the result's shape and type; modified

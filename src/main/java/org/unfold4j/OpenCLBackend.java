@@ -2,21 +2,19 @@ package org.unfold4j;
 
 import static org.jocl.CL.*;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
@@ -36,13 +34,16 @@ import org.jocl.cl_mem;
  * upload} once, apply {@link Unfold#apply(DeviceTensor)} and {@link Fold#apply(DeviceTensor)} on
  * the device, and {@linkplain DeviceTensor#download() download} at the end.
  *
- * <p>Owns a context, up to {@value #MAX_QUEUES} command queues and the compiled programs;
+ * <p>Owns a context, up to {@value #MAX_QUEUES} command queues (plus one for each
+ * {@linkplain #interop interop} body running at the same time) and the compiled programs;
  * {@link #close()} releases them and every {@link DeviceTensor} still open. Use after close is an
  * {@link IllegalStateException}; closing twice is harmless.
  *
  * <p>Thread-safe without a global lock: each call takes a command queue of its own from a small
  * pool (with its own kernel objects), so calls from several threads run concurrently on the
- * device; a device tensor made on one queue is waited for through its event on another.
+ * device. Commands on one device tensor keep program order whatever queues they run on: a
+ * command that reads a tensor waits for the last command that wrote it, and one that writes it
+ * waits for that and for every read since (Note [device ordering] in {@code DeviceBuffer}).
  */
 public final class OpenCLBackend extends Backend {
     /** The most command queues (hence concurrent calls) one backend uses. */
@@ -58,11 +59,22 @@ public final class OpenCLBackend extends Backend {
     private final boolean profiling;
     private final Set<DeviceBuffer> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger liveBuffers = new AtomicInteger();
-    private final BlockingQueue<Lane> idle = new LinkedBlockingQueue<>();
+    /** Guards the queue pool and the life cycle below: Note [calls, nesting and close]. */
+    private final Object pool = new Object();
+    /** Queues no call holds, taken first in, first out. */
+    private final ArrayDeque<Lane> idle = new ArrayDeque<>();
     private final List<Lane> lanes = new ArrayList<>();
-    /** Calls hold the read lock; close takes the write lock, so it waits for calls in flight. */
-    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    /** Queues held by a call that is running an interop body (user code, which may block). */
+    private int inBodies;
+    /** Calls waiting in {@link #acquire} for a queue: only then is the pool notified (which would inflate its monitor on every call). */
+    private int waiting;
+    /** Calls in flight (nested ones not counted). */
+    private int calls;
     private volatile boolean closed;
+    /** Whether the native resources are released (by close, or by the last call in flight after it). */
+    private boolean released;
+    /** The queue of the call this thread is in, if any: Note [calls, nesting and close]. */
+    private final ThreadLocal<Lane> current = new ThreadLocal<>();
 
     /** The largest buffer this backend allocates; tests lower it to force chunking. */
     volatile long allocationLimit;
@@ -196,7 +208,7 @@ public final class OpenCLBackend extends Backend {
 
     /** The number of command queues opened so far (tests only). */
     int queueCount() {
-        synchronized (lanes) {
+        synchronized (pool) {
             return lanes.size();
         }
     }
@@ -283,8 +295,7 @@ public final class OpenCLBackend extends Backend {
     }
 
     private void enqueueInto(Lane lane, ColumnGeometry g, boolean unfold, DeviceTensor input, DeviceTensor out) {
-        cl_event done = launch(lane, g, unfold, input, out);
-        out.buffer().setReady(done, lane.queue);  // not flushed: Note [lazy flush] in DeviceBuffer
+        launch(lane, g, unfold, input, out);  // not flushed: Note [lazy flush] in DeviceBuffer
     }
 
     /**
@@ -307,15 +318,26 @@ public final class OpenCLBackend extends Backend {
     }
 
     /**
-     * Runs other JOCL code on device tensors (CLBlast, a kernel of your own, a copy): after the
-     * commands computing {@code tensors} have finished, {@code body} gets one of this backend's
-     * command queues and the tensors' buffers, and enqueues what it likes on that queue; this
-     * call then waits for the queue to finish. Results written into a tensor's buffer are seen by
-     * later unfold, fold and download calls. The buffers stay retained while {@code body} runs,
-     * and the queue is this call's alone until it returns.
+     * Runs other JOCL code on device tensors (CLBlast, a kernel of your own, a copy): after every
+     * command on {@code tensors} made before this call has finished (their computation and any
+     * reads of them), {@code body} gets one of this backend's command queues and the tensors'
+     * buffers, and enqueues what it likes on that queue; this call then waits for the queue to
+     * finish. The body may read and write any of the buffers: each tensor counts as written
+     * by this call, so later unfold, fold, interop and download calls see what the body wrote
+     * (Note [device ordering] in {@code DeviceBuffer}). The buffers stay retained while
+     * {@code body} runs, and the queue is this call's alone until it returns.
+     *
+     * <p>Nesting: calls on this backend made by {@code body} on its own thread (an unfold, a
+     * host call, another interop) run on the body's queue, in order after what the body has
+     * enqueued there; calls made meanwhile from other threads, including threads the body
+     * waits for, take another queue (one more is opened if all are held by interop bodies), so
+     * neither waits for this call. {@link #close()} from inside {@code body}, on its thread,
+     * throws an {@link IllegalStateException}; from another thread it returns at once, calls on
+     * this backend not yet begun then fail with an {@link IllegalStateException}, and the
+     * backend is released when this call returns.
      *
      * @param body    the code; it must not release the queue or the buffers
-     * @param tensors device tensors of this backend; not modified by this call itself
+     * @param tensors device tensors of this backend; their contents are what {@code body} leaves
      * @param <R>     what {@code body} returns
      * @return what {@code body} returned
      * @throws IllegalArgumentException if a tensor belongs to another backend
@@ -332,24 +354,41 @@ public final class OpenCLBackend extends Backend {
             requireOwn(t);
         }
         return call(lane -> {
-            DeviceBuffer.Use[] uses = new DeviceBuffer.Use[tensors.length];
+            DeviceBuffer.Access[] uses = new DeviceBuffer.Access[tensors.length];
+            boolean ran = false;
             try {
                 cl_mem[] mems = new cl_mem[tensors.length];
                 for (int i = 0; i < tensors.length; i++) {
-                    uses[i] = tensors[i].buffer().use();
+                    uses[i] = tensors[i].buffer().write();  // the body may write any of them
                     mems[i] = uses[i].mem();
-                    cl_event[] wait = uses[i].waitList();
-                    if (wait != null) {
-                        cl.check(clWaitForEvents(1, wait), "waiting for " + tensors[i]);
+                }
+                // The body's commands get no wait list, so wait here, on the host (which flushes the events' queues).
+                cl_event[] wait = DeviceBuffer.Access.waitList(null, uses);
+                if (wait != null) {
+                    cl.check(clWaitForEvents(wait.length, wait), "waiting for the tensors of interop");
+                }
+                ran = true;
+                boolean outermost = enterBody(lane);
+                R result;
+                try {
+                    result = body.run(lane.queue, mems);
+                } catch (RuntimeException | Error e) {
+                    clFinish(lane.queue);  // what the body enqueued before failing is done before others use the buffers
+                    throw e;
+                } finally {
+                    if (outermost) {
+                        leaveBody(lane);
                     }
                 }
-                R result = body.run(lane.queue, mems);
                 cl.check(clFinish(lane.queue), "clFinish after interop");
                 return result;
             } finally {
-                for (DeviceBuffer.Use u : uses) {
-                    if (u != null) {
-                        u.close();
+                for (DeviceBuffer.Access a : uses) {
+                    if (a != null) {
+                        if (ran) {
+                            a.finished(lane.queue);  // the queue has finished (or failed): Note [device ordering]
+                        }
+                        a.close();
                     }
                 }
             }
@@ -481,7 +520,7 @@ public final class OpenCLBackend extends Backend {
             }
             throw (Error) failure;
         } finally {
-            idle.add(second);
+            giveBack(second);
         }
     }
 
@@ -561,8 +600,9 @@ public final class OpenCLBackend extends Backend {
     }
 
     /**
-     * Units {@code [first, first + n)} of a chunked host call, on one queue (in order, so no
-     * events are needed), through the queue's staging buffers (Note [staging buffers]).
+     * Units {@code [first, first + n)} of a chunked host call, on one queue, through the queue's
+     * staging buffers (Note [staging buffers]; in order on that queue, they are ordered as any
+     * other buffer is: Note [device ordering] in DeviceBuffer).
      */
     private void chunk(Lane lane, ColumnGeometry g, boolean unfold, Object in, Object out, long first) {
         long inElements = unfold ? g.imageElements() : g.columnElements();
@@ -570,10 +610,7 @@ public final class OpenCLBackend extends Backend {
         int bytes = g.dtype().bytes();
         DeviceTensor dIn = lane.staging(0, inElements * bytes), dOut = lane.staging(1, outElements * bytes);
         write(lane, dIn, in, first * (inElements / g.batch()), inElements, bytes);
-        cl_event done = launch(lane, g, unfold, dIn, dOut);
-        if (done != null) {
-            clReleaseEvent(done);
-        }
+        launch(lane, g, unfold, dIn, dOut);
         read(lane, dOut, out, first * (outElements / g.batch()), outElements, bytes);
     }
 
@@ -601,9 +638,12 @@ public final class OpenCLBackend extends Backend {
         if (elements == 0) {
             return;
         }
-        try (DeviceBuffer.Use u = d.buffer().use()) {
-            cl.check(clEnqueueWriteBuffer(lane.queue, u.mem(), CL_TRUE, 0, elements * bytes,
-                    hostPointer(array).withByteOffset(elementOffset * bytes), 0, null, null), "upload of " + d);
+        try (DeviceBuffer.Access a = d.buffer().write()) {
+            cl_event[] wait = DeviceBuffer.Access.waitList(lane.queue, a);
+            cl.check(clEnqueueWriteBuffer(lane.queue, a.mem(), CL_TRUE, 0, elements * bytes,
+                    hostPointer(array).withByteOffset(elementOffset * bytes), wait == null ? 0 : wait.length, wait, null),
+                    "upload of " + d);
+            a.finished(lane.queue);  // a blocking write: Note [device ordering] in DeviceBuffer
         }
     }
 
@@ -616,32 +656,33 @@ public final class OpenCLBackend extends Backend {
         if (elements == 0) {
             return;
         }
-        try (DeviceBuffer.Use u = d.buffer().use()) {
-            u.flushFor(lane.queue);
-            cl_event[] wait = u.waitList();
-            cl.check(clEnqueueReadBuffer(lane.queue, u.mem(), CL_TRUE, 0, elements * bytes,
-                    hostPointer(array).withByteOffset(elementOffset * bytes), wait == null ? 0 : 1, wait, null),
+        try (DeviceBuffer.Access a = d.buffer().read()) {
+            cl_event[] wait = DeviceBuffer.Access.waitList(lane.queue, a);
+            cl.check(clEnqueueReadBuffer(lane.queue, a.mem(), CL_TRUE, 0, elements * bytes,
+                    hostPointer(array).withByteOffset(elementOffset * bytes), wait == null ? 0 : wait.length, wait, null),
                     "download of " + d);
+            a.finished(lane.queue);  // a blocking read: Note [device ordering] in DeviceBuffer
         }
     }
 
     private static final int[] VECTOR_SIZES = {Sizeof.cl_long, Sizeof.cl_long2, Sizeof.cl_long4, Sizeof.cl_long8, Sizeof.cl_long16};
 
     /**
-     * Enqueues the unfold or fold kernel after the input is ready; returns the event of the
-     * kernel (the caller owns it), or null when there is nothing to compute.
+     * Enqueues the unfold or fold kernel, ordered with the other commands on its input (read) and
+     * output (written) by Note [device ordering] in DeviceBuffer; nothing when there is nothing
+     * to compute.
      */
-    private cl_event launch(Lane lane, ColumnGeometry g, boolean unfold, DeviceTensor input, DeviceTensor out) {
+    private void launch(Lane lane, ColumnGeometry g, boolean unfold, DeviceTensor input, DeviceTensor out) {
         long total = unfold ? g.columnElements() : g.imageElements();
         if (total == 0) {
-            return null;
+            return;
         }
         Launch plan = plan(g, unfold, total);
         String name = plan.name;
         long[][] vectors = plan.vectors;
         long items = plan.items;
         cl_kernel kernel = lane.kernel(plan.source, name, plan.defines);
-        try (DeviceBuffer.Use in = input.buffer().use(); DeviceBuffer.Use o = out.buffer().use()) {
+        try (DeviceBuffer.Access in = input.buffer().read(); DeviceBuffer.Access o = out.buffer().write()) {
             // Kernel arguments persist between launches, and this kernel object is the lane's
             // own: set only those that changed (a repeated small call, e.g. the seed shape on
             // PoCL, otherwise spends a fair part of its time in these calls).
@@ -676,21 +717,19 @@ public final class OpenCLBackend extends Backend {
             }
             lane.lastArguments.put(kernel, new Bound(plan, in.mem(), o.mem()));  // only once all are set
             long global = (items + local - 1) / local * local;
-            in.flushFor(lane.queue);
-            o.flushFor(lane.queue);
-            cl_event[] wait = waitList(in, o);
+            cl_event[] wait = DeviceBuffer.Access.waitList(lane.queue, in, o);
             cl_event event = new cl_event();
             int err = clEnqueueNDRangeKernel(lane.queue, kernel, 1, null, new long[] {global}, new long[] {local},
                     wait == null ? 0 : wait.length, wait, event);
             try {
                 cl.check(err, name + " launch for " + g);
-            } catch (OpenCLException e) {
+                in.enqueued(event, lane.queue);
+                o.enqueued(event, lane.queue);
+            } finally {
                 if (err == CL_SUCCESS) {
-                    clReleaseEvent(event);
+                    clReleaseEvent(event);  // the buffers hold their own references
                 }
-                throw e;
             }
-            return event;
         }
     }
 
@@ -790,15 +829,6 @@ public final class OpenCLBackend extends Backend {
                 name, defines, items, vectors, rowClasses ? scratchPerItem : 0);
         g.launchPlan = plan;
         return plan;
-    }
-
-    /** The events a kernel waits for: its input computed, and any earlier write to its output done. */
-    private static cl_event[] waitList(DeviceBuffer.Use in, DeviceBuffer.Use out) {
-        cl_event[] a = in.waitList(), b = out.waitList();
-        if (a == null || b == null) {
-            return a == null ? b : a;
-        }
-        return new cl_event[] {a[0], b[0]};
     }
 
     /** The ORDER define of unfold.cl: the column side's axis order (ColumnGeometry.columnOrder). */
@@ -905,26 +935,83 @@ public final class OpenCLBackend extends Backend {
         }
     }
 
-    /** Runs {@code body} on a command queue of its own, while this backend is open. */
+    /*
+     * Note [calls, nesting and close]
+     * Each call takes a command queue of its own from the pool (a Lane), so that calls from
+     * several threads run concurrently, and gives it back when it returns. Two things could make
+     * a call wait for ever, and neither may:
+     *   - Nesting. A call that runs user code (an interop body) may make calls on this backend
+     *     itself. On the same thread, such a nested call runs on the queue the body holds (the
+     *     thread-local current lane), in order after what the body enqueued there, and never
+     *     waits for another queue (a nested overlapped host call takes a second one only if
+     *     it can have one at once, as any overlapped call does).
+     *     On other threads that the body waits for, a call takes a free queue; when none is
+     *     free, it waits only while MAX_QUEUES queues are held by calls that run no user code
+     *     (which finish by themselves); otherwise it opens one more queue. So the pool holds up
+     *     to MAX_QUEUES queues plus one per interop body running at the same time.
+     *   - Closing. close() never waits: it marks the backend closed, so that every call not yet
+     *     begun (nested ones included) fails at once with an IllegalStateException, and the
+     *     native resources are released by whichever finishes last, close() itself when no call
+     *     is in flight, else the last call in flight on its way out. So a body that waits for a
+     *     thread calling close(), or for calls on other threads after it, does not hang.
+     *     close() from inside a body, on the body's thread, fails with an IllegalStateException
+     *     instead: the call it is in still uses the queue.
+     */
+
+    /** Runs {@code body} on a command queue of its own (or, nested, on the current one), while this backend is open. */
     private <R> R call(LaneCall<R> body) {
-        lifecycle.readLock().lock();
+        Lane nested = current.get();
+        if (nested != null) {
+            requireOpen();
+            return body.run(nested);
+        }
+        enter();
+        Lane lane = null;
         try {
-            if (closed) {
-                throw new IllegalStateException("the OpenCL backend on " + device.name() + " is closed");
-            }
-            Lane lane = acquire();
+            lane = acquire(true);
+            current.set(lane);
             try {
                 return body.run(lane);
             } finally {
-                idle.add(lane);
+                current.remove();
             }
         } finally {
-            lifecycle.readLock().unlock();
+            if (lane != null) {
+                giveBack(lane);
+            }
+            exit();
         }
     }
 
     private interface LaneCall<R> {
         R run(Lane lane);
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("the OpenCL backend on " + device.name() + " is closed");
+        }
+    }
+
+    /** Counts a call in flight, unless this backend is closed. */
+    private void enter() {
+        synchronized (pool) {
+            requireOpen();
+            calls++;
+        }
+    }
+
+    /** Ends a call; the last one out of a closed backend releases it. */
+    private void exit() {
+        boolean last;
+        synchronized (pool) {
+            calls--;
+            last = closed && calls == 0 && !released;
+            released |= last;
+        }
+        if (last) {
+            releaseResources();
+        }
     }
 
     /**
@@ -936,62 +1023,119 @@ public final class OpenCLBackend extends Backend {
      * @throws IllegalStateException if this backend is closed
      */
     public void releaseCachedBuffers() {
-        lifecycle.readLock().lock();
+        enter();
         try {
-            if (closed) {
-                throw new IllegalStateException("the OpenCL backend on " + device.name() + " is closed");
-            }
             releaseIdleStaging();
         } finally {
-            lifecycle.readLock().unlock();
+            exit();
         }
     }
 
     /** Frees the staging buffers of the queues no call holds now. */
     private void releaseIdleStaging() {
-        List<Lane> taken = new ArrayList<>();
-        for (Lane lane = idle.poll(); lane != null; lane = idle.poll()) {
-            taken.add(lane);
+        List<Lane> taken;
+        synchronized (pool) {
+            taken = new ArrayList<>(idle);
+            idle.clear();
         }
         try {
             taken.forEach(Lane::releaseStaging);
         } finally {
-            idle.addAll(taken);
+            taken.forEach(this::giveBack);
         }
     }
 
-    /** A free queue, or a new one while the pool is not full; null otherwise (never waits). */
-    private Lane tryAcquire() {
-        Lane lane = idle.poll();
-        if (lane != null) {
-            return lane;
-        }
-        synchronized (lanes) {
-            if (lanes.size() < MAX_QUEUES) {
-                lane = new Lane();
-                lanes.add(lane);
-                return lane;
+    /**
+     * A free queue, or a new one while fewer than MAX_QUEUES are held outside interop bodies;
+     * otherwise waits for one to come back when {@code mayWait}, or returns null (Note [calls,
+     * nesting and close]).
+     */
+    private Lane acquire(boolean mayWait) {
+        synchronized (pool) {
+            while (true) {
+                if (!mayWait && closed) {
+                    return null;  // the second queue of a call begun before close: it goes on in sequence
+                }
+                requireOpen();
+                Lane lane = idle.pollFirst();
+                if (lane != null) {
+                    return lane;
+                }
+                if (lanes.size() - inBodies < MAX_QUEUES) {
+                    lane = new Lane();
+                    lanes.add(lane);
+                    return lane;
+                }
+                if (!mayWait) {
+                    return null;
+                }
+                waiting++;
+                try {
+                    pool.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for an OpenCL command queue", e);
+                } finally {
+                    waiting--;
+                }
             }
         }
-        return null;
     }
 
-    private Lane acquire() {
-        Lane lane = tryAcquire();
-        if (lane != null) {
-            return lane;
-        }
-        try {
-            return idle.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for an OpenCL command queue", e);
+    /** A free queue or a new one, never waiting: null when MAX_QUEUES are busy outside interop bodies. */
+    private Lane tryAcquire() {
+        return acquire(false);
+    }
+
+    private void giveBack(Lane lane) {
+        synchronized (pool) {
+            idle.addLast(lane);
+            wake();
         }
     }
 
-    /** Releases the device tensors still open, the queues, the programs and the context; a no-op for the shared default backend. */
+    /** Wakes the calls waiting for a queue, if any (holding the pool's lock). */
+    private void wake() {
+        if (waiting > 0) {
+            pool.notifyAll();
+        }
+    }
+
+    /** Marks the lane as running an interop body (so that other threads may open a queue beside it); false if it was already. */
+    private boolean enterBody(Lane lane) {
+        synchronized (pool) {
+            if (lane.inBody) {
+                return false;
+            }
+            lane.inBody = true;
+            inBodies++;
+            wake();  // a call waiting for a queue may now open one
+            return true;
+        }
+    }
+
+    private void leaveBody(Lane lane) {
+        synchronized (pool) {
+            lane.inBody = false;
+            inBodies--;
+        }
+    }
+
+    /**
+     * Releases the device tensors still open, the queues, the programs and the context; a no-op
+     * for the shared default backend. Does not wait for calls in flight on other threads: they
+     * finish (or fail with an {@link IllegalStateException} if not yet begun), and the last of
+     * them releases the resources as it returns.
+     *
+     * @throws IllegalStateException if called from inside an {@link #interop} body of this
+     *     backend, on the body's thread (the call it is in still uses its command queue)
+     */
     @Override
     public void close() {
+        if (current.get() != null) {
+            throw new IllegalStateException("close() of the OpenCL backend on " + device.name() + " was called from inside "
+                    + "an interop body on this backend, whose call still uses its command queue; close it after interop returns");
+        }
         if (!shared) {
             release();
         }
@@ -999,29 +1143,39 @@ public final class OpenCLBackend extends Backend {
 
     /** Releases everything, shared or not (for a shared backend that turned out unusable). */
     void release() {
-        lifecycle.writeLock().lock();
-        try {
+        boolean now;
+        synchronized (pool) {
             if (closed) {
                 return;
             }
             closed = true;
-            for (DeviceBuffer b : open.toArray(new DeviceBuffer[0])) {
-                b.close();
+            now = calls == 0 && !released;
+            released |= now;
+            wake();  // calls waiting for a queue fail now
+        }
+        if (now) {
+            releaseResources();
+        }
+    }
+
+    /** Frees the native resources, once, when the backend is closed and no call is in flight. */
+    private void releaseResources() {
+        for (DeviceBuffer b : open.toArray(new DeviceBuffer[0])) {
+            b.close();
+        }
+        List<Lane> all;
+        synchronized (pool) {
+            all = new ArrayList<>(lanes);
+            lanes.clear();
+            idle.clear();
+        }
+        all.forEach(Lane::release);
+        programs.close();
+        clReleaseContext(context);
+        synchronized (this) {
+            if (transferThreads != null) {
+                transferThreads.shutdown();
             }
-            synchronized (lanes) {
-                lanes.forEach(Lane::release);
-                lanes.clear();
-                idle.clear();
-            }
-            programs.close();
-            clReleaseContext(context);
-            synchronized (this) {
-                if (transferThreads != null) {
-                    transferThreads.shutdown();
-                }
-            }
-        } finally {
-            lifecycle.writeLock().unlock();
         }
     }
 
@@ -1036,6 +1190,8 @@ public final class OpenCLBackend extends Backend {
         private final Map<cl_kernel, Long> workGroupLimits = new HashMap<>();
         /** Per kernel: what its arguments were last set to. */
         final Map<cl_kernel, Bound> lastArguments = new HashMap<>();
+        /** Whether a call on this queue is running an interop body (guarded by the pool). */
+        boolean inBody;
         /** The input and output buffers of this queue's last host call: Note [staging buffers]. */
         private final DeviceTensor[] staging = new DeviceTensor[2];
 
