@@ -13,6 +13,11 @@ abstract class BaseCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** {@code --quiet} and the band budget; commands that compute on images override this with their mixin. */
+    RunOptions runOptions() {
+        return RunOptions.DEFAULT;
+    }
+
     /** Where the command prints its report (the command line's standard output). */
     PrintWriter out() {
         return spec.commandLine().getOut();

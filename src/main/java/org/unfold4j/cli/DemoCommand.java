@@ -1,6 +1,8 @@
 package org.unfold4j.cli;
 
 import java.nio.file.Path;
+import org.unfold4j.DType;
+import org.unfold4j.Unfold;
 import org.unfold4j.Window;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,6 +35,14 @@ final class DemoCommand extends BaseCommand {
     @Mixin
     BackendOptions backend;
 
+    @Mixin
+    RunOptions run;
+
+    @Override
+    RunOptions runOptions() {
+        return run;
+    }
+
     @Override
     public Integer call() {
         Picture pic = ImageFiles.readOrBundled(image);
@@ -47,11 +57,12 @@ final class DemoCommand extends BaseCommand {
             say("warm-up: %.1f ms%s", b.warmUp(), b.openCLOrNull() == null ? "" : " (builds the OpenCL kernels)");
             say("");
             say("1. patches: unfold with kernel %d, stride %d", KERNEL, STRIDE);
-            PatchesCommand.Unfolded u = PatchesCommand.unfold(pic, window, b.backend());
-            say("unfold %s -> %s in %.2f ms%s: %d x %d windows, each %d values (C*kh*kw)",
-                    shape(pic.tensor().shape()), shape(u.cols().shape()), u.millis(), timingNote(b),
-                    u.geometry().blocksH(), u.geometry().blocksW(), u.geometry().rows());
-            PatchesCommand.writeSheetAndNpy(this, files, u);
+            PatchesCommand.Streamed u = PatchesCommand.unfoldToFiles(this, files, pic, Unfold.of(window), DType.FLOAT32,
+                    b);
+            say("unfold %s -> %s in %.2f ms%s%s: %d x %d windows, each %d values (C*kh*kw)",
+                    shape(pic.tensor().shape()), shape(u.geometry().columnsShape()), u.unfoldMs(), timingNote(b),
+                    u.bandNote(), u.geometry().blocksH(), u.geometry().blocksW(), u.geometry().rows());
+            u.report(this);
             say("");
             say("2. reconstruct: fold the patches back, mean of the overlapping windows");
             ReconstructCommand.reconstruct(this, b, files, pic, window, true, TileOp.none);
