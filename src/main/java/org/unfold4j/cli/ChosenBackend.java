@@ -95,7 +95,7 @@ final class ChosenBackend implements AutoCloseable {
      * @param totalPerRow   bytes per row of all the band's buffers together
      * @throws BadInputException if not even one row fits on the device
      */
-    int deviceRowsPerBand(int rows, long largestPerRow, long totalPerRow, String command, String what) {
+    int deviceRowsPerBand(int rows, long largestPerRow, long totalPerRow, String what) {
         OpenCLBackend cl = openCLOrNull();
         if (cl == null) {
             return rows;
@@ -104,7 +104,7 @@ final class ChosenBackend implements AutoCloseable {
         long global = (long) (cl.device().globalMemory() * 0.4);
         if (largestPerRow > maxAlloc || totalPerRow > global) {
             boolean alloc = largestPerRow > maxAlloc;
-            throw new BadInputException(command + " works on bands of whole rows of windows, but " + what + " needs "
+            throw new BadInputException(what + " needs "
                     + Memory.bytes(alloc ? largestPerRow : totalPerRow) + (alloc ? " in one buffer" : "")
                     + " on the OpenCL device " + cl.deviceName() + ", more than " + (alloc ? "90% of its largest "
                     + "allocation (" + Memory.bytes(cl.device().maxAllocation()) + ")" : "40% of its global memory ("

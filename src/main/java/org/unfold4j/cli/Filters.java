@@ -155,30 +155,30 @@ final class Filters {
         int c = x.channels(), h = x.height(), w = x.width(), plane = h * w, rows = y1 - y0;
         float[] weight = weight(filter, c);
         float[] in = x.data();
-        for (int o = 0; o < c; o++) {
-            for (int y = y0; y < y1; y++) {
-                for (int xx = 0; xx < w; xx++) {
-                    double acc = 0;
-                    for (int ci = 0; ci < c; ci++) {
-                        int wBase = (o * c + ci) * n * n;
-                        for (int i = 0; i < n; i++) {
-                            int iy = y + i - p;
-                            if (iy < 0 || iy >= h) {
-                                continue;
-                            }
-                            for (int j = 0; j < n; j++) {
-                                int ix = xx + j - p;
-                                float wv = weight[wBase + i * n + j];
-                                if (ix >= 0 && ix < w && wv != 0) {
-                                    acc += (double) wv * in[ci * plane + iy * w + ix];
-                                }
+        // Rows are independent: computed in parallel, each as before.
+        java.util.stream.IntStream.range(0, c * rows).parallel().forEach(task -> {
+            int o = task / rows, y = y0 + task % rows;
+            for (int xx = 0; xx < w; xx++) {
+                double acc = 0;
+                for (int ci = 0; ci < c; ci++) {
+                    int wBase = (o * c + ci) * n * n;
+                    for (int i = 0; i < n; i++) {
+                        int iy = y + i - p;
+                        if (iy < 0 || iy >= h) {
+                            continue;
+                        }
+                        for (int j = 0; j < n; j++) {
+                            int ix = xx + j - p;
+                            float wv = weight[wBase + i * n + j];
+                            if (ix >= 0 && ix < w && wv != 0) {
+                                acc += (double) wv * in[ci * plane + iy * w + ix];
                             }
                         }
                     }
-                    out[(o * rows + y - y0) * w + xx] = (float) acc;
                 }
+                out[(o * rows + y - y0) * w + xx] = (float) acc;
             }
-        }
+        });
     }
 
     /**
@@ -189,9 +189,38 @@ final class Filters {
     record Result(Picture image, String product, double unfoldMs, double productMs, double setupMs, int bands) {
     }
 
-    /** {@link #viaUnfold(Picture, float[], Backend, Memory, Progress, String)} with the heap's budget, quietly. */
+    /** {@link #viaUnfold(Picture, float[], Backend, Plan, Progress)} with the heap's budget, quietly. */
     static Result viaUnfold(Picture x, float[] filter, Backend backend) {
-        return viaUnfold(x, filter, backend, Memory.host(0), Progress.QUIET, "filter");
+        return viaUnfold(x, filter, backend, plan(x, filter, backend, Memory.host(0)), Progress.QUIET);
+    }
+
+    /** How many image rows a band holds (Note [bounded pieces]); the product's label. */
+    record Plan(int rows, String product) {
+    }
+
+    /**
+     * Sizes the bands before anything is printed or computed: as many image rows as
+     * {@code memory} allows, and on OpenCL as few more as keep the columns, result, input and
+     * CLBlast's working memory within the device (Note [CLBlast's working memory]).
+     *
+     * @throws BadInputException if one image row does not fit
+     */
+    static Plan plan(Picture x, float[] filter, Backend backend, Memory memory) {
+        int n = (int) Math.round(Math.sqrt(filter.length));
+        int c = x.channels(), width = x.width();
+        int k = c * n * n;
+        // Per output row: the column block (k·W floats), the product's rows (c·W), the band's input twice.
+        long rowBytes = 4L * width * (k + c + 2L * c);
+        String what = "one row of the image (" + k + " x " + width + " columns)";
+        int rows = memory.rowsPerBand(rowBytes, (long) k * width, x.height(), what);
+        if (backend instanceof OpenCLBackend cl) {
+            String why = clBlastUnavailableReason();
+            if (why == null) {
+                return new Plan(deviceRows(cl, c, n, k, width, rows, what), "CLBlast SGEMM on " + cl.deviceName());
+            }
+            return new Plan(rows, "EJML on the host (CLBlast unavailable: " + why + ")");
+        }
+        return new Plan(rows, "EJML CommonOps_FDRM.mult");
     }
 
     /**
@@ -202,28 +231,43 @@ final class Filters {
      * image are unfolded into a column block {@code [C·n², rows·W]}, multiplied, and its rows of
      * the result written, so no column matrix of the whole image is ever held.
      *
-     * @throws BadInputException if one output row's columns do not fit in {@code memory} or on the device
+     * @param plan from {@link #plan}, for the same picture, filter and backend
      */
-    static Result viaUnfold(Picture x, float[] filter, Backend backend, Memory memory, Progress progress,
-                            String command) {
+    static Result viaUnfold(Picture x, float[] filter, Backend backend, Plan plan, Progress progress) {
         int n = (int) Math.round(Math.sqrt(filter.length));
-        int c = x.channels(), width = x.width();
+        int c = x.channels();
         Unfold unfold = Unfold.of(n).withPadding(n / 2);
         float[] weight = weight(filter, c);
         int k = c * n * n;
-        // Per output row: the column block (k·W floats), the product's rows (c·W), the band's input twice.
-        long rowBytes = 4L * width * (k + c + 2L * c);
-        String what = "one row of the image (" + k + " x " + width + " columns)";
-        int rows = memory.rowsPerBand(rowBytes, (long) k * width, x.height(), command, what);
-        if (backend instanceof OpenCLBackend cl) {
-            String why = clBlastUnavailableReason();
-            if (why == null) {
-                return clBlast(x, unfold, weight, k, cl, rows, progress, command, what);
-            }
-            return ejml(x, unfold, weight, k, backend, rows, progress,
-                    "EJML on the host (CLBlast unavailable: " + why + ")");
+        if (backend instanceof OpenCLBackend cl && clBlastUnavailableReason() == null) {
+            return clBlast(x, unfold, weight, k, cl, plan.rows(), progress);
         }
-        return ejml(x, unfold, weight, k, backend, rows, progress, "EJML CommonOps_FDRM.mult");
+        return ejml(x, unfold, weight, k, backend, plan.rows(), progress, plan.product());
+    }
+
+    /** Image rows per band on the device: {@code hostRows} halved until a band fits (Note [CLBlast's working memory]). */
+    private static int deviceRows(OpenCLBackend cl, int c, int n, int k, int width, int hostRows, String what) {
+        long maxAlloc = (long) (cl.device().maxAllocation() * 0.9);
+        long global = (long) (cl.device().globalMemory() * 0.4);
+        int rows = hostRows;
+        while (true) {
+            long temp = tempBytes(cl, c, (long) rows * width, k)[0];
+            long l = (long) rows * width;
+            long colsBytes = 4L * k * l;
+            long inBytes = 4L * c * (rows + n - 1) * width;
+            long total = colsBytes + 4L * c * l + inBytes + temp;
+            if (colsBytes <= maxAlloc && temp <= maxAlloc && total <= global) {
+                return rows;
+            }
+            if (rows == 1) {
+                throw new BadInputException(what + " needs " + Memory.bytes(total) + " on the OpenCL device "
+                        + cl.deviceName() + " (columns " + Memory.bytes(colsBytes) + ", CLBlast's working memory "
+                        + Memory.bytes(temp) + "), more than it allows (90% of its largest allocation, "
+                        + Memory.bytes(cl.device().maxAllocation()) + ", and 40% of its global memory, "
+                        + Memory.bytes(cl.device().globalMemory()) + "); use --backend java");
+            }
+            rows = Math.max(1, rows / 2);
+        }
     }
 
     /** The unfold's bands: rows of the output image (stride 1, padding n/2: one row of windows per image row). */
@@ -285,45 +329,14 @@ final class Filters {
      * global memory), the buffer is created here with its error code checked, and passed in
      * ({@code CLBlastSgemmWithTempBuffer}); every CLBlast status is checked.
      */
-    private static Result clBlast(Picture x, Unfold unfold, float[] weight, int k, OpenCLBackend cl, int hostRows,
-                                  Progress progress, String command, String what) {
+    private static Result clBlast(Picture x, Unfold unfold, float[] weight, int k, OpenCLBackend cl, int rows,
+                                  Progress progress) {
         int c = x.channels(), width = x.width(), plane = x.height() * width;
-        int n = (int) Math.round(Math.sqrt(k / c));
-        long t0 = System.nanoTime();
-        long[] probe;
-        Progress.Step building = progress.start("CLBlast builds its SGEMM kernels for this device (first use)", 0);
-        try {
-            probe = tempBytes(cl, c, (long) hostRows * width, k);
-        } finally {
-            building.close();
-        }
-        double setupMs = (System.nanoTime() - t0) / 1e6;
-        long maxAlloc = (long) (cl.device().maxAllocation() * 0.9);
-        long global = (long) (cl.device().globalMemory() * 0.4);
-        int rows = hostRows;
-        long temp = probe[0];
-        while (true) {
-            long l = (long) rows * width;
-            long colsBytes = 4L * k * l;
-            long inBytes = 4L * c * (rows + n - 1) * width;
-            long total = colsBytes + 4L * c * l + inBytes + temp;
-            if (colsBytes <= maxAlloc && temp <= maxAlloc && total <= global) {
-                break;
-            }
-            if (rows == 1) {
-                throw new BadInputException(command + " works on bands of image rows, but " + what + " needs "
-                        + Memory.bytes(total) + " on the OpenCL device " + cl.deviceName() + " (columns "
-                        + Memory.bytes(colsBytes) + ", CLBlast's working memory " + Memory.bytes(temp)
-                        + "), more than it allows (90% of its largest allocation, " + Memory.bytes(cl.device()
-                        .maxAllocation()) + ", and 40% of its global memory, " + Memory.bytes(cl.device()
-                        .globalMemory()) + "); use --backend java");
-            }
-            rows = Math.max(1, rows / 2);
-            temp = tempBytes(cl, c, (long) rows * width, k)[0];
-        }
+        double setupMs = 0;
         float[] result = new float[c * plane];
         long unfoldNs = 0, productNs = 0;
         List<Bands.Band> bands = bands(x, rows);
+        boolean first = true;
         try (Progress.Step bar = progress.start("unfold, product", x.height());
              DeviceTensor w = cl.upload(Tensor.of(weight, c, k))) {
             for (Bands.Band band : bands) {
@@ -335,6 +348,20 @@ final class Filters {
                         cols.await();
                         long t2 = System.nanoTime();
                         unfoldNs += t2 - t1;
+                        if (first) {
+                            // CLBlast builds its kernels in its first SGEMM on this device (seconds on
+                            // some drivers): that call is timed apart, as setup, and the band computed again.
+                            first = false;
+                            Progress.Step building = progress.start("CLBlast builds its SGEMM kernels (first call)", 0);
+                            try {
+                                sgemm(cl, c, l, k, w, cols, out);
+                            } finally {
+                                building.close();
+                            }
+                            long t3 = System.nanoTime();
+                            setupMs = (t3 - t2) / 1e6;
+                            t2 = t3;
+                        }
                         sgemm(cl, c, l, k, w, cols, out);
                         productNs += System.nanoTime() - t2;
                     }

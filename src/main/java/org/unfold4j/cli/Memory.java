@@ -26,13 +26,13 @@ record Memory(long target, long limit, String limitSource) {
      */
     static Memory host(long override) {
         if (override > 0) {
-            return new Memory(override, override, "the --max-block-bytes limit");
+            return new Memory(override, override, "the --max-block-bytes limit (" + bytes(override) + ")");
         }
         Runtime rt = Runtime.getRuntime();
         long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
         long limit = Math.max(1L << 20, free / 2);
         return new Memory(Math.min(MAX_TARGET, Math.max(1L << 20, limit / 4)), limit,
-                "half of the free Java heap (-Xmx" + bytes(rt.maxMemory()) + ")");
+                "half of the free Java heap (" + bytes(limit) + " of -Xmx " + bytes(rt.maxMemory()) + ")");
     }
 
     /**
@@ -43,15 +43,17 @@ record Memory(long target, long limit, String limitSource) {
      * @param what what one row is, for the refusal, e.g. "one row of 3 x 42 windows"
      * @throws BadInputException if one row needs more than {@link #limit}
      */
-    int rowsPerBand(long bytesPerRow, long elementsPerRow, long rows, String command, String what) {
+    int rowsPerBand(long bytesPerRow, long elementsPerRow, long rows, String what) {
         if (elementsPerRow > org.unfold4j.Tensor.MAX_ELEMENTS) {
-            throw new BadInputException(command + " works on bands of whole rows of windows, but " + what + " has "
+            throw new BadInputException(what + " has "
                     + elementsPerRow + " values, more than one Java array holds (" + org.unfold4j.Tensor.MAX_ELEMENTS
                     + ")");
         }
         if (bytesPerRow > limit) {
-            throw new BadInputException(command + " works on bands of whole rows of windows, but " + what + " needs "
-                    + bytes(bytesPerRow) + ", more than " + limitSource + " (" + bytes(limit) + ")");
+            throw new BadInputException(what + " needs " + bytes(bytesPerRow)
+                    + " at once (the smallest piece this command works in), more than " + limitSource
+                    + (limitSource.startsWith("half") ? "; give Java more memory, e.g. "
+                    + "UNFOLD4J_JAVA_OPTS=-Xmx" + Math.max(2, 2 * bytesPerRow / (1L << 30) + 2) + "g" : ""));
         }
         long n = Math.max(1, Math.min(target / Math.max(1, bytesPerRow),
                 org.unfold4j.Tensor.MAX_ELEMENTS / Math.max(1, elementsPerRow)));

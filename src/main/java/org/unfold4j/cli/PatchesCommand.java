@@ -101,10 +101,11 @@ final class PatchesCommand extends BaseCommand {
         try (ChosenBackend b = backend.open()) {
             b.requireSupports(type);
             try (OutputFiles files = OutputFiles.open(out)) {
+                Plan plan = plan(this, files, pic, spec, type, b); // before any output
                 say("backend: %s", b.describe());
                 say("image: %s, %s", image == null ? "bundled photograph" : display(image), pic.size());
                 say("warm-up: %.1f ms", b.warmUp());
-                Streamed u = unfoldToFiles(this, files, pic, spec, type, b);
+                Streamed u = unfoldToFiles(this, files, pic, spec, b, plan);
                 say("unfold %s %s %s -> %s %s %s in %.2f ms%s%s", shape(g.imageShape()), type, imageLayout,
                         shape(g.columnsShape()), type, columnLayout, u.unfoldMs(), timingNote(b), u.bandNote());
                 say("  %s, padding mode %s: %d x %d = %d windows of %d values", window, pm, g.blocksH(), g.blocksW(),
@@ -132,32 +133,45 @@ final class PatchesCommand extends BaseCommand {
         }
     }
 
+    /** The bands of an unfold to files: its geometry and rows of windows per band. */
+    record Plan(ColumnGeometry geometry, int rowsPerBand) {
+    }
+
     /**
-     * Unfolds {@code pic} as {@code spec} says, in bands (Note [bounded pieces]), writing each
-     * band's part of patches.npy as it comes (so the array may exceed 2^31 elements) and drawing
-     * its windows on the contact sheet; then writes contact-sheet.png.
+     * Sizes the bands of {@link #unfoldToFiles} before anything is printed or written (Note
+     * [bounded pieces]).
      *
-     * @throws BadInputException if one row of windows does not fit in memory (host or device), or
-     *     patches.npy does not fit on the output directory's disk
+     * @throws BadInputException if patches.npy does not fit on the output directory's disk, or one
+     *     row of windows does not fit in memory (host or device)
      */
-    static Streamed unfoldToFiles(BaseCommand cmd, OutputFiles files, Picture pic, Unfold spec, DType type,
-                                  ChosenBackend b) {
-        RunOptions run = cmd.runOptions();
-        Progress progress = run.progress();
+    static Plan plan(BaseCommand cmd, OutputFiles files, Picture pic, Unfold spec, DType type, ChosenBackend b) {
         ColumnGeometry g = spec.geometry(type, Bands.imageShape(pic, spec.imageLayout()));
-        String command = cmd.spec.qualifiedName();
-        long rowBytes = Bands.bytesPerRow(g, type, pic.channels(), pic.width());
-        String what = "one row of " + g.blocksW() + " windows of " + g.rows() + " " + type + " values";
-        int perBand = run.memory().rowsPerBand(rowBytes, g.rows() * g.blocksW(), g.blocksH(), command, what);
-        perBand = b.deviceRowsPerBand(perBand, g.rows() * g.blocksW() * type.bytes(), rowBytes, command, what);
         long[] shape = g.columnsShape();
         long npyBytes = Npy.fileBytes(type, shape);
         long free = OutputFiles.usableSpace(files.dir());
         if (npyBytes > free) {
-            throw new BadInputException(command + ": patches.npy " + shape(shape) + " " + type + " would need "
+            throw new BadInputException("patches.npy " + shape(shape) + " " + type + " would need "
                     + Memory.bytes(npyBytes) + " of disk, but only " + Memory.bytes(free) + " are free in "
                     + display(files.dir()));
         }
+        long rowBytes = Bands.bytesPerRow(g, type, pic.channels(), pic.width());
+        String what = "one row of " + g.blocksW() + " windows of " + g.rows() + " " + type + " values";
+        int perBand = cmd.runOptions().memory().rowsPerBand(rowBytes, g.rows() * g.blocksW(), g.blocksH(), what);
+        return new Plan(g, b.deviceRowsPerBand(perBand, g.rows() * g.blocksW() * type.bytes(), rowBytes, what));
+    }
+
+    /**
+     * Unfolds {@code pic} as {@code spec} says, in the bands of {@code plan} (Note [bounded
+     * pieces]), writing each band's part of patches.npy as it comes (so the array may exceed 2^31
+     * elements) and drawing its windows on the contact sheet; then writes contact-sheet.png.
+     */
+    static Streamed unfoldToFiles(BaseCommand cmd, OutputFiles files, Picture pic, Unfold spec, ChosenBackend b,
+                                  Plan plan) {
+        Progress progress = cmd.runOptions().progress();
+        ColumnGeometry g = plan.geometry();
+        DType type = g.dtype();
+        long[] shape = g.columnsShape();
+        int perBand = plan.rowsPerBand();
         Window w = g.window();
         int step = ContactSheet.step(w.kernelH(), w.kernelW(), (int) g.blocksH(), (int) g.blocksW());
         ContactSheet.Canvas canvas = new ContactSheet.Canvas(g, step);

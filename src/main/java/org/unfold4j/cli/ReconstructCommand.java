@@ -101,10 +101,11 @@ final class ReconstructCommand extends BaseCommand {
         try (ChosenBackend b = backend.open()) {
             b.requireSupports(settings.dtype());
             try (OutputFiles files = OutputFiles.open(out)) {
+                int perBand = plan(this, b, pic, window, op, settings); // before any output
                 say("backend: %s", b.describe());
                 say("image: %s, %s", image == null ? "bundled photograph" : display(image), pic.size());
                 say("warm-up: %.1f ms", b.warmUp());
-                reconstruct(this, b, files, pic, window, m.equals("mean"), op, settings);
+                reconstruct(this, b, files, pic, window, m.equals("mean"), op, settings, perBand);
                 sayWritten(files.commit());
             }
         }
@@ -140,31 +141,40 @@ final class ReconstructCommand extends BaseCommand {
      */
     static Result reconstruct(BaseCommand cmd, ChosenBackend b, OutputFiles files, Picture pic, Window window,
                               boolean mean, TileOp op) {
-        return reconstruct(cmd, b, files, pic, window, mean, op, Settings.DEFAULT);
+        return reconstruct(cmd, b, files, pic, window, mean, op, Settings.DEFAULT,
+                plan(cmd, b, pic, window, op, Settings.DEFAULT));
     }
 
     /**
-     * As {@link #reconstruct(BaseCommand, ChosenBackend, OutputFiles, Picture, Window, boolean, TileOp)},
-     * unfolding the image as {@code settings} says; the fold produces the same layout and type,
-     * drops the padding, and the error is measured against the picture in that type.
+     * Rows of tiles per band (Note [bounded pieces]), found before anything is printed or written.
+     *
+     * @throws BadInputException if one row of tiles does not fit in memory (host or device)
      */
-    static Result reconstruct(BaseCommand cmd, ChosenBackend b, OutputFiles files, Picture pic, Window window,
-                              boolean mean, TileOp op, Settings settings) {
-        Backend backend = b.backend();
-        Unfold unfold = settings.unfold(window);
+    static int plan(BaseCommand cmd, ChosenBackend b, Picture pic, Window window, TileOp op, Settings settings) {
         DType type = settings.dtype();
-        ColumnGeometry g = unfold.geometry(type, settings.imageShape(pic));
-        String command = cmd.spec.qualifiedName();
-        RunOptions run = cmd.runOptions();
-        Progress progress = run.progress();
+        ColumnGeometry g = settings.unfold(window).geometry(type, settings.imageShape(pic));
         long colsPerRow = g.rows() * g.blocksW();
         // Per row of tiles: the tiles (and a double copy for a float32 tile op), the band's input and its fold.
         long rowBytes = Bands.bytesPerRow(g, type, pic.channels(), pic.width())
                 + colsPerRow * (op != TileOp.none && type == DType.FLOAT32 ? 8 : 0)
                 + 2L * pic.channels() * window.strideH() * pic.width() * type.bytes();
         String what = "one row of " + g.blocksW() + " tiles of " + g.rows() + " " + type + " values";
-        int perBand = run.memory().rowsPerBand(rowBytes, colsPerRow, g.blocksH(), command, what);
-        perBand = b.deviceRowsPerBand(perBand, colsPerRow * type.bytes(), rowBytes, command, what);
+        int perBand = cmd.runOptions().memory().rowsPerBand(rowBytes, colsPerRow, g.blocksH(), what);
+        return b.deviceRowsPerBand(perBand, colsPerRow * type.bytes(), rowBytes, what);
+    }
+
+    /**
+     * As {@link #reconstruct(BaseCommand, ChosenBackend, OutputFiles, Picture, Window, boolean, TileOp)},
+     * unfolding the image as {@code settings} says, in bands of {@code perBand} rows of tiles (from {@link #plan}); the fold produces the same layout and type,
+     * drops the padding, and the error is measured against the picture in that type.
+     */
+    static Result reconstruct(BaseCommand cmd, ChosenBackend b, OutputFiles files, Picture pic, Window window,
+                              boolean mean, TileOp op, Settings settings, int perBand) {
+        Backend backend = b.backend();
+        Unfold unfold = settings.unfold(window);
+        DType type = settings.dtype();
+        ColumnGeometry g = unfold.geometry(type, settings.imageShape(pic));
+        Progress progress = cmd.runOptions().progress();
         java.util.List<Bands.Band> bands = Bands.split(g.blocksH(), perBand);
         long[] shape = g.columnsShape();
         float[] overlap = Overlap.separable(pic.height(), pic.width(), window);
