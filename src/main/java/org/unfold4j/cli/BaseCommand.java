@@ -18,6 +18,17 @@ abstract class BaseCommand implements Callable<Integer> {
         return RunOptions.DEFAULT;
     }
 
+    /** The image at {@code file} (or the bundled photograph), with a progress spinner while a large one decodes. */
+    Picture decode(Path file) {
+        Progress.Step step = runOptions().progress().start("decoding " + (file == null ? "the photograph"
+                : file.getFileName()), 0);
+        try {
+            return ImageFiles.readOrBundled(file);
+        } finally {
+            step.close();
+        }
+    }
+
     /** Where the command prints its report (the command line's standard output). */
     PrintWriter out() {
         return spec.commandLine().getOut();

@@ -45,7 +45,7 @@ final class DemoCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        Picture pic = ImageFiles.readOrBundled(image);
+        Picture pic = decode(image);
         Window window = Windows.of(new Pair(KERNEL, KERNEL), new Pair(STRIDE, STRIDE), new Pair(0, 0),
                 new Pair(1, 1), pic);
         long start = System.nanoTime();

@@ -49,7 +49,7 @@ final class FilterCommand extends BaseCommand {
     public Integer call() {
         Filters.Kind k = Filters.Kind.parse(kind);
         float[] filter = Filters.kernel(k, size, sigma);
-        Picture pic = ImageFiles.readOrBundled(image);
+        Picture pic = decode(image);
         // An odd filter with padding n/2 always fits the padded image: no size check needed here.
         try (ChosenBackend b = backend.open(); OutputFiles files = OutputFiles.open(out)) {
             Filters.Plan plan = Filters.plan(pic, filter, b.backend(), run.memory()); // before any output

@@ -93,7 +93,7 @@ final class PatchesCommand extends BaseCommand {
         DType type = Choices.dtype(dtype);
         ImageLayout imageLayout = Choices.layout(layout);
         ColumnLayout columnLayout = Choices.outputLayout(outputLayout);
-        Picture pic = ImageFiles.readOrBundled(image);
+        Picture pic = decode(image);
         Window window = Windows.of(kernel, stride, padding, dilation, pic);
         Windows.checkPaddingMode(pm, padding, pic);
         Unfold spec = Unfold.of(window).withPaddingMode(pm).withImageLayout(imageLayout).withColumnLayout(columnLayout);

@@ -94,7 +94,7 @@ final class ReconstructCommand extends BaseCommand {
         TileOp op = TileOp.parse(tileOp);
         Settings settings = new Settings(Choices.paddingMode(paddingMode), Choices.foldableDtype(dtype),
                 Choices.layout(layout));
-        Picture pic = ImageFiles.readOrBundled(image);
+        Picture pic = decode(image);
         Window window = Windows.of(kernel, stride == null ? kernel : stride, padding, new Pair(1, 1), pic);
         Windows.checkPaddingMode(settings.paddingMode(), padding, pic);
         settings.unfold(window).geometry(settings.dtype(), settings.imageShape(pic)); // every check before any output

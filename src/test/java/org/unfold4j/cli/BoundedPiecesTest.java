@@ -34,13 +34,14 @@ import org.unfold4j.Window;
  * to within one grey level. And what cannot fit is refused with one line, exit 2, and no files.
  *
  * <p>How these were checked to fail without the code they test: shifting a band's first input
- * row by one (Bands.inputRows, {@code top + i + 1}) fails every banded comparison; making
- * Bands.sourceRow return the edge row for reflect fails the reflect cases only; writing each
- * band's columns at {@code r * bandBlocks} instead of {@code r * blocks + first} fails the
- * columns-layout patches; the cannot-fit tests fail on the code before this change (an
- * OutOfMemoryError with its stack trace and exit 1 for the row of tiles; "keep it on an OpenCL
- * device" for the file larger than the disk); the commit test fails with the commit that renamed
- * file by file (the older patches.npy was replaced and not put back).
+ * row by one (Bands.inputRows, {@code top + i + 1}) fails every banded comparison of patches,
+ * reconstruct and filter; making Bands.sourceRow give the edge row for reflect fails the reflect
+ * case of patches (reconstruct's fold drops the padding, so it cannot see it); writing each band's
+ * columns at {@code r * bandBlocks + first} instead of {@code r * blocks + first} fails the
+ * columns-layout patches. The cannot-fit tests, run on the code before this change (commit
+ * 6bbeca1): the row of tiles kills the test JVM ("Java heap space"), the file larger than the disk
+ * and the band limit fail (output printed first; an unknown option). The commit test fails with
+ * the old file-by-file commit (patches.npy, now written first, replaced the older file and stayed).
  */
 class BoundedPiecesTest {
     @TempDir
@@ -282,7 +283,8 @@ class BoundedPiecesTest {
         Files.writeString(dir.resolve("patches.npy"), "older");
         Cli.Run r = Cli.run("patches", "--kernel", "16", "--stride", "16", "--out", dir.toString());
         assertEquals(2, r.code(), r.err());
-        assertEquals("older", Files.readString(dir.resolve("patches.npy")), "the older patches.npy is back");
+        assertArrayEquals("older".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                Files.readAllBytes(dir.resolve("patches.npy")), "the older patches.npy is back");
         assertEquals(List.of("contact-sheet.png", "patches.npy"), Cli.names(dir), "no temporary files");
     }
 }
