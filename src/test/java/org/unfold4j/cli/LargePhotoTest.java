@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * size, with patches.npy beyond 2^31 elements (2.3 G uint8 values).
  *
  * <p>Opt-in, with {@code -Dunfold4j.largeTests=true}: on two CPU cores with PoCL it takes about
- * five minutes (CLBlast's SGEMM on PoCL alone about 50 s per filter), far beyond CI's budget;
+ * eleven minutes (Java 4, PoCL 7; CLBlast's SGEMM on PoCL alone about 50 s per filter), far beyond CI's budget;
  * BoundedPiecesTest runs the same banded code on small images in CI. Before this change the
  * filter here died of an OutOfMemoryError on Java (the 3.6 GB column matrix copied once more)
  * and patches refused the 2.3 G-element tensor.
