@@ -13,6 +13,22 @@ abstract class BaseCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** {@code --quiet} and the band budget; commands that compute on images override this with their mixin. */
+    RunOptions runOptions() {
+        return RunOptions.DEFAULT;
+    }
+
+    /** The image at {@code file} (or the bundled photograph), with a progress spinner while a large one decodes. */
+    Picture decode(Path file) {
+        Progress.Step step = runOptions().progress().start("decoding " + (file == null ? "the photograph"
+                : file.getFileName()), 0);
+        try {
+            return ImageFiles.readOrBundled(file);
+        } finally {
+            step.close();
+        }
+    }
+
     /** Where the command prints its report (the command line's standard output). */
     PrintWriter out() {
         return spec.commandLine().getOut();

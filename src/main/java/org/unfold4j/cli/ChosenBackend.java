@@ -84,6 +84,36 @@ final class ChosenBackend implements AutoCloseable {
         }
     }
 
+    /**
+     * Rows of windows per band on this backend: {@code rows} on Java; on OpenCL at most as many
+     * as keep the largest buffer of a band within 90% of the device's largest allocation
+     * ({@code CL_DEVICE_MAX_MEM_ALLOC_SIZE}) and all of a band's buffers within 40% of its global
+     * memory (the library keeps buffers of its own; the margin leaves them room).
+     *
+     * @param rows          the rows the host allows
+     * @param largestPerRow bytes per row of the band's largest buffer
+     * @param totalPerRow   bytes per row of all the band's buffers together
+     * @throws BadInputException if not even one row fits on the device
+     */
+    int deviceRowsPerBand(int rows, long largestPerRow, long totalPerRow, String what) {
+        OpenCLBackend cl = openCLOrNull();
+        if (cl == null) {
+            return rows;
+        }
+        long maxAlloc = (long) (cl.device().maxAllocation() * 0.9);
+        long global = (long) (cl.device().globalMemory() * 0.4);
+        if (largestPerRow > maxAlloc || totalPerRow > global) {
+            boolean alloc = largestPerRow > maxAlloc;
+            throw new BadInputException(what + " needs "
+                    + Memory.bytes(alloc ? largestPerRow : totalPerRow) + (alloc ? " in one buffer" : "")
+                    + " on the OpenCL device " + cl.deviceName() + ", more than " + (alloc ? "90% of its largest "
+                    + "allocation (" + Memory.bytes(cl.device().maxAllocation()) + ")" : "40% of its global memory ("
+                    + Memory.bytes(cl.device().globalMemory()) + ")") + "; use --backend java");
+        }
+        long n = Math.min(maxAlloc / Math.max(1, largestPerRow), global / Math.max(1, totalPerRow));
+        return (int) Math.max(1, Math.min(rows, n));
+    }
+
     /** "opencl on pthread-… (requested with --backend opencl)". */
     String describe() {
         return backend.name() + " on " + backend.deviceName() + " (" + why + ")";

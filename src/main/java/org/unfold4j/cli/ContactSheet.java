@@ -50,37 +50,69 @@ final class ContactSheet {
      * @param g    the unfold's geometry (window, channels, block grid, layouts)
      */
     static Picture render(float[] cols, ColumnGeometry g, int step) {
-        Window w = g.window();
-        int kh = w.kernelH(), kw = w.kernelW(), channels = (int) g.channels();
-        int blocksH = (int) g.blocksH(), blocksW = (int) g.blocksW();
-        long blocks = g.blocks(), rows = g.rows();
-        boolean columns = g.columnLayout() == ColumnLayout.COLUMNS;
-        boolean channelsLast = g.imageLayout() == ImageLayout.CHANNELS_LAST;
-        int sheetW = width(kw, blocksW, step), sheetH = height(kh, blocksH, step);
-        int plane = sheetW * sheetH;
-        float[] out = new float[channels * plane];
-        java.util.Arrays.fill(out, GAP_VALUE);
-        for (int bh = 0, gy = 0; bh < blocksH; bh += step, gy++) {
-            for (int bw = 0, gx = 0; bw < blocksW; bw += step, gx++) {
-                long l = (long) bh * blocksW + bw;
-                int x0 = gx * (kw + GAP), y0 = gy * (kh + GAP);
-                for (int c = 0; c < channels; c++) {
-                    for (int i = 0; i < kh; i++) {
-                        for (int j = 0; j < kw; j++) {
-                            long index;
-                            if (columns) {
-                                index = (((long) c * kh + i) * kw + j) * blocks + l;
-                            } else if (channelsLast) {
-                                index = l * rows + ((long) i * kw + j) * channels + c;
-                            } else {
-                                index = l * rows + ((long) c * kh + i) * kw + j;
+        Canvas canvas = new Canvas(g, step);
+        canvas.draw(cols, 0, (int) g.blocksH());
+        return canvas.picture();
+    }
+
+    /** A sheet drawn a band of window rows at a time (Note [bounded pieces]). */
+    static final class Canvas {
+        private final ColumnGeometry g;
+        private final int step, sheetW, sheetH;
+        private final float[] out;
+
+        /** A sheet of the windows of {@code g}, every {@code step}-th along each direction, all gaps. */
+        Canvas(ColumnGeometry g, int step) {
+            this.g = g;
+            this.step = step;
+            Window w = g.window();
+            this.sheetW = width(w.kernelW(), (int) g.blocksW(), step);
+            this.sheetH = height(w.kernelH(), (int) g.blocksH(), step);
+            this.out = new float[(int) g.channels() * sheetW * sheetH];
+            java.util.Arrays.fill(out, GAP_VALUE);
+        }
+
+        /**
+         * Draws the windows of rows {@code [firstRow, firstRow + rowCount)} of the block grid,
+         * from {@code cols}, the unfold of just those rows (a float, double, int or byte array
+         * in the geometry's layouts, with {@code rowCount · blocksW} windows).
+         */
+        void draw(Object cols, int firstRow, int rowCount) {
+            Window w = g.window();
+            int kh = w.kernelH(), kw = w.kernelW(), channels = (int) g.channels();
+            int blocksW = (int) g.blocksW();
+            long blocks = (long) rowCount * blocksW, rows = g.rows();
+            boolean columns = g.columnLayout() == ColumnLayout.COLUMNS;
+            boolean channelsLast = g.imageLayout() == ImageLayout.CHANNELS_LAST;
+            int plane = sheetW * sheetH;
+            int firstShown = (firstRow + step - 1) / step * step;
+            for (int bh = firstShown; bh < firstRow + rowCount; bh += step) {
+                int gy = bh / step;
+                for (int bw = 0, gx = 0; bw < blocksW; bw += step, gx++) {
+                    long l = (long) (bh - firstRow) * blocksW + bw;
+                    int x0 = gx * (kw + GAP), y0 = gy * (kh + GAP);
+                    for (int c = 0; c < channels; c++) {
+                        for (int i = 0; i < kh; i++) {
+                            for (int j = 0; j < kw; j++) {
+                                long index;
+                                if (columns) {
+                                    index = (((long) c * kh + i) * kw + j) * blocks + l;
+                                } else if (channelsLast) {
+                                    index = l * rows + ((long) i * kw + j) * channels + c;
+                                } else {
+                                    index = l * rows + ((long) c * kh + i) * kw + j;
+                                }
+                                out[c * plane + (y0 + i) * sheetW + x0 + j] = Bands.get(cols, (int) index);
                             }
-                            out[c * plane + (y0 + i) * sheetW + x0 + j] = cols[(int) index];
                         }
                     }
                 }
             }
         }
-        return new Picture(out, channels, sheetH, sheetW);
+
+        /** The sheet (over this canvas's array). */
+        Picture picture() {
+            return new Picture(out, (int) g.channels(), sheetH, sheetW);
+        }
     }
 }

@@ -1,6 +1,8 @@
 package org.unfold4j.cli;
 
 import java.nio.file.Path;
+import org.unfold4j.DType;
+import org.unfold4j.Unfold;
 import org.unfold4j.Window;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,13 +35,27 @@ final class DemoCommand extends BaseCommand {
     @Mixin
     BackendOptions backend;
 
+    @Mixin
+    RunOptions run;
+
+    @Override
+    RunOptions runOptions() {
+        return run;
+    }
+
     @Override
     public Integer call() {
-        Picture pic = ImageFiles.readOrBundled(image);
+        Picture pic = decode(image);
         Window window = Windows.of(new Pair(KERNEL, KERNEL), new Pair(STRIDE, STRIDE), new Pair(0, 0),
                 new Pair(1, 1), pic);
         long start = System.nanoTime();
+        float[] gaussian = Filters.kernel(Filters.Kind.gaussian, 5, 0);
         try (ChosenBackend b = backend.open(); OutputFiles files = OutputFiles.open(out)) {
+            // Every step's bands are sized before any output (Note [bounded pieces]).
+            PatchesCommand.Plan patches = PatchesCommand.plan(this, files, pic, Unfold.of(window), DType.FLOAT32, b);
+            int tileRows = ReconstructCommand.plan(this, b, pic, window, TileOp.none,
+                    ReconstructCommand.Settings.DEFAULT);
+            Filters.Plan filter = Filters.plan(pic, gaussian, b.backend(), run.memory());
             say("unfold4j demo");
             say("backend: %s", b.describe());
             say("image: %s, %s (channels x height x width, values 0..255)",
@@ -47,20 +63,22 @@ final class DemoCommand extends BaseCommand {
             say("warm-up: %.1f ms%s", b.warmUp(), b.openCLOrNull() == null ? "" : " (builds the OpenCL kernels)");
             say("");
             say("1. patches: unfold with kernel %d, stride %d", KERNEL, STRIDE);
-            PatchesCommand.Unfolded u = PatchesCommand.unfold(pic, window, b.backend());
-            say("unfold %s -> %s in %.2f ms%s: %d x %d windows, each %d values (C*kh*kw)",
-                    shape(pic.tensor().shape()), shape(u.cols().shape()), u.millis(), timingNote(b),
-                    u.geometry().blocksH(), u.geometry().blocksW(), u.geometry().rows());
-            PatchesCommand.writeSheetAndNpy(this, files, u);
+            PatchesCommand.Streamed u = PatchesCommand.unfoldToFiles(this, files, pic, Unfold.of(window), b, patches);
+            say("unfold %s -> %s in %.2f ms%s%s: %d x %d windows, each %d values (C*kh*kw)",
+                    shape(pic.tensor().shape()), shape(u.geometry().columnsShape()), u.unfoldMs(), timingNote(b),
+                    u.bandNote(), u.geometry().blocksH(), u.geometry().blocksW(), u.geometry().rows());
+            u.report(this);
             say("");
             say("2. reconstruct: fold the patches back, mean of the overlapping windows");
-            ReconstructCommand.reconstruct(this, b, files, pic, window, true, TileOp.none);
+            ReconstructCommand.reconstruct(this, b, files, pic, window, true, TileOp.none,
+                    ReconstructCommand.Settings.DEFAULT, tileRows);
             say("");
             say("3. reconstruct: fold the patches back, sum (what nn.Fold computes)");
-            ReconstructCommand.reconstruct(this, b, files, pic, window, false, TileOp.none);
+            ReconstructCommand.reconstruct(this, b, files, pic, window, false, TileOp.none,
+                    ReconstructCommand.Settings.DEFAULT, tileRows);
             say("");
             say("4. filter: 5x5 Gaussian as unfold + matrix product");
-            FilterCommand.filter(this, b, files, pic, Filters.Kind.gaussian, Filters.kernel(Filters.Kind.gaussian, 5, 0));
+            FilterCommand.filter(this, b, files, pic, Filters.Kind.gaussian, gaussian, filter);
             say("");
             sayWritten(files.commit());
             say("done in %.0f ms", millisSince(start));

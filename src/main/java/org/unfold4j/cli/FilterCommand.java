@@ -37,17 +37,26 @@ final class FilterCommand extends BaseCommand {
     @Mixin
     BackendOptions backend;
 
+    @Mixin
+    RunOptions run;
+
+    @Override
+    RunOptions runOptions() {
+        return run;
+    }
+
     @Override
     public Integer call() {
         Filters.Kind k = Filters.Kind.parse(kind);
         float[] filter = Filters.kernel(k, size, sigma);
-        Picture pic = ImageFiles.readOrBundled(image);
+        Picture pic = decode(image);
         // An odd filter with padding n/2 always fits the padded image: no size check needed here.
         try (ChosenBackend b = backend.open(); OutputFiles files = OutputFiles.open(out)) {
+            Filters.Plan plan = Filters.plan(pic, filter, b.backend(), run.memory()); // before any output
             say("backend: %s", b.describe());
             say("image: %s, %s", image == null ? "bundled photograph" : display(image), pic.size());
             say("warm-up: %.1f ms", b.warmUp());
-            filter(this, b, files, pic, k, filter);
+            filter(this, b, files, pic, k, filter, plan);
             sayWritten(files.commit());
         }
         return 0;
@@ -55,12 +64,15 @@ final class FilterCommand extends BaseCommand {
 
     /** Filters, compares with the direct loop, writes filtered-KIND.png; returns the max difference. */
     static double filter(BaseCommand cmd, ChosenBackend b, OutputFiles files, Picture pic, Filters.Kind kind,
-                         float[] filter) {
+                         float[] filter, Filters.Plan plan) {
         int n = (int) Math.round(Math.sqrt(filter.length));
         int c = pic.channels();
         long l = (long) pic.height() * pic.width();
-        Filters.Result r = Filters.viaUnfold(pic, filter, b.backend());
-        cmd.say("%s %dx%d filter as unfold + matrix product + view:", kind.label(), n, n);
+        RunOptions run = cmd.runOptions();
+        Progress progress = run.progress();
+        Filters.Result r = Filters.viaUnfold(pic, filter, b.backend(), plan, progress);
+        cmd.say("%s %dx%d filter as unfold + matrix product + view%s:", kind.label(), n, n, r.bands() == 1 ? ""
+                : " (in " + r.bands() + " bands of image rows)");
         cmd.say("  unfold [1, %d, %d, %d] -> [1, %d, %d] (padding %d): %.2f ms", c, pic.height(), pic.width(),
                 c * n * n, l, n / 2, r.unfoldMs());
         cmd.say("  weight [%d, %d] @ columns [%d, %d] -> [%d, %d], viewed as [%d, %d, %d]: %.2f ms%s", c, c * n * n,
@@ -69,20 +81,36 @@ final class FilterCommand extends BaseCommand {
                 : "");
         cmd.say("  matrix product: %s", r.product());
         long t1 = System.nanoTime();
-        Picture direct = Filters.direct(pic, filter);
-        double directMs = millisSince(t1);
+        // The reference, band by band (Note [bounded pieces]): no second image-sized result.
         double maxDiff = 0;
-        float[] a = r.image().data(), d = direct.data();
-        for (int i = 0; i < a.length; i++) {
-            maxDiff = Math.max(maxDiff, Math.abs(a[i] - d[i]));
+        float[] a = r.image().data();
+        int w = pic.width(), plane = pic.height() * w, rows = (int) Math.max(1, Math.min(pic.height(), (4L << 20) / w));
+        float[] d = new float[c * rows * w];
+        try (Progress.Step bar = progress.start("direct convolution loop", pic.height())) {
+            for (int y0 = 0; y0 < pic.height(); y0 += rows) {
+                int y1 = Math.min(pic.height(), y0 + rows), band = (y1 - y0) * w;
+                Filters.directRows(pic, filter, y0, y1, d);
+                for (int o = 0; o < c; o++) {
+                    for (int i = 0; i < band; i++) {
+                        maxDiff = Math.max(maxDiff, Math.abs(a[o * plane + y0 * w + i] - d[o * band + i]));
+                    }
+                }
+                bar.advance(y1 - y0);
+            }
         }
+        double directMs = millisSince(t1);
         cmd.say("direct convolution loop: %.2f ms; max |unfold-matmul - direct| = %s (pixel values 0..255)",
                 directMs, maxDiff == 0 ? "0" : String.format(java.util.Locale.ROOT, "%.3g", maxDiff));
         Picture shown = kind.signed() ? magnitude(r.image()) : r.image();
         if (kind.signed()) {
             cmd.say("filtered-%s.png shows |response|, scaled so that the 99th percentile is white", kind.label());
         }
-        files.write("filtered-" + kind.label() + ".png", f -> ImageFiles.writePng(shown, f));
+        Progress.Step writing = progress.start("filtered-" + kind.label() + ".png", 0);
+        try {
+            files.write("filtered-" + kind.label() + ".png", f -> ImageFiles.writePng(shown, f));
+        } finally {
+            writing.close();
+        }
         return maxDiff;
     }
 
@@ -91,19 +119,21 @@ final class FilterCommand extends BaseCommand {
      * value would leave all but a few edges nearly black.
      */
     static Picture magnitude(Picture p) {
-        float[] abs = new float[p.data().length];
-        for (int i = 0; i < abs.length; i++) {
-            abs[i] = Math.abs(p.data()[i]);
+        float[] v = p.data();
+        // One array: sorted |v| for the percentile, then overwritten with the scaled |v|.
+        float[] out = new float[v.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.abs(v[i]);
         }
-        float[] sorted = abs.clone();
-        java.util.Arrays.sort(sorted);
-        float white = sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, 0.99 * sorted.length)];
-        if (white == 0 && sorted.length > 0) {
-            white = sorted[sorted.length - 1];
+        java.util.Arrays.sort(out);
+        float white = out.length == 0 ? 0 : out[(int) Math.min(out.length - 1, 0.99 * out.length)];
+        if (white == 0 && out.length > 0) {
+            white = out[out.length - 1];
         }
-        for (int i = 0; i < abs.length; i++) {
-            abs[i] = white > 0 ? Math.min(255f, abs[i] * 255f / white) : 0;
+        for (int i = 0; i < out.length; i++) {
+            float abs = Math.abs(v[i]);
+            out[i] = white > 0 ? Math.min(255f, abs * 255f / white) : 0;
         }
-        return new Picture(abs, p.channels(), p.height(), p.width());
+        return new Picture(out, p.channels(), p.height(), p.width());
     }
 }

@@ -103,7 +103,20 @@ public final class Main implements Runnable {
             err.flush();
             return EXIT_FAILURE;
         });
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // Note [bounded pieces] keeps the working memory small; what is left (the image itself and one
+            // result of its size) can still exceed a small heap. The command's output files were deleted
+            // as the error passed through it (OutputFiles.close), so one line and exit 2 are all there is.
+            long max = Runtime.getRuntime().maxMemory();
+            err.println("unfold4j: out of memory: the image and its result need more than the Java heap ("
+                    + Memory.bytes(max) + ", -Xmx); run with a larger one, e.g. UNFOLD4J_JAVA_OPTS=-Xmx"
+                    + Math.max(2, 2 * (max >> 30)) + "g");
+            err.flush();
+            code = EXIT_USAGE;
+        }
         out.flush();
         err.flush();
         return code;

@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import org.unfold4j.DType;
 import org.unfold4j.Tensor;
 
@@ -98,6 +100,62 @@ final class Npy {
                 default -> throw new AssertionError(t.dtype());
             }
             out.write(chunk.array(), 0, chunk.position());
+        }
+    }
+
+    /** The size of the file {@link #write(Path, Tensor)} writes for a tensor of this type and shape. */
+    static long fileBytes(DType dtype, long[] shape) {
+        long count = 1;
+        for (long d : shape) {
+            count = Math.multiplyExact(count, d);
+        }
+        return header(dtype, shape).length + Math.multiplyExact(count, (long) dtype.bytes());
+    }
+
+    /**
+     * An {@code .npy} file written piece by piece, in any order (Note [bounded pieces]): the
+     * header first, then runs of elements at their row-major positions, so that arrays larger
+     * than any Java array (2^31 elements) are written a band at a time.
+     */
+    static final class Stream implements AutoCloseable {
+        private final FileChannel channel;
+        private final DType dtype;
+        private final long dataStart;
+        private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+
+        Stream(Path file, DType dtype, long[] shape) throws IOException {
+            this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+            this.dtype = dtype;
+            byte[] h = header(dtype, shape);
+            this.dataStart = h.length;
+            writeFully(ByteBuffer.wrap(h), 0);
+        }
+
+        /** Writes {@code count} elements of {@code array} from {@code from} at element {@code at} of the array in the file. */
+        void write(long at, Object array, int from, int count) throws IOException {
+            int per = (buffer.capacity() / dtype.bytes());
+            long pos = dataStart + at * dtype.bytes();
+            for (int done = 0; done < count; ) {
+                int n = Math.min(per, count - done);
+                buffer.clear();
+                Bands.put(buffer, array, from + done, n);
+                buffer.flip();
+                writeFully(buffer, pos);
+                pos += (long) n * dtype.bytes();
+                done += n;
+            }
+        }
+
+        private void writeFully(ByteBuffer b, long pos) throws IOException {
+            while (b.hasRemaining()) {
+                pos += channel.write(b, pos);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
         }
     }
 

@@ -91,6 +91,16 @@ final class OutputFiles implements AutoCloseable {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
+    /** The bytes free for this user on the disk of {@code dir} (Long.MAX_VALUE when the system cannot say). */
+    static long usableSpace(Path dir) {
+        try {
+            long free = Files.getFileStore(dir).getUsableSpace();
+            return free <= 0 ? Long.MAX_VALUE : free;
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     /** The output directory, absolute. */
     Path dir() {
         return dir;
@@ -113,19 +123,50 @@ final class OutputFiles implements AutoCloseable {
     }
 
     /**
-     * Renames every written file to its real name, replacing older files of that name.
+     * Renames every written file to its real name, replacing older files of that name, all or
+     * none: an older file is first set aside under a hidden name, and if any rename fails, the
+     * files already renamed are deleted and the older ones put back, so a failure leaves the
+     * directory as it was.
      *
      * @return the files, in the order they were written
      */
     List<Path> commit() {
         List<Path> done = new ArrayList<>();
+        Map<Path, Path> asideOf = new LinkedHashMap<>();
         try {
             for (Map.Entry<Path, Path> e : staged.entrySet()) {
-                move(e.getKey(), e.getValue());
-                done.add(e.getValue());
+                Path target = e.getValue();
+                if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(target)) {
+                    Path aside = dir.resolve("." + target.getFileName() + ".old");
+                    move(target, aside);
+                    asideOf.put(target, aside);
+                }
+                move(e.getKey(), target);
+                done.add(target);
             }
         } catch (IOException e) {
+            for (Path p : done) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // Best effort, as in close().
+                }
+            }
+            for (Map.Entry<Path, Path> a : asideOf.entrySet()) {
+                try {
+                    move(a.getValue(), a.getKey());
+                } catch (IOException ignored) {
+                    // Best effort: the older file stays under its hidden .old name.
+                }
+            }
             throw new BadInputException("cannot write to output directory " + dir + ": " + reason(e), e);
+        }
+        for (Path aside : asideOf.values()) {
+            try {
+                Files.deleteIfExists(aside);
+            } catch (IOException ignored) {
+                // Best effort: a hidden .old file.
+            }
         }
         committed = true;
         return done;

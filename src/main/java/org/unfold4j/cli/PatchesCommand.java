@@ -79,34 +79,143 @@ final class PatchesCommand extends BaseCommand {
     @Mixin
     BackendOptions backend;
 
+    @Mixin
+    RunOptions run;
+
+    @Override
+    RunOptions runOptions() {
+        return run;
+    }
+
     @Override
     public Integer call() {
         PaddingMode pm = Choices.paddingMode(paddingMode);
         DType type = Choices.dtype(dtype);
         ImageLayout imageLayout = Choices.layout(layout);
         ColumnLayout columnLayout = Choices.outputLayout(outputLayout);
-        Picture pic = ImageFiles.readOrBundled(image);
+        Picture pic = decode(image);
         Window window = Windows.of(kernel, stride, padding, dilation, pic);
         Windows.checkPaddingMode(pm, padding, pic);
         Unfold spec = Unfold.of(window).withPaddingMode(pm).withImageLayout(imageLayout).withColumnLayout(columnLayout);
-        Tensor input = pic.tensor(type, imageLayout);
-        ColumnGeometry g = spec.geometry(type, input.shape()); // every check before any output
+        ColumnGeometry g = spec.geometry(type, Bands.imageShape(pic, imageLayout)); // every check before any output
         try (ChosenBackend b = backend.open()) {
             b.requireSupports(type);
             try (OutputFiles files = OutputFiles.open(out)) {
+                Plan plan = plan(this, files, pic, spec, type, b); // before any output
                 say("backend: %s", b.describe());
                 say("image: %s, %s", image == null ? "bundled photograph" : display(image), pic.size());
                 say("warm-up: %.1f ms", b.warmUp());
-                Unfolded u = unfold(input, spec, b.backend());
-                say("unfold %s %s %s -> %s %s %s in %.2f ms%s", shape(input.shape()), type, imageLayout,
-                        shape(u.cols().shape()), type, columnLayout, u.millis(), timingNote(b));
+                Streamed u = unfoldToFiles(this, files, pic, spec, b, plan);
+                say("unfold %s %s %s -> %s %s %s in %.2f ms%s%s", shape(g.imageShape()), type, imageLayout,
+                        shape(g.columnsShape()), type, columnLayout, u.unfoldMs(), timingNote(b), u.bandNote());
                 say("  %s, padding mode %s: %d x %d = %d windows of %d values", window, pm, g.blocksH(), g.blocksW(),
                         g.blocks(), g.rows());
-                writeSheetAndNpy(this, files, u);
+                u.report(this);
                 sayWritten(files.commit());
             }
         }
         return 0;
+    }
+
+    /** What {@link #unfoldToFiles} did: the geometry, the unfold's milliseconds, the bands, the sheet's step. */
+    record Streamed(ColumnGeometry geometry, double unfoldMs, int bands, int sheetW, int sheetH, int step) {
+        /** ", in 12 bands of rows of windows" when banded. */
+        String bandNote() {
+            return bands == 1 ? "" : ", in " + bands + " bands of rows of windows";
+        }
+
+        /** The lines about the two files. */
+        void report(BaseCommand cmd) {
+            cmd.say("contact sheet: %d x %d pixels%s", sheetW, sheetH, step == 1 ? ""
+                    : " (one window in " + step + " along each direction; all of them would be too large)");
+            cmd.say("patches.npy: %s %s, %s (np.load reads it as dtype '%s')", geometry.dtype(),
+                    shape(geometry.columnsShape()), layoutNote(geometry), Npy.descr(geometry.dtype()));
+        }
+    }
+
+    /** The bands of an unfold to files: its geometry and rows of windows per band. */
+    record Plan(ColumnGeometry geometry, int rowsPerBand) {
+    }
+
+    /**
+     * Sizes the bands of {@link #unfoldToFiles} before anything is printed or written (Note
+     * [bounded pieces]).
+     *
+     * @throws BadInputException if patches.npy does not fit on the output directory's disk, or one
+     *     row of windows does not fit in memory (host or device)
+     */
+    static Plan plan(BaseCommand cmd, OutputFiles files, Picture pic, Unfold spec, DType type, ChosenBackend b) {
+        ColumnGeometry g = spec.geometry(type, Bands.imageShape(pic, spec.imageLayout()));
+        long[] shape = g.columnsShape();
+        long npyBytes = Npy.fileBytes(type, shape);
+        long free = OutputFiles.usableSpace(files.dir());
+        if (npyBytes > free) {
+            throw new BadInputException("patches.npy " + shape(shape) + " " + type + " would need "
+                    + Memory.bytes(npyBytes) + " of disk, but only " + Memory.bytes(free) + " are free in "
+                    + display(files.dir()));
+        }
+        long rowBytes = Bands.bytesPerRow(g, type, pic.channels(), pic.width());
+        String what = "one row of " + g.blocksW() + " windows of " + g.rows() + " " + type + " values";
+        int perBand = cmd.runOptions().memory().rowsPerBand(rowBytes, g.rows() * g.blocksW(), g.blocksH(), what);
+        return new Plan(g, b.deviceRowsPerBand(perBand, g.rows() * g.blocksW() * type.bytes(), rowBytes, what));
+    }
+
+    /**
+     * Unfolds {@code pic} as {@code spec} says, in the bands of {@code plan} (Note [bounded
+     * pieces]), writing each band's part of patches.npy as it comes (so the array may exceed 2^31
+     * elements) and drawing its windows on the contact sheet; then writes contact-sheet.png.
+     */
+    static Streamed unfoldToFiles(BaseCommand cmd, OutputFiles files, Picture pic, Unfold spec, ChosenBackend b,
+                                  Plan plan) {
+        Progress progress = cmd.runOptions().progress();
+        ColumnGeometry g = plan.geometry();
+        DType type = g.dtype();
+        long[] shape = g.columnsShape();
+        int perBand = plan.rowsPerBand();
+        Window w = g.window();
+        int step = ContactSheet.step(w.kernelH(), w.kernelW(), (int) g.blocksH(), (int) g.blocksW());
+        ContactSheet.Canvas canvas = new ContactSheet.Canvas(g, step);
+        java.util.List<Bands.Band> bands = Bands.split(g.blocksH(), perBand);
+        long[] unfoldNanos = {0};
+        long rows = g.rows(), blocks = g.blocks(), blocksW = g.blocksW();
+        boolean columns = g.columnLayout() == ColumnLayout.COLUMNS;
+        files.write("patches.npy", f -> {
+            try (Npy.Stream npy = new Npy.Stream(f, type, shape);
+                 Progress.Step bar = progress.start("unfold, patches.npy", g.blocksH())) {
+                Object array = null;
+                for (Bands.Band band : bands) {
+                    Tensor in = Bands.input(pic, spec, type, band);
+                    Unfold u = Bands.unfold(spec, band);
+                    int bandBlocks = (int) (band.count() * blocksW);
+                    int n = Math.multiplyExact(bandBlocks, (int) rows);
+                    if (array == null || java.lang.reflect.Array.getLength(array) != n) {
+                        array = null; // the previous band's array can go before the next is made
+                        array = Bands.newArray(type, n);
+                    }
+                    long t0 = System.nanoTime();
+                    u.apply(in, Bands.wrap(array, u.geometry(type, in.shape()).columnsShape()), b.backend());
+                    unfoldNanos[0] += System.nanoTime() - t0;
+                    canvas.draw(array, band.first(), band.count());
+                    long first = band.first() * blocksW;
+                    if (columns) {
+                        for (int r = 0; r < rows; r++) {
+                            npy.write(r * blocks + first, array, r * bandBlocks, bandBlocks);
+                        }
+                    } else {
+                        npy.write(first * rows, array, 0, n);
+                    }
+                    bar.advance(band.count());
+                }
+            }
+        });
+        Picture sheet = canvas.picture();
+        Progress.Step writing = progress.start("contact-sheet.png", 0);
+        try {
+            files.write("contact-sheet.png", f -> ImageFiles.writePng(sheet, f));
+        } finally {
+            writing.close();
+        }
+        return new Streamed(g, unfoldNanos[0] / 1e6, bands.size(), sheet.width(), sheet.height(), step);
     }
 
     /** An unfold of one picture: its geometry, result and time. */
@@ -134,20 +243,5 @@ final class PatchesCommand extends BaseCommand {
         return g.imageLayout() == ImageLayout.CHANNELS_LAST
                 ? "one row per window, kernel row, kernel column, channel (channel fastest)"
                 : "one row per window, channel, kernel row, kernel column";
-    }
-
-    /** Writes contact-sheet.png and patches.npy. */
-    static void writeSheetAndNpy(BaseCommand cmd, OutputFiles files, Unfolded u) {
-        ColumnGeometry g = u.geometry();
-        Window w = g.window();
-        int blocksH = (int) g.blocksH(), blocksW = (int) g.blocksW();
-        int step = ContactSheet.step(w.kernelH(), w.kernelW(), blocksH, blocksW);
-        Picture sheet = ContactSheet.render(u.cols().toFloatArray(), g, step);
-        files.write("contact-sheet.png", f -> ImageFiles.writePng(sheet, f));
-        cmd.say("contact sheet: %d x %d pixels%s", sheet.width(), sheet.height(),
-                step == 1 ? "" : " (one window in " + step + " along each direction; all of them would be too large)");
-        files.write("patches.npy", f -> Npy.write(f, u.cols()));
-        cmd.say("patches.npy: %s %s, %s (np.load reads it as dtype '%s')", u.cols().dtype(), shape(u.cols().shape()),
-                layoutNote(g), Npy.descr(u.cols().dtype()));
     }
 }

@@ -3,6 +3,7 @@ package org.unfold4j.cli;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.unfold4j.Backend;
+import org.unfold4j.ColumnGeometry;
 import org.unfold4j.DType;
 import org.unfold4j.Fold;
 import org.unfold4j.FoldMode;
@@ -76,6 +77,14 @@ final class ReconstructCommand extends BaseCommand {
     @Mixin
     BackendOptions backend;
 
+    @Mixin
+    RunOptions run;
+
+    @Override
+    RunOptions runOptions() {
+        return run;
+    }
+
     @Override
     public Integer call() {
         String m = mode.trim().toLowerCase(Locale.ROOT);
@@ -85,17 +94,18 @@ final class ReconstructCommand extends BaseCommand {
         TileOp op = TileOp.parse(tileOp);
         Settings settings = new Settings(Choices.paddingMode(paddingMode), Choices.foldableDtype(dtype),
                 Choices.layout(layout));
-        Picture pic = ImageFiles.readOrBundled(image);
+        Picture pic = decode(image);
         Window window = Windows.of(kernel, stride == null ? kernel : stride, padding, new Pair(1, 1), pic);
         Windows.checkPaddingMode(settings.paddingMode(), padding, pic);
         settings.unfold(window).geometry(settings.dtype(), settings.imageShape(pic)); // every check before any output
         try (ChosenBackend b = backend.open()) {
             b.requireSupports(settings.dtype());
             try (OutputFiles files = OutputFiles.open(out)) {
+                int perBand = plan(this, b, pic, window, op, settings); // before any output
                 say("backend: %s", b.describe());
                 say("image: %s, %s", image == null ? "bundled photograph" : display(image), pic.size());
                 say("warm-up: %.1f ms", b.warmUp());
-                reconstruct(this, b, files, pic, window, m.equals("mean"), op, settings);
+                reconstruct(this, b, files, pic, window, m.equals("mean"), op, settings, perBand);
                 sayWritten(files.commit());
             }
         }
@@ -131,46 +141,157 @@ final class ReconstructCommand extends BaseCommand {
      */
     static Result reconstruct(BaseCommand cmd, ChosenBackend b, OutputFiles files, Picture pic, Window window,
                               boolean mean, TileOp op) {
-        return reconstruct(cmd, b, files, pic, window, mean, op, Settings.DEFAULT);
+        return reconstruct(cmd, b, files, pic, window, mean, op, Settings.DEFAULT,
+                plan(cmd, b, pic, window, op, Settings.DEFAULT));
+    }
+
+    /**
+     * Rows of tiles per band (Note [bounded pieces]), found before anything is printed or written.
+     *
+     * @throws BadInputException if one row of tiles does not fit in memory (host or device)
+     */
+    static int plan(BaseCommand cmd, ChosenBackend b, Picture pic, Window window, TileOp op, Settings settings) {
+        DType type = settings.dtype();
+        ColumnGeometry g = settings.unfold(window).geometry(type, settings.imageShape(pic));
+        long colsPerRow = g.rows() * g.blocksW();
+        // Per row of tiles: the tiles (and a double copy for a float32 tile op), the band's input and its fold.
+        long rowBytes = Bands.bytesPerRow(g, type, pic.channels(), pic.width())
+                + colsPerRow * (op != TileOp.none && type == DType.FLOAT32 ? 8 : 0)
+                + 2L * pic.channels() * window.strideH() * pic.width() * type.bytes();
+        String what = "one row of " + g.blocksW() + " tiles of " + g.rows() + " " + type + " values";
+        int perBand = cmd.runOptions().memory().rowsPerBand(rowBytes, colsPerRow, g.blocksH(), what);
+        return b.deviceRowsPerBand(perBand, colsPerRow * type.bytes(), rowBytes, what);
     }
 
     /**
      * As {@link #reconstruct(BaseCommand, ChosenBackend, OutputFiles, Picture, Window, boolean, TileOp)},
-     * unfolding the image as {@code settings} says; the fold produces the same layout and type,
+     * unfolding the image as {@code settings} says, in bands of {@code perBand} rows of tiles (from {@link #plan}); the fold produces the same layout and type,
      * drops the padding, and the error is measured against the picture in that type.
      */
     static Result reconstruct(BaseCommand cmd, ChosenBackend b, OutputFiles files, Picture pic, Window window,
-                              boolean mean, TileOp op, Settings settings) {
+                              boolean mean, TileOp op, Settings settings, int perBand) {
         Backend backend = b.backend();
         Unfold unfold = settings.unfold(window);
-        Fold fold = Fold.of(pic.height(), pic.width(), window).withImageLayout(settings.layout());
-        Tensor input = pic.tensor(settings.dtype(), settings.layout());
-        long t0 = System.nanoTime();
-        Tensor cols = unfold.apply(input, backend);
-        double unfoldMs = millisSince(t0);
-        long[] g = cols.shape();
-        cmd.say("unfold %s %s %s -> %s (%d tiles of %dx%d, padding mode %s) in %.2f ms%s", shape(input.shape()),
-                settings.dtype(), settings.layout(), shape(g), g[1], window.kernelH(), window.kernelW(),
-                settings.paddingMode(), unfoldMs, timingNote(b));
-        if (op != TileOp.none) {
-            long t1 = System.nanoTime();
-            if (settings.dtype() == DType.FLOAT64) {
-                double[] data = cols.toDoubleArray();
-                op.apply(data, pic.channels(), window.kernelH(), window.kernelW(), (int) g[1]);
-                cols = Tensor.of(data, g);
-            } else {
-                float[] data = cols.toFloatArray();
-                op.apply(data, pic.channels(), window.kernelH(), window.kernelW(), (int) g[1]);
-                cols = Tensor.of(data, g);
+        DType type = settings.dtype();
+        ColumnGeometry g = unfold.geometry(type, settings.imageShape(pic));
+        Progress progress = cmd.runOptions().progress();
+        java.util.List<Bands.Band> bands = Bands.split(g.blocksH(), perBand);
+        long[] shape = g.columnsShape();
+        float[] overlap = Overlap.separable(pic.height(), pic.width(), window);
+        long unfoldNs = 0, opNs = 0, foldNs = 0;
+        Picture result;
+        java.util.function.IntToDoubleFunction got;
+        if (bands.size() == 1) {
+            Fold fold = Fold.of(pic.height(), pic.width(), window).withImageLayout(settings.layout());
+            Tensor input = pic.tensor(type, settings.layout());
+            long t0 = System.nanoTime();
+            Tensor cols = unfold.apply(input, backend);
+            unfoldNs = System.nanoTime() - t0;
+            if (op != TileOp.none) {
+                long t1 = System.nanoTime();
+                cols = apply(op, cols, pic.channels(), window);
+                opNs = System.nanoTime() - t1;
             }
-            cmd.say("tile op %s on every tile in %.2f ms (on the host)", op, millisSince(t1));
+            long t2 = System.nanoTime();
+            Tensor folded = (mean ? fold.withMode(FoldMode.MEAN) : fold).apply(cols, backend);
+            foldNs = System.nanoTime() - t2;
+            result = Picture.of(folded, settings.layout());
+            double[] values = Picture.channelsFirst(folded, settings.layout());
+            got = k -> values[k];
+        } else {
+            // Note [bounded pieces]: each band of tile rows is unfolded, processed and folded (sum) on
+            // its own, its rows added into the image; the mean divides by the overlap count at the end,
+            // as the library's mean does (sum / count, 0 where no tile reaches).
+            int c = pic.channels(), h = pic.height(), w = pic.width(), plane = h * w;
+            float[] acc32 = type == DType.FLOAT32 ? new float[c * plane] : null;
+            double[] acc64 = type == DType.FLOAT64 ? new double[c * plane] : null;
+            boolean last = settings.layout() == ImageLayout.CHANNELS_LAST;
+            Object array = null;
+            try (Progress.Step bar = progress.start("unfold, tile op, fold", g.blocksH())) {
+                for (Bands.Band band : bands) {
+                    Tensor in = Bands.input(pic, unfold, type, band);
+                    Unfold u = Bands.unfold(unfold, band);
+                    int n = Math.multiplyExact(band.count() * (int) g.blocksW(), (int) g.rows());
+                    if (array == null || java.lang.reflect.Array.getLength(array) != n) {
+                        array = null;
+                        array = Bands.newArray(type, n);
+                    }
+                    long[] bandShape = u.geometry(type, in.shape()).columnsShape();
+                    Tensor cols = Bands.wrap(array, bandShape);
+                    long t0 = System.nanoTime();
+                    u.apply(in, cols, backend);
+                    long t1 = System.nanoTime();
+                    unfoldNs += t1 - t0;
+                    if (op != TileOp.none) {
+                        int blocks = (int) bandShape[1];
+                        if (array instanceof double[] d) {
+                            op.apply(d, c, window.kernelH(), window.kernelW(), blocks);
+                        } else {
+                            op.apply((float[]) array, c, window.kernelH(), window.kernelW(), blocks);
+                        }
+                    }
+                    long t2 = System.nanoTime();
+                    opNs += t2 - t1;
+                    int rows = Bands.inputRows(window, band.count());
+                    Tensor folded = Fold.of(rows, w, u.window()).withImageLayout(settings.layout()).apply(cols, backend);
+                    foldNs += System.nanoTime() - t2;
+                    int top = band.first() * window.strideH() - window.paddingH();
+                    int y0 = Math.max(0, top), y1 = Math.min(h, top + rows);
+                    if (acc32 != null) {
+                        float[] f = folded.toFloatArray();
+                        for (int ch = 0; ch < c; ch++) {
+                            for (int y = y0; y < y1; y++) {
+                                for (int x = 0; x < w; x++) {
+                                    int from = last ? ((y - top) * w + x) * c + ch : (ch * rows + y - top) * w + x;
+                                    acc32[ch * plane + y * w + x] += f[from];
+                                }
+                            }
+                        }
+                    } else {
+                        double[] f = folded.toDoubleArray();
+                        for (int ch = 0; ch < c; ch++) {
+                            for (int y = y0; y < y1; y++) {
+                                for (int x = 0; x < w; x++) {
+                                    int from = last ? ((y - top) * w + x) * c + ch : (ch * rows + y - top) * w + x;
+                                    acc64[ch * plane + y * w + x] += f[from];
+                                }
+                            }
+                        }
+                    }
+                    bar.advance(band.count());
+                }
+            }
+            if (mean) {
+                for (int k = 0; k < c * plane; k++) {
+                    long count = (long) overlap[k % plane];
+                    if (acc32 != null) {
+                        acc32[k] = count > 0 ? acc32[k] / (float) count : 0f;
+                    } else {
+                        acc64[k] = count > 0 ? acc64[k] / (double) count : 0d;
+                    }
+                }
+            }
+            if (acc32 != null) {
+                result = new Picture(acc32, c, h, w);
+                got = k -> acc32[k];
+            } else {
+                float[] f = new float[acc64.length];
+                for (int k = 0; k < f.length; k++) {
+                    f[k] = (float) acc64[k];
+                }
+                result = new Picture(f, c, h, w);
+                got = k -> acc64[k];
+            }
         }
-        long t2 = System.nanoTime();
-        Tensor folded = (mean ? fold.withMode(FoldMode.MEAN) : fold).apply(cols, backend);
-        double foldMs = millisSince(t2);
-        cmd.say("fold (%s) %s -> %s %s in %.2f ms%s", mean ? "mean: each pixel's sum / its overlap count" : "sum", shape(g),
-                shape(folded.shape()), folded.dtype(), foldMs, timingNote(b));
-        float[] overlap = Overlap.count(fold, backend);
+        cmd.say("unfold %s %s %s -> %s (%d tiles of %dx%d, padding mode %s) in %.2f ms%s%s",
+                shape(g.imageShape()), type, settings.layout(), shape(shape), shape[1], window.kernelH(),
+                window.kernelW(), settings.paddingMode(), unfoldNs / 1e6, timingNote(b), bands.size() == 1 ? ""
+                : ", in " + bands.size() + " bands of tile rows, each unfolded, processed and folded in turn");
+        if (op != TileOp.none) {
+            cmd.say("tile op %s on every tile in %.2f ms (on the host)", op, opNs / 1e6);
+        }
+        cmd.say("fold (%s) %s -> %s %s in %.2f ms%s", mean ? "mean: each pixel's sum / its overlap count" : "sum",
+                shape(shape), shape(g.imageShape()), type, foldNs / 1e6, timingNote(b));
         float min = Float.MAX_VALUE, max = 0;
         long uncovered = 0;
         for (float v : overlap) {
@@ -180,23 +301,47 @@ final class ReconstructCommand extends BaseCommand {
         }
         cmd.say("overlap: every pixel is covered by %d to %d tiles%s", (int) min, (int) max,
                 uncovered == 0 ? "" : " (" + uncovered + " pixels by none: the tiles do not reach the edge)");
-        Picture result = Picture.of(folded, settings.layout());
         double maxError = Double.NaN;
         if (op == TileOp.none) {
             float[] expected = pic.data();
-            double[] got = Picture.channelsFirst(folded, settings.layout());
             int plane = overlap.length;
             maxError = 0;
-            for (int i = 0; i < got.length; i++) {
+            for (int i = 0; i < expected.length; i++) {
                 if (overlap[i % plane] > 0) {
                     double want = mean ? expected[i] : (double) expected[i] * overlap[i % plane];
-                    maxError = Math.max(maxError, Math.abs(got[i] - want));
+                    maxError = Math.max(maxError, Math.abs(got.applyAsDouble(i) - want));
                 }
             }
             cmd.say("max |reconstruction - %s| = %s%s", mean ? "image" : "image * overlap count",
                     maxError == 0 ? "0 (exact)" : String.format(Locale.ROOT, "%.3g", maxError),
                     uncovered == 0 ? "" : " over the covered pixels");
         }
+        Picture image = result;
+        Progress.Step writing = progress.start("writing " + (mean ? "reconstruction-mean.png" : "the PNG files"), 0);
+        try {
+            write(cmd, files, image, overlap, mean, (int) max, pic);
+        } finally {
+            writing.close();
+        }
+        return new Result(result, overlap, maxError, uncovered);
+    }
+
+    /** {@code op} on the tiles of a whole unfold, on the host; a new tensor. */
+    private static Tensor apply(TileOp op, Tensor cols, int channels, Window window) {
+        long[] g = cols.shape();
+        if (cols.dtype() == DType.FLOAT64) {
+            double[] data = cols.toDoubleArray();
+            op.apply(data, channels, window.kernelH(), window.kernelW(), (int) g[1]);
+            return Tensor.of(data, g);
+        }
+        float[] data = cols.toFloatArray();
+        op.apply(data, channels, window.kernelH(), window.kernelW(), (int) g[1]);
+        return Tensor.of(data, g);
+    }
+
+    /** Writes reconstruction-mean.png, or reconstruction-sum.png and overlap-heatmap.png. */
+    private static void write(BaseCommand cmd, OutputFiles files, Picture result, float[] overlap, boolean mean,
+                              int max, Picture pic) {
         if (mean) {
             files.write("reconstruction-mean.png", f -> ImageFiles.writePng(result, f));
         } else {
@@ -206,8 +351,7 @@ final class ReconstructCommand extends BaseCommand {
             cmd.say("reconstruction-sum.png: the sum clipped to 0..255, so overlaps show brighter");
             Picture heat = HeatMap.render(overlap, pic.height(), pic.width());
             files.write("overlap-heatmap.png", f -> ImageFiles.writePng(heat, f));
-            cmd.say("overlap-heatmap.png: overlap count, 0 dark purple to %d yellow (viridis)", (int) max);
+            cmd.say("overlap-heatmap.png: overlap count, 0 dark purple to %d yellow (viridis)", max);
         }
-        return new Result(result, overlap, maxError, uncovered);
     }
 }
