@@ -53,46 +53,148 @@ final class Programs implements AutoCloseable {
             return program;
         }
         // Note [transient build failures]: a compiler running inside the JVM's process (PoCL's
-        // clang) can fail spuriously when the JVM's own signals reach it (see native-notes.md,
-        // libjsig). So a failed build is tried again at once, and a failure is not remembered:
-        // the next call builds afresh. A real error in the source fails each time, which costs
-        // builds only on a path that fails anyway.
-        OpenCLException last = null;
-        for (int attempt = 0; attempt < BUILD_ATTEMPTS; attempt++) {
+        // clang) can fail spuriously when the JVM's own signals reach it (Note [signals in
+        // kernel builds]). So a failed build is tried again, and a failure is not remembered: the
+        // next call builds afresh. A failure that carries the signals' mark is tried up to
+        // SIGNAL_ATTEMPTS times with growing pauses (each attempt is another chance to fall
+        // between the JVM's safepoints, and a burst of them, e.g. a collection storm, may pass);
+        // any other is tried once more at once. A real error in the source fails each time,
+        // which costs builds only on a path that fails anyway.
+        for (int attempt = 1; ; attempt++) {
             try {
-                program = build(name, options);
+                program = build(name, options, attempt);
                 built.put(key, program);
                 return program;
             } catch (OpenCLException e) {
-                last = e;
+                boolean signals = damagedBySignals(e.getMessage());
+                if (attempt >= (signals ? SIGNAL_ATTEMPTS : BUILD_ATTEMPTS)) {
+                    throw e;
+                }
+                if (signals) {
+                    try {
+                        Thread.sleep(SIGNAL_PAUSE_MS << (attempt - 1));
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        throw e;
+                    }
+                }
             }
         }
-        throw last;
     }
 
     /** How often a build is tried before its failure is taken as final (Note [transient build failures]). */
     static final int BUILD_ATTEMPTS = 2;
 
-    private cl_program build(String name, String options) {
-        int[] err = new int[1];
-        // common.cl (types and geometry names) comes first, as a header would.
-        cl_program program = clCreateProgramWithSource(context, 2, new String[] {source("common"), source(name)}, null, err);
-        try {
-            cl.check(err[0], "clCreateProgramWithSource " + name + ".cl");
-        } catch (OpenCLException e) {
-            if (program != null && err[0] == CL_SUCCESS) {
-                clReleaseProgram(program);
+    /** How often a build that failed from the JVM's signals is tried (Note [transient build failures]). */
+    static final int SIGNAL_ATTEMPTS = 5;
+
+    /** The pause after the first failure from signals, doubled after each further one (50, 100, 200, 400 ms). */
+    static final long SIGNAL_PAUSE_MS = 50;
+
+    /*
+     * Note [signals in kernel builds]
+     * PoCL compiles a program with clang inside this process, and every clBuildProgram from
+     * source runs clang's preprocessor into a temporary file first (PoCL hashes its output to
+     * look up its kernel cache, so a cache hit runs it too). clang registers the file with LLVM's
+     * RemoveFileOnSignal, which installs LLVM's handlers for SIGSEGV and friends over the JVM's.
+     * The JVM raises SIGSEGV itself all the time (a thread in compiled Java code reaching an
+     * armed safepoint poll); when one arrives while the file exists, LLVM's handler deletes it,
+     * hands the signal back to the JVM, and the build fails with "unable to rename temporary
+     * ...". The JDK's signal chaining library (LD_PRELOAD=$JAVA_HOME/lib/libjsig.so) keeps the
+     * JVM's handlers in front, so LLVM never sees the JVM's signals: that is the fix, and only
+     * the user's command line can apply it. The library lowers the odds without it: one build
+     * at a time in the whole process (BUILD_LOCK: a signal deletes the temporary files of every
+     * build under way, in every context), retries with pauses (Note [transient build
+     * failures]), and a message that says what to do (signalChainingAdvice). native-notes.md,
+     * "PoCL and the JVM", has the measurements.
+     */
+
+    /** One program build at a time in this process, across all backends (Note [signals in kernel builds]). */
+    private static final Object BUILD_LOCK = new Object();
+
+    /** What clang says when a signal handler deleted its temporary output (Note [signals in kernel builds]). */
+    static final String SIGNAL_DAMAGE = "unable to rename temporary";
+
+    /** Whether a build failure's message (with its log) bears the mark of Note [signals in kernel builds]. */
+    static boolean damagedBySignals(String message) {
+        return message != null && message.contains(SIGNAL_DAMAGE);
+    }
+
+    private cl_program build(String name, String options, int attempt) {
+        synchronized (BUILD_LOCK) {
+            int[] err = new int[1];
+            // common.cl (types and geometry names) comes first, as a header would.
+            cl_program program = clCreateProgramWithSource(context, 2, new String[] {source("common"), source(name)}, null, err);
+            try {
+                cl.check(err[0], "clCreateProgramWithSource " + name + ".cl");
+            } catch (OpenCLException e) {
+                if (program != null && err[0] == CL_SUCCESS) {
+                    clReleaseProgram(program);
+                }
+                throw e;
             }
-            throw e;
+            int status = clBuildProgram(program, 1, new cl_device_id[] {device.deviceId}, options, null, null);
+            cl.duringBuild();
+            String injected = cl.injectedBuildFailure();
+            if (status != CL_SUCCESS || injected != null) {
+                String log = injected != null ? injected + "\n(fault injected by a test)" : buildLog(program);
+                int code = injected != null ? CL_BUILD_PROGRAM_FAILURE : status;
+                clReleaseProgram(program);
+                throw new OpenCLException(failureMessage(name, options, device.name(), code, log, attempt,
+                        System.getenv("LD_PRELOAD"), System.getProperty("java.home"), System.getProperty("os.name")),
+                        code, null);
+            }
+            return program;
         }
-        int status = clBuildProgram(program, 1, new cl_device_id[] {device.deviceId}, options, null, null);
-        if (status != CL_SUCCESS) {
-            String message = "building kernels/" + name + ".cl with '" + options + "' on " + device.name()
-                    + " failed: " + OpenCLException.errorName(status) + "\nbuild log:\n" + buildLog(program);
-            clReleaseProgram(program);
-            throw new OpenCLException(message, null);
+    }
+
+    /**
+     * The message of a failed build: what was built where, the error, what to do when the log
+     * shows Note [signals in kernel builds] and the JVM runs without libjsig, then the build log.
+     *
+     * @param attempt   which attempt this was (1 for the first)
+     * @param ldPreload the process's LD_PRELOAD, or null
+     * @param javaHome  the running JVM's java.home
+     * @param osName    the os.name property
+     */
+    static String failureMessage(String name, String options, String deviceName, int status, String log,
+            int attempt, String ldPreload, String javaHome, String osName) {
+        StringBuilder message = new StringBuilder("building kernels/").append(name).append(".cl with '")
+                .append(options).append("' on ").append(deviceName).append(" failed: ")
+                .append(OpenCLException.errorName(status));
+        if (attempt > 1) {
+            message.append(" (attempt ").append(attempt).append(')');
         }
-        return program;
+        String advice = signalChainingAdvice(log, ldPreload, javaHome, osName);
+        if (advice != null) {
+            message.append('\n').append(advice);
+        }
+        return message.append("\nbuild log:\n").append(log).toString();
+    }
+
+    /** Where the README says how to run unfold4j's OpenCL backend on PoCL in one's own JVM. */
+    static final String README_POCL = "https://github.com/unfold4j/unfold4j#pocl-in-your-own-jvm";
+
+    /**
+     * What to do about a build failure that {@code log} shows to come from the JVM's signals
+     * (Note [signals in kernel builds]), or null when the log does not show that or the JDK's
+     * signal chaining library is preloaded already.
+     */
+    static String signalChainingAdvice(String log, String ldPreload, String javaHome, String osName) {
+        if (!damagedBySignals(log) || (ldPreload != null && ldPreload.contains("libjsig"))) {
+            return null;
+        }
+        boolean mac = osName != null && osName.toLowerCase(java.util.Locale.ROOT).contains("mac");
+        String variable = mac ? "DYLD_INSERT_LIBRARIES" : "LD_PRELOAD";
+        String library = java.nio.file.Path.of(javaHome, "lib", mac ? "libjsig.dylib" : "libjsig.so").toString();
+        String existing = mac ? null : ldPreload;
+        return "This is not an error in the kernel: the OpenCL compiler runs inside this JVM's process (PoCL's clang), "
+                + "and the JVM's own signals (safepoints, while other threads ran Java code) made it delete its "
+                + "temporary files. unfold4j tries such a build up to " + SIGNAL_ATTEMPTS + " times, but only the JVM's "
+                + "command line can rule this out: start it with the JDK's signal chaining library preloaded,\n    "
+                + variable + "=" + library + (existing == null || existing.isBlank() ? "" : ":" + existing)
+                + " java ...\n(README, \"PoCL in your own JVM\": " + README_POCL
+                + "; native-notes.md, \"PoCL and the JVM\")";
     }
 
     private String buildLog(cl_program program) {
