@@ -16,7 +16,7 @@ final class ClCalls {
     private volatile String lastInjected;
     private final AtomicInteger buildFaults = new AtomicInteger();
     private volatile String buildFaultLog;
-    private volatile Runnable duringBuild;
+    private volatile BuildObserver buildObserver;
 
     /** Throws an {@link OpenCLException} naming {@code operation} unless {@code errorCode} is success (or a fault is due). */
     void check(int errorCode, String operation) {
@@ -56,16 +56,33 @@ final class ClCalls {
         return buildFaults.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? buildFaultLog : null;
     }
 
-    /** Tests only: {@code hook} runs inside every program build from now on (null removes it). */
-    void duringBuilds(Runnable hook) {
-        duringBuild = hook;
+    /** Tests only: sees each program build begin and end (inside Programs' one-build-at-a-time lock). */
+    interface BuildObserver {
+        /** A build attempt begins. */
+        void started();
+
+        /** The build attempt ends, built or failed. */
+        void finished();
     }
 
-    /** Runs the hook of {@link #duringBuilds(Runnable)}, if any. */
-    void duringBuild() {
-        Runnable hook = duringBuild;
-        if (hook != null) {
-            hook.run();
+    /** Tests only: {@code observer} sees every program build from now on (null removes it). */
+    void observeBuilds(BuildObserver observer) {
+        buildObserver = observer;
+    }
+
+    /** Tells the observer of {@link #observeBuilds(BuildObserver)}, if any, that a build begins. */
+    void buildStarted() {
+        BuildObserver o = buildObserver;
+        if (o != null) {
+            o.started();
+        }
+    }
+
+    /** Tells the observer of {@link #observeBuilds(BuildObserver)}, if any, that a build ended. */
+    void buildFinished() {
+        BuildObserver o = buildObserver;
+        if (o != null) {
+            o.finished();
         }
     }
 }

@@ -122,30 +122,38 @@ final class Programs implements AutoCloseable {
 
     private cl_program build(String name, String options, int attempt) {
         synchronized (BUILD_LOCK) {
-            int[] err = new int[1];
-            // common.cl (types and geometry names) comes first, as a header would.
-            cl_program program = clCreateProgramWithSource(context, 2, new String[] {source("common"), source(name)}, null, err);
+            cl.buildStarted();
             try {
-                cl.check(err[0], "clCreateProgramWithSource " + name + ".cl");
-            } catch (OpenCLException e) {
-                if (program != null && err[0] == CL_SUCCESS) {
-                    clReleaseProgram(program);
-                }
-                throw e;
+                return buildAlone(name, options, attempt);
+            } finally {
+                cl.buildFinished();
             }
-            int status = clBuildProgram(program, 1, new cl_device_id[] {device.deviceId}, options, null, null);
-            cl.duringBuild();
-            String injected = cl.injectedBuildFailure();
-            if (status != CL_SUCCESS || injected != null) {
-                String log = injected != null ? injected + "\n(fault injected by a test)" : buildLog(program);
-                int code = injected != null ? CL_BUILD_PROGRAM_FAILURE : status;
-                clReleaseProgram(program);
-                throw new OpenCLException(failureMessage(name, options, device.name(), code, log, attempt,
-                        System.getenv("LD_PRELOAD"), System.getProperty("java.home"), System.getProperty("os.name")),
-                        code, null);
-            }
-            return program;
         }
+    }
+
+    private cl_program buildAlone(String name, String options, int attempt) {
+        int[] err = new int[1];
+        // common.cl (types and geometry names) comes first, as a header would.
+        cl_program program = clCreateProgramWithSource(context, 2, new String[] {source("common"), source(name)}, null, err);
+        try {
+            cl.check(err[0], "clCreateProgramWithSource " + name + ".cl");
+        } catch (OpenCLException e) {
+            if (program != null && err[0] == CL_SUCCESS) {
+                clReleaseProgram(program);
+            }
+            throw e;
+        }
+        int status = clBuildProgram(program, 1, new cl_device_id[] {device.deviceId}, options, null, null);
+        String injected = cl.injectedBuildFailure();
+        if (status != CL_SUCCESS || injected != null) {
+            String log = injected != null ? injected + "\n(fault injected by a test)" : buildLog(program);
+            int code = injected != null ? CL_BUILD_PROGRAM_FAILURE : status;
+            clReleaseProgram(program);
+            throw new OpenCLException(failureMessage(name, options, device.name(), code, log, attempt,
+                    System.getenv("LD_PRELOAD"), System.getProperty("java.home"), System.getProperty("os.name")),
+                    code, null);
+        }
+        return program;
     }
 
     /**

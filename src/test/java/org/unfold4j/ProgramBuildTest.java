@@ -10,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -24,11 +26,13 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Kernel builds that fail from the JVM's signals (Note [signals in kernel builds] in Programs):
  * the message says what to do, such builds are retried with pauses, and the process builds one
- * program at a time. Checked to fail without the change: with {@code signalChainingAdvice}
- * returning null the message tests fail; with {@code SIGNAL_ATTEMPTS = 2} (the old two tries)
- * {@link #aBuildBrokenBySignalsIsRetriedWithPauses} fails with the injected log; without the
- * {@code synchronized (BUILD_LOCK)} in {@code Programs.build}
- * {@link #twoBackendsNeverBuildAtOnce} sees two builds at once.
+ * program at a time. Checked to fail without the change (each by editing Programs and running
+ * this class): with {@code signalChainingAdvice} always returning null the four message tests
+ * that expect advice fail; with {@code SIGNAL_ATTEMPTS = 2} (the old two tries)
+ * {@link #aBuildBrokenBySignalsIsRetriedWithPauses} fails with the injected log, and with
+ * {@code SIGNAL_PAUSE_MS = 0} on its first pause; without the {@code synchronized (BUILD_LOCK)}
+ * in {@code Programs.build} {@link #twoBackendsNeverBuildAtOnce} sees two builds at once. On the
+ * base commit none of this compiles (no build seam, no advice).
  */
 class ProgramBuildTest {
     /** The build log PoCL 3.1 gives when LLVM's signal handler deleted clang's temporary output. */
@@ -102,20 +106,31 @@ class ProgramBuildTest {
         return OpenCLBackend.create(TestBackends.openCL().device());
     }
 
+    /** Four failures in a row from signals, then a build that works: the call succeeds, after pauses of 50, 100, 200 and 400 ms. */
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aBuildBrokenBySignalsIsRetriedWithPauses() {
+        List<Long> starts = new CopyOnWriteArrayList<>(), ends = new CopyOnWriteArrayList<>();
         try (OpenCLBackend cl = fresh()) {
-            cl.calls().failBuilds(Programs.SIGNAL_ATTEMPTS - 1, SIGNAL_LOG);
-            long start = System.nanoTime();
+            cl.calls().observeBuilds(new ClCalls.BuildObserver() {
+                @Override
+                public void started() {
+                    starts.add(System.nanoTime());
+                }
+
+                @Override
+                public void finished() {
+                    ends.add(System.nanoTime());
+                }
+            });
+            cl.calls().failBuilds(4, SIGNAL_LOG);
             assertEquals(UNFOLD.apply(INPUT, Backend.java()), UNFOLD.apply(INPUT, cl));
-            long pausedMs = (System.nanoTime() - start) / 1_000_000;
             assertNull(cl.calls().injectedBuildFailure(), "every injected failure was met by a build");
-            long pauses = 0;
-            for (int i = 0; i < Programs.SIGNAL_ATTEMPTS - 1; i++) {
-                pauses += Programs.SIGNAL_PAUSE_MS << i;
-            }
-            assertTrue(pausedMs >= pauses, "the retries paused " + pausedMs + " ms, less than " + pauses);
+        }
+        assertTrue(starts.size() >= 5, starts.size() + " builds");
+        for (int i = 0; i < 4; i++) {
+            long pauseMs = (starts.get(i + 1) - ends.get(i)) / 1_000_000;
+            assertTrue(pauseMs >= 50 << i, "pause " + (i + 1) + " was " + pauseMs + " ms, less than " + (50 << i));
         }
     }
 
@@ -152,7 +167,7 @@ class ProgramBuildTest {
 
     /**
      * Two backends (two contexts, so PoCL's per-context compiler lock does not order them) build
-     * at the same moment: the first build to get inside waits up to 2 s for the other to join it,
+     * at the same moment: the first build to begin waits up to 2 s for the other to begin too,
      * which only happens when nothing keeps builds apart.
      */
     @Test
@@ -160,21 +175,28 @@ class ProgramBuildTest {
     void twoBackendsNeverBuildAtOnce() throws Exception {
         AtomicInteger inside = new AtomicInteger(), most = new AtomicInteger();
         CountDownLatch both = new CountDownLatch(2);
-        Runnable hook = () -> {
-            most.accumulateAndGet(inside.incrementAndGet(), Math::max);
-            both.countDown();
-            try {
-                both.await(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        ClCalls.BuildObserver observer = new ClCalls.BuildObserver() {
+            @Override
+            public void started() {
+                most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                both.countDown();
+                try {
+                    both.await(2, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
-            inside.decrementAndGet();
+
+            @Override
+            public void finished() {
+                inside.decrementAndGet();
+            }
         };
         CyclicBarrier start = new CyclicBarrier(2);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try (OpenCLBackend a = fresh(); OpenCLBackend b = fresh()) {
-            a.calls().duringBuilds(hook);
-            b.calls().duringBuilds(hook);
+            a.calls().observeBuilds(observer);
+            b.calls().observeBuilds(observer);
             Tensor expected = UNFOLD.apply(INPUT, Backend.java());
             Future<Tensor> ra = pool.submit(() -> {
                 start.await();
