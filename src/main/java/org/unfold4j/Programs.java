@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_context;
@@ -131,7 +132,37 @@ final class Programs implements AutoCloseable {
         }
     }
 
+    /*
+     * Note [program binaries]
+     * Each backend has its own context, so its own programs; a program of one context cannot
+     * serve another, but its binary can. So the first source build of a program on a device in
+     * this process keeps the binary (BINARIES), and every later backend on that device builds
+     * from it: no compiler front end, so nothing for the JVM's signals to break (Note [signals in
+     * kernel builds]; PoCL's binary is the compiled bitcode), and faster. A program that opens a
+     * backend per request compiles from source once per process, not once per request. A binary
+     * the driver refuses is dropped and the next attempt builds from source
+     * (Note [transient build failures]).
+     */
+
+    /** Binaries of the programs built from source in this process, by device, source and options (Note [program binaries]). */
+    private static final Map<String, byte[]> BINARIES = new ConcurrentHashMap<>();
+
+    /** How many builds in this process were made from a kept binary (for tests). */
+    static final java.util.concurrent.atomic.AtomicLong BUILDS_FROM_BINARY = new java.util.concurrent.atomic.AtomicLong();
+
     private cl_program buildAlone(String name, String options, int attempt) {
+        String binaryKey = device.deviceId.getNativePointer() + " " + name + " " + options;
+        byte[] binary = BINARIES.get(binaryKey);
+        if (binary != null) {
+            try {
+                cl_program program = fromBinary(name, options, binary, attempt);
+                BUILDS_FROM_BINARY.incrementAndGet();
+                return program;
+            } catch (OpenCLException e) {
+                BINARIES.remove(binaryKey, binary);
+                throw e;
+            }
+        }
         int[] err = new int[1];
         // common.cl (types and geometry names) comes first, as a header would.
         cl_program program = clCreateProgramWithSource(context, 2, new String[] {source("common"), source(name)}, null, err);
@@ -143,6 +174,33 @@ final class Programs implements AutoCloseable {
             }
             throw e;
         }
+        buildOrThrow(program, name, options, attempt);
+        byte[] built = binaryOf(program);
+        if (built != null) {
+            BINARIES.putIfAbsent(binaryKey, built);
+        }
+        return program;
+    }
+
+    private cl_program fromBinary(String name, String options, byte[] binary, int attempt) {
+        int[] err = new int[1], binaryStatus = new int[1];
+        cl_program program = clCreateProgramWithBinary(context, 1, new cl_device_id[] {device.deviceId},
+                new long[] {binary.length}, new byte[][] {binary}, binaryStatus, err);
+        try {
+            cl.check(err[0], "clCreateProgramWithBinary " + name + ".cl");
+            cl.check(binaryStatus[0], "clCreateProgramWithBinary " + name + ".cl (binary status)");
+        } catch (OpenCLException e) {
+            if (program != null && err[0] == CL_SUCCESS) {
+                clReleaseProgram(program);
+            }
+            throw e;
+        }
+        buildOrThrow(program, name, options, attempt);
+        return program;
+    }
+
+    /** Builds {@code program}, or releases it and throws with the build log. */
+    private void buildOrThrow(cl_program program, String name, String options, int attempt) {
         int status = clBuildProgram(program, 1, new cl_device_id[] {device.deviceId}, options, null, null);
         String injected = cl.injectedBuildFailure();
         if (status != CL_SUCCESS || injected != null) {
@@ -153,7 +211,25 @@ final class Programs implements AutoCloseable {
                     System.getenv("LD_PRELOAD"), System.getProperty("java.home"), System.getProperty("os.name")),
                     code, null);
         }
-        return program;
+    }
+
+    /** The binary of a program built for this one device, or null when the driver gives none. */
+    private static byte[] binaryOf(cl_program program) {
+        // The size and pointer arrays below have one entry: a program of several devices would
+        // make the driver write past them.
+        int[] devices = new int[1];
+        long[] size = new long[1];
+        if (clGetProgramInfo(program, CL_PROGRAM_NUM_DEVICES, Sizeof.cl_uint, Pointer.to(devices), null) != CL_SUCCESS
+                || devices[0] != 1
+                || clGetProgramInfo(program, CL_PROGRAM_BINARY_SIZES, Sizeof.size_t, Pointer.to(size), null) != CL_SUCCESS
+                || size[0] <= 0 || size[0] > Integer.MAX_VALUE - 8) {
+            return null;
+        }
+        byte[] binary = new byte[(int) size[0]];
+        if (clGetProgramInfo(program, CL_PROGRAM_BINARIES, Sizeof.POINTER, Pointer.to(Pointer.to(binary)), null) != CL_SUCCESS) {
+            return null;
+        }
+        return binary;
     }
 
     /**

@@ -166,6 +166,36 @@ class ProgramBuildTest {
     }
 
     /**
+     * Note [program binaries]: once a program was built from source on the device, a new backend
+     * builds it from the kept binary and computes the same; a binary that fails to build is
+     * dropped, the retry builds from source, and the binary is kept again. Fails without the
+     * change: with {@code BINARIES.putIfAbsent} removed, no build is from a binary.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void laterBackendsBuildFromTheFirstBuildsBinary() {
+        Tensor expected = UNFOLD.apply(INPUT, Backend.java());
+        try (OpenCLBackend first = fresh()) {
+            assertEquals(expected, UNFOLD.apply(INPUT, first));
+        }
+        long before = Programs.BUILDS_FROM_BINARY.get();
+        try (OpenCLBackend second = fresh()) {
+            assertEquals(expected, UNFOLD.apply(INPUT, second));
+        }
+        assertTrue(Programs.BUILDS_FROM_BINARY.get() > before, "the second backend compiled from source again");
+        before = Programs.BUILDS_FROM_BINARY.get();
+        try (OpenCLBackend third = fresh()) {
+            third.calls().failBuilds(1, SOURCE_ERROR_LOG);
+            assertEquals(expected, UNFOLD.apply(INPUT, third));
+        }
+        assertEquals(before, Programs.BUILDS_FROM_BINARY.get(), "the failed binary build was dropped, the retry built from source");
+        try (OpenCLBackend fourth = fresh()) {
+            assertEquals(expected, UNFOLD.apply(INPUT, fourth));
+        }
+        assertTrue(Programs.BUILDS_FROM_BINARY.get() > before, "the source build kept its binary again");
+    }
+
+    /**
      * Two backends (two contexts, so PoCL's per-context compiler lock does not order them) build
      * at the same moment: the first build to begin waits up to 2 s for the other to begin too,
      * which only happens when nothing keeps builds apart.
