@@ -10,7 +10,7 @@ import org.unfold4j.Unfold;
 /**
  * A user's program that opens {@code Backend.openCL()} while two other threads allocate: the
  * kernel builds (PoCL's in-process clang) then overlap the JVM's safepoints (native-notes.md,
- * "PoCL and the JVM"). Exit 0 when the unfold and fold worked, 1 when they failed with an
+ * "PoCL and the JVM"). Exit 0 when the unfolds and folds worked, 1 when they failed with an
  * {@link OpenCLException} (its message is printed). A single-file program against the built
  * classes, so the same file runs on any commit:
  *
@@ -22,7 +22,8 @@ import org.unfold4j.Unfold;
  *
  * Run it without {@code LD_PRELOAD=$JAVA_HOME/lib/libjsig.so} and with a fresh PoCL cache (a
  * cache hit skips the compiler, and with it the failure); bench/pocl-under-load.sh runs it 20
- * times so.
+ * times so. An argument N opens N backends one after the other (default 1), each building its
+ * programs anew, as a program that opens a backend per request does.
  */
 public class PoclUnderLoad {
     public static void main(String[] args) throws Exception {
@@ -43,15 +44,20 @@ public class PoclUnderLoad {
             }, "garbage-" + t);
             garbage[t].start();
         }
-        int status;
+        // Backends opened one after another, as a program that opens one per request would.
+        int backends = args.length > 0 ? Integer.parseInt(args[0]) : 1;
+        int status = 0;
         long start = System.nanoTime();
-        try (OpenCLBackend cl = Backend.openCL()) {
-            Tensor image = Tensor.of(new float[2 * 3 * 8 * 8], 2, 3, 8, 8);
-            Tensor cols = Unfold.of(3).withPadding(1).apply(image, cl);
-            Tensor back = Fold.of(8, 8, 3, 3).withPadding(1).apply(cols, cl);
-            System.out.println("ok on " + cl.deviceName() + ": " + back + " in "
-                    + (System.nanoTime() - start) / 1_000_000 + " ms");
-            status = 0;
+        try {
+            for (int b = 0; b < backends; b++) {
+                try (OpenCLBackend cl = Backend.openCL()) {
+                    Tensor image = Tensor.of(new float[2 * 3 * 8 * 8], 2, 3, 8, 8);
+                    Tensor cols = Unfold.of(3).withPadding(1).apply(image, cl);
+                    Tensor back = Fold.of(8, 8, 3, 3).withPadding(1).apply(cols, cl);
+                    System.out.println("ok on " + cl.deviceName() + ": " + back + " after "
+                            + (System.nanoTime() - start) / 1_000_000 + " ms");
+                }
+            }
         } catch (OpenCLException e) {
             System.out.println("FAILED after " + (System.nanoTime() - start) / 1_000_000 + " ms: " + e.getMessage());
             status = 1;
