@@ -26,6 +26,8 @@ final class Programs implements AutoCloseable {
     private final OpenCLDevice device;
     private final ClCalls cl;
     private final Map<String, cl_program> built = new HashMap<>();
+    /** The programs this instance built from source, by binary key, whose binaries close() keeps (Note [program binaries]). */
+    private final Map<String, cl_program> fromSource = new HashMap<>();
     /**
      * Fold mean divides; OpenCL's float division may be off by 2.5 ulp unless this option is
      * given, and the Java backend's is correctly rounded, so it is asked for wherever supported.
@@ -135,23 +137,31 @@ final class Programs implements AutoCloseable {
     /*
      * Note [program binaries]
      * Each backend has its own context, so its own programs; a program of one context cannot
-     * serve another, but its binary can. So the first source build of a program on a device in
-     * this process keeps the binary (BINARIES), and every later backend on that device builds
-     * from it: no compiler front end, so nothing for the JVM's signals to break (Note [signals in
-     * kernel builds]; PoCL's binary is the compiled bitcode), and faster. A program that opens a
-     * backend per request compiles from source once per process, not once per request. A binary
-     * the driver refuses is dropped and the next attempt builds from source
-     * (Note [transient build failures]).
+     * serve another, but its binary can. So a backend that built a program from source keeps its
+     * binary when it closes (BINARIES), and every later backend on that device builds from it:
+     * no compiler front end, so nothing for the JVM's signals to break (Note [signals in kernel
+     * builds]; PoCL's binary holds the compiled bitcode), and faster. A program that opens a
+     * backend per request compiles from source once per process, not once per request. The
+     * binary is taken at close, not after the build, because PoCL compiles every kernel of the
+     * program to give it (most are never used by one backend): the first close in a process
+     * pays that, once, and PoCL's kernel cache keeps the result for later processes. A binary
+     * the driver refuses is dropped and the next attempt builds from source (Note [transient
+     * build failures]).
      */
 
     /** Binaries of the programs built from source in this process, by device, source and options (Note [program binaries]). */
     private static final Map<String, byte[]> BINARIES = new ConcurrentHashMap<>();
 
+    /** Tests only: forgets the kept binaries, so that the next builds compile from source again. */
+    static void forgetBinaries() {
+        BINARIES.clear();
+    }
+
     /** How many builds in this process were made from a kept binary (for tests). */
     static final java.util.concurrent.atomic.AtomicLong BUILDS_FROM_BINARY = new java.util.concurrent.atomic.AtomicLong();
 
     private cl_program buildAlone(String name, String options, int attempt) {
-        String binaryKey = device.deviceId.getNativePointer() + " " + name + " " + options;
+        String binaryKey = binaryKey(name, options);
         byte[] binary = BINARIES.get(binaryKey);
         if (binary != null) {
             try {
@@ -175,11 +185,12 @@ final class Programs implements AutoCloseable {
             throw e;
         }
         buildOrThrow(program, name, options, attempt);
-        byte[] built = binaryOf(program);
-        if (built != null) {
-            BINARIES.putIfAbsent(binaryKey, built);
-        }
+        fromSource.put(binaryKey, program);
         return program;
+    }
+
+    private String binaryKey(String name, String options) {
+        return device.deviceId.getNativePointer() + " " + name + " " + options;
     }
 
     private cl_program fromBinary(String name, String options, byte[] binary, int attempt) {
@@ -304,6 +315,15 @@ final class Programs implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        fromSource.forEach((binaryKey, program) -> {
+            if (!BINARIES.containsKey(binaryKey)) {
+                byte[] binary = binaryOf(program);
+                if (binary != null) {
+                    BINARIES.putIfAbsent(binaryKey, binary);
+                }
+            }
+        });
+        fromSource.clear();
         built.values().forEach(p -> clReleaseProgram(p));
         built.clear();
     }

@@ -334,6 +334,8 @@ class FaultInjectionTest {
             Unfold unfold = Unfold.of(2);
             Tensor expected = unfold.apply(image, Backend.java());
             for (int attempt = 0; attempt < 20; attempt++) {
+                // A kept binary would spare the compiler (Note [program binaries]), and so the failure.
+                Programs.forgetBinaries();
                 OpenCLBackend cl = Backend.openCL(args[0]);
                 try {
                     OpenCLException failure = null;
