@@ -76,13 +76,16 @@ public abstract sealed class Backend implements AutoCloseable permits JavaBacken
      *
      * <p>Kernels are compiled on an operation's first use, not here. On PoCL (OpenCL on the
      * CPU), and any driver whose compiler runs inside the application's process, start the JVM
-     * with the JDK's signal chaining library preloaded, {@code LD_PRELOAD=$JAVA_HOME/lib/libjsig.so java ...}: without
-     * it, the JVM's own signals (safepoints, while other threads run Java code) can break a kernel
-     * build, which then fails with an {@link OpenCLException} ({@code CL_BUILD_PROGRAM_FAILURE},
-     * build log "unable to rename temporary ..."). unfold4j builds one program at a time per
-     * process and retries such a build a few times with growing pauses, which makes the failure
-     * rare but cannot rule it out; its message gives the line to use for the running JVM. See the
-     * README, "PoCL in your own JVM", and {@code native-notes.md}, "PoCL and the JVM".
+     * with the JDK's signal chaining library preloaded,
+     * {@code LD_PRELOAD=$JAVA_HOME/lib/libjsig.so java ...}: without it, the JVM's own signals
+     * (safepoints, while other threads run Java code) can break a kernel build, which then
+     * fails with an {@link OpenCLException} ({@code CL_BUILD_PROGRAM_FAILURE}, build log
+     * "unable to rename temporary ..."). unfold4j builds one program at a time per process,
+     * compiles each program from source once per process (later backends on the device build
+     * from its binary), and retries such a build a few times with growing pauses, which makes
+     * the failure rare but cannot rule it out; its message gives the line to use for the running
+     * JVM. See the README, "PoCL in your own JVM", and {@code native-notes.md}, "PoCL and the
+     * JVM".
      *
      * @return a new backend, owned by the caller
      * @throws OpenCLException if no OpenCL runtime or matching device is available; the message
