@@ -18,7 +18,9 @@ import org.jocl.cl_program;
 /**
  * The programs of one context, built once per kernel source and set of {@code -D} options
  * (CLBlast's program cache): {@code kernels/NAME.cl} is read from the class path and compiled on
- * first use; a failed build is not cached (Note [transient build failures]).
+ * first use; a failed build is not cached (Note [transient build failures]). Builds run one at a
+ * time in the process (Note [signals in kernel builds]), and a program built from source once on
+ * a device is built from its binary by later instances (Note [program binaries]).
  * Thread-safe.
  */
 final class Programs implements AutoCloseable {
@@ -108,7 +110,8 @@ final class Programs implements AutoCloseable {
      * the user's command line can apply it. The library lowers the odds without it: one build
      * at a time in the whole process (BUILD_LOCK: a signal deletes the temporary files of every
      * build under way, in every context), retries with pauses (Note [transient build
-     * failures]), and a message that says what to do (signalChainingAdvice). native-notes.md,
+     * failures]), one source build per program and device per process (Note [program
+     * binaries]), and a message that says what to do (signalChainingAdvice). native-notes.md,
      * "PoCL and the JVM", has the measurements.
      */
 
