@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_context;
@@ -161,7 +162,7 @@ final class Programs implements AutoCloseable {
     }
 
     /** How many builds in this process were made from a kept binary (for tests). */
-    static final java.util.concurrent.atomic.AtomicLong BUILDS_FROM_BINARY = new java.util.concurrent.atomic.AtomicLong();
+    static final AtomicLong BUILDS_FROM_BINARY = new AtomicLong();
 
     private cl_program buildAlone(String name, String options, int attempt) {
         String binaryKey = binaryKey(name, options);
