@@ -74,6 +74,19 @@ public abstract sealed class Backend implements AutoCloseable permits JavaBacken
      * (a substring of the device name), or else the first GPU, accelerator or other device found.
      * The caller owns it and closes it.
      *
+     * <p>Kernels are compiled on an operation's first use, not here. On PoCL (OpenCL on the
+     * CPU), and any driver whose compiler runs inside the application's process, start the JVM
+     * with the JDK's signal chaining library preloaded,
+     * {@code LD_PRELOAD=$JAVA_HOME/lib/libjsig.so java ...}: without it, the JVM's own signals
+     * (safepoints, while other threads run Java code) can break a kernel build, which then
+     * fails with an {@link OpenCLException} ({@code CL_BUILD_PROGRAM_FAILURE}, build log
+     * "unable to rename temporary ..."). unfold4j builds one program at a time per process,
+     * compiles each program from source once per process (later backends on the device build
+     * from its binary), and retries such a build a few times with growing pauses, which makes
+     * the failure rare but cannot rule it out; its message gives the line to use for the running
+     * JVM. See the README, "PoCL in your own JVM", and {@code native-notes.md}, "PoCL and the
+     * JVM".
+     *
      * @return a new backend, owned by the caller
      * @throws OpenCLException if no OpenCL runtime or matching device is available; the message
      *     says what is missing and points to {@code native-notes.md}
@@ -85,6 +98,9 @@ public abstract sealed class Backend implements AutoCloseable permits JavaBacken
     /**
      * A new OpenCL backend on the first device whose name contains {@code deviceName}
      * (ignoring case). The caller owns it and closes it.
+     *
+     * <p>Kernel builds on PoCL need the JVM started with {@code libjsig} preloaded, as
+     * {@link #openCL()} says.
      *
      * @param deviceName a substring of the device's name, e.g. {@code "RTX"} or {@code "cpu"};
      *     null or blank picks as {@link #openCL()} does without the property

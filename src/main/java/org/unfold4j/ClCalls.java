@@ -1,5 +1,6 @@
 package org.unfold4j;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jocl.CL;
 
@@ -7,11 +8,15 @@ import org.jocl.CL;
  * Checks the return codes of one backend's OpenCL calls, with a fault-injection seam for tests:
  * {@link #failCall(long)} makes the Nth checked call from now on fail as if the device had run out
  * of resources. Every call site releases what the call may have created when its check throws, so
- * an injected failure exercises the same clean-up as a real one.
+ * an injected failure exercises the same clean-up as a real one. {@link #failBuilds(int, String)}
+ * makes program builds fail as a compiler would, with a given build log (Programs).
  */
 final class ClCalls {
     private final AtomicLong countdown = new AtomicLong();
     private volatile String lastInjected;
+    private final AtomicInteger buildFaults = new AtomicInteger();
+    private volatile String buildFaultLog;
+    private volatile BuildObserver buildObserver;
 
     /** Throws an {@link OpenCLException} naming {@code operation} unless {@code errorCode} is success (or a fault is due). */
     void check(int errorCode, String operation) {
@@ -35,5 +40,49 @@ final class ClCalls {
     /** Whether an injected fault is still pending. */
     boolean faultPending() {
         return countdown.get() > 0;
+    }
+
+    /**
+     * Tests only: the next {@code n} program builds fail as if {@code clBuildProgram} had returned
+     * {@code CL_BUILD_PROGRAM_FAILURE} with build log {@code log}; 0 disarms.
+     */
+    void failBuilds(int n, String log) {
+        buildFaultLog = log;
+        buildFaults.set(n);
+    }
+
+    /** The build log of an injected build failure now due (consuming it), or null when none is. */
+    String injectedBuildFailure() {
+        return buildFaults.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? buildFaultLog : null;
+    }
+
+    /** Tests only: sees each program build begin and end (inside Programs' one-build-at-a-time lock). */
+    interface BuildObserver {
+        /** A build attempt begins. */
+        void started();
+
+        /** The build attempt ends, built or failed. */
+        void finished();
+    }
+
+    /** Tests only: {@code observer} sees every program build from now on (null removes it). */
+    void observeBuilds(BuildObserver observer) {
+        buildObserver = observer;
+    }
+
+    /** Tells the observer of {@link #observeBuilds(BuildObserver)}, if any, that a build begins. */
+    void buildStarted() {
+        BuildObserver o = buildObserver;
+        if (o != null) {
+            o.started();
+        }
+    }
+
+    /** Tells the observer of {@link #observeBuilds(BuildObserver)}, if any, that a build ended. */
+    void buildFinished() {
+        BuildObserver o = buildObserver;
+        if (o != null) {
+            o.finished();
+        }
     }
 }

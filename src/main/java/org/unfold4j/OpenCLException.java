@@ -24,6 +24,12 @@ public class OpenCLException extends RuntimeException {
         this.errorCode = 0;
     }
 
+    /** A failure with a whole message of its own and the OpenCL error code behind it (e.g. a failed build). */
+    OpenCLException(String message, int errorCode, Throwable cause) {
+        super(message, cause);
+        this.errorCode = errorCode;
+    }
+
     OpenCLException(String operation, int errorCode) {
         super(operation + " failed: " + errorName(errorCode));
         this.errorCode = errorCode;
