@@ -23,10 +23,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * test JVM's default heap (a quarter of the machine's memory): Note [bounded pieces] at full
  * size, with patches.npy beyond 2^31 elements (2.3 G uint8 values).
  *
- * <p>Opt-in, with {@code -Dunfold4j.largeTests=true}: on two CPU cores with PoCL it takes about
- * eleven minutes (Java 4, PoCL 7; CLBlast's SGEMM on PoCL alone about 50 s per filter), far beyond CI's budget;
- * BoundedPiecesTest runs the same banded code on small images in CI. Before this change the
- * filter here died of an OutOfMemoryError on Java (the 3.6 GB column matrix copied once more)
+ * <p>{@link #eachCommandOnA12MegapixelPhoto} runs each command once and is what CI runs
+ * ({@code -Dunfold4j.photoTests=true} in {@code .ci/run}); {@link #everyCommandOnA12MegapixelPhoto}
+ * runs more variants, patches.npy beyond 2^31 elements (2.3 G uint8 values) among them, and is
+ * opt-in with {@code -Dunfold4j.largeTests=true}: on two CPU cores with PoCL it took about eleven
+ * minutes (Java 4, PoCL 7; CLBlast's SGEMM on PoCL alone about 50 s per filter).
+ * BoundedPiecesTest runs the same banded code on small images in every build. Before this change
+ * the filter here died of an OutOfMemoryError on Java (the 3.6 GB column matrix copied once more)
  * and patches refused the 2.3 G-element tensor.
  */
 @Tag("large")
@@ -58,6 +61,27 @@ class LargePhotoTest {
         return Cli.backends().toList();
     }
 
+    /**
+     * Each command once on the 12 MP photo, on each backend: what CI runs ({@code .ci/run} sets
+     * {@code -Dunfold4j.photoTests=true}), so that the full-size banded paths of every command
+     * are exercised on every submission.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void eachCommandOnA12MegapixelPhoto(String backend) throws IOException {
+        Assumptions.assumeTrue(Boolean.getBoolean("unfold4j.photoTests") || Boolean.getBoolean("unfold4j.largeTests"),
+                "a 12 MP run of each command takes minutes; run with -Dunfold4j.photoTests=true (as .ci/run does)");
+        Cli.assumeBackend(backend);
+        String image = photo().toString();
+        runAll(backend, new String[][] {
+            {"filter", image, "--kind", "sobel-x", "--size", "3"},
+            {"patches", image, "--kernel", "32", "--stride", "16"},
+            {"reconstruct", image, "--kernel", "64", "--stride", "32", "--mode", "sum"},
+            {"demo", image},
+        });
+    }
+
+    /** More of every command on the 12 MP photo, patches.npy beyond 2^31 elements among them. */
     @ParameterizedTest
     @MethodSource("backends")
     void everyCommandOnA12MegapixelPhoto(String backend) throws IOException {
@@ -65,7 +89,7 @@ class LargePhotoTest {
                 "12 MP runs of every command take minutes; run with -Dunfold4j.largeTests=true");
         Cli.assumeBackend(backend);
         String image = photo().toString();
-        String[][] runs = {
+        runAll(backend, new String[][] {
             {"filter", image},
             {"filter", image, "--kind", "sobel-x", "--size", "3"},
             {"patches", image, "--kernel", "32", "--stride", "16"},
@@ -74,7 +98,10 @@ class LargePhotoTest {
             {"reconstruct", image, "--kernel", "64", "--stride", "48", "--padding", "16", "--padding-mode",
                 "reflect", "--tile-op", "blur"},
             {"demo", image},
-        };
+        });
+    }
+
+    private static void runAll(String backend, String[][] runs) throws IOException {
         for (String[] run : runs) {
             Path out = tmp.resolve(backend + "-" + run[0] + "-" + System.nanoTime());
             List<String> args = new ArrayList<>(Arrays.asList(run));
