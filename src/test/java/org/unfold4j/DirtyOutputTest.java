@@ -94,6 +94,8 @@ class DirtyOutputTest {
                 // disjoint with gaps between the windows (stride beyond the kernel), and an uncovered border
                 c2(a(2, 2), a(1, 1), a(0, 0), a(3, 3), 8, 8),
                 c2(a(3, 2), a(1, 1), a(1, 0), a(4, 3), 9, 10),
+                // disjoint with gaps between window rows only: each covered row is one flat gather (pixelSources)
+                c2(a(2, 2), a(1, 1), a(0, 0), a(3, 2), 8, 8),
                 // disjoint, wider than the windows per row: along the kernel
                 c2(a(2, 6), a(1, 1), a(0, 0), a(2, 7), 4, 13),
                 // overlapping, wider than the windows per row: rowClass / fold_row_classes
