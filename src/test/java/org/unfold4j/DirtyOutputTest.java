@@ -62,6 +62,8 @@ class DirtyOutputTest {
                 c2(a(3, 3), a(2, 2), a(2, 1), a(1, 2), 7, 7),
                 // kernelRuns: one window per row and a wider kernel, padded in both dimensions
                 c2(a(3, 7), a(1, 1), a(1, 1), a(1, 1), 4, 5),
+                // kernelRuns with the one window of a row wholly in the padding (a stride beyond the width)
+                c2(a(2, 2), a(1, 1), a(0, 2), a(1, 10), 3, 2),
                 // kernelRuns without padding, several window rows
                 c2(a(2, 5), a(1, 1), a(0, 0), a(1, 1), 4, 5),
                 // patches tiling the image, and patches with gaps between them

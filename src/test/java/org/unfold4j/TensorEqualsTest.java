@@ -170,6 +170,18 @@ class TensorEqualsTest {
         assertNotEquals(Tensor.zeros(DType.UINT8, 0, 4), Tensor.zeros(DType.UINT8, 4, 0));
     }
 
+    /** getDouble, which toDoubleArray and the comparisons' messages use: exact for every type, uint8 unsigned. */
+    @Test
+    void getDoubleIsExactForEveryDtype() {
+        assertEquals(200.0, Tensor.ofUint8(new byte[] {1, (byte) 200}, 2).getDouble(1));
+        assertEquals(-5.0, Tensor.of(new int[] {7, -5}, 2).getDouble(1));
+        assertEquals(Integer.MIN_VALUE, Tensor.of(new int[] {Integer.MIN_VALUE}, 1).getDouble(0));
+        assertEquals(0.1, Tensor.of(new double[] {0, 0.1}, 2).getDouble(1));
+        assertEquals(-2.5, Tensor.of(new float[] {-2.5f}, 1).getDouble(0));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {1, 200}, Tensor.ofUint8(new byte[] {1, (byte) 200}, 2).toDoubleArray());
+        assertThrows(IndexOutOfBoundsException.class, () -> Tensor.of(new int[] {7, -5}, 2).getDouble(2));
+    }
+
     @Test
     void tensorAssertReportsTheFirstDifferenceWithItsIndex() {
         Tensor a = make(DType.FLOAT32, 6);
