@@ -212,9 +212,9 @@ __kernel void fold_row_classes(__global const T* restrict input,
                                __local T* scratch)
 {
     const INDEX_T item = (INDEX_T) get_global_id(0);
-    if (item >= (INDEX_T) shape.s0) {
-        return;
-    }
+    // Items past the end (the global size is rounded up to whole work-groups) skip every phase
+    // rather than return, so that INTERLEAVE_ITEMS' barriers are reached by the whole group.
+    const bool active = item < (INDEX_T) shape.s0;
     const INDEX_T classes = min(V(P_STRIDE_H), V(P_SIZE_H));  // kernel rows ky < kh <= height
     const INDEX_T r = item % classes, plane = item / classes;
     const INDEX_T c = plane % V(P_C), n = plane / V(P_C);
@@ -223,20 +223,38 @@ __kernel void fold_row_classes(__global const T* restrict input,
     const INDEX_T pitch = V(P_SIZE_W) + ROW_PAD;
     const INDEX_T rows = (V(P_SIZE_H) - r + V(P_STRIDE_H) - 1) / V(P_STRIDE_H);
     __local T* sums = scratch + (INDEX_T) get_local_id(0) * ((V(P_SIZE_H) + V(P_STRIDE_H) - 1) / V(P_STRIDE_H)) * pitch;
-    for (INDEX_T i = 0; i < rows * pitch; i++) {
-        sums[i] = (T) 0;
+    if (active) {
+        for (INDEX_T i = 0; i < rows * pitch; i++) {
+            sums[i] = (T) 0;
+        }
     }
-    for (INDEX_T ky = r, m = 0; ky < V(P_KERNEL_H); ky += V(P_STRIDE_H), m++) {
-        for (INDEX_T kx = 0; kx < V(P_KERNEL_W); kx++) {
-            __global const T* col = in + (ky * V(P_KERNEL_W) + kx) * V(P_COL_K);
-            for (INDEX_T oy = 0; oy < V(P_BLOCKS_H); oy++) {
-                __local T* o = sums + (oy + m) * pitch + kx;
-                __global const T* v = col + oy * V(P_BLOCKS_W);
-                for (INDEX_T ox = 0; ox < V(P_BLOCKS_W); ox++) {
-                    o[ox * V(P_STRIDE_W)] += v[ox];
+    // Note [interleaved work-items]: a CPU device (PoCL) runs a work-group's items one after
+    // another, so work-items whose scratch overlapped (a wrong offset above) would still each
+    // see only their own sums there. Tests build the kernel with these barriers
+    // (OpenCLBackend.interleaveWorkItems): every item then zeroes, then sums, then writes out
+    // before any goes on, and overlapping scratch shows, as it would on a GPU.
+#ifdef INTERLEAVE_ITEMS
+    barrier(CLK_LOCAL_MEM_FENCE);
+#endif
+    if (active) {
+        for (INDEX_T ky = r, m = 0; ky < V(P_KERNEL_H); ky += V(P_STRIDE_H), m++) {
+            for (INDEX_T kx = 0; kx < V(P_KERNEL_W); kx++) {
+                __global const T* col = in + (ky * V(P_KERNEL_W) + kx) * V(P_COL_K);
+                for (INDEX_T oy = 0; oy < V(P_BLOCKS_H); oy++) {
+                    __local T* o = sums + (oy + m) * pitch + kx;
+                    __global const T* v = col + oy * V(P_BLOCKS_W);
+                    for (INDEX_T ox = 0; ox < V(P_BLOCKS_W); ox++) {
+                        o[ox * V(P_STRIDE_W)] += v[ox];
+                    }
                 }
             }
         }
+    }
+#ifdef INTERLEAVE_ITEMS
+    barrier(CLK_LOCAL_MEM_FENCE);
+#endif
+    if (!active) {
+        return;
     }
     for (INDEX_T j = 0, y = r; j < rows; j++, y += V(P_STRIDE_H)) {
 #ifdef FOLD_MEAN

@@ -81,6 +81,13 @@ public final class OpenCLBackend extends Backend {
     /** Tests set this to run the 64-bit index kernels on small tensors. */
     volatile boolean forceLongIndex;
     /**
+     * Tests set it to build fold_row_classes with barriers between its phases (INTERLEAVE_ITEMS
+     * in fold.cl), so that a CPU device, which otherwise runs a work-group's items one after
+     * another, runs each phase for every item of the group before the next: work-items whose
+     * __local scratch overlapped would then spoil each other's sums, as on a GPU.
+     */
+    volatile boolean interleaveWorkItems;
+    /**
      * Calls of at least this many elements get kernels built for their geometry (P_SPECIALISED
      * in the kernels): worth a build for large tensors, not for many small different ones.
      * Tests lower it to check the specialised kernels too.
@@ -775,11 +782,13 @@ public final class OpenCLBackend extends Backend {
      * the memo, so tests that change them get a fresh plan.
      */
     /** scratchPerItem: bytes of __local scratch each work-item needs (fold_row_classes), or 0. */
-    private record Launch(OpenCLBackend owner, boolean unfold, boolean rowKernels, boolean forceLongIndex, boolean rows,
+    private record Launch(OpenCLBackend owner, boolean unfold, boolean rowKernels, boolean forceLongIndex,
+                          boolean interleaveWorkItems, boolean rows,
                           long specialiseFrom, String source, String name, String defines, long items, long[][] vectors,
                           long scratchPerItem) {
         boolean fits(OpenCLBackend b, boolean u) {
             return owner == b && unfold == u && rowKernels == b.rowKernels && forceLongIndex == b.forceLongIndex
+                    && interleaveWorkItems == b.interleaveWorkItems
                     && specialiseFrom == b.specialiseFrom;
         }
     }
@@ -812,7 +821,8 @@ public final class OpenCLBackend extends Backend {
                     // against 11-13 ms across, but tile256 (overlapping) 92 ms along against 59 across.
                     + (rows && g.disjoint() && g.window().kernelW() > g.blocksW() ? " -D ALONG_KERNEL" : "")
                     + (rows && g.disjoint() ? " -D DISJOINT" + (g.axis(2).uncoveredPixels(g.width()) ? " -D GAPS_W" : "") : "")
-                    + (g.foldMode() == FoldMode.MEAN ? " -D FOLD_MEAN" : "");
+                    + (g.foldMode() == FoldMode.MEAN ? " -D FOLD_MEAN" : "")
+                    + (rowClasses && interleaveWorkItems ? " -D INTERLEAVE_ITEMS" : "");
             long[] cover = new long[16];
             for (int d = 0; d < 3; d++) {
                 Axis a = g.axis(d);
@@ -825,7 +835,7 @@ public final class OpenCLBackend extends Backend {
         if (total >= specialiseFrom) {
             defines += constants(g);
         }
-        Launch plan = new Launch(this, unfold, rowKernels, forceLongIndex, rows, specialiseFrom, unfold ? "unfold" : "fold",
+        Launch plan = new Launch(this, unfold, rowKernels, forceLongIndex, interleaveWorkItems, rows, specialiseFrom, unfold ? "unfold" : "fold",
                 name, defines, items, vectors, rowClasses ? scratchPerItem : 0);
         g.launchPlan = plan;
         return plan;

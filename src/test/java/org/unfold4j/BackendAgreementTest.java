@@ -1,6 +1,6 @@
 package org.unfold4j;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.unfold4j.TensorAssert.assertTensorEquals;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -18,12 +18,21 @@ class BackendAgreementTest {
         compareOnRandomCases(TestBackends.openCL(), 300, 11);
     }
 
+    /** The same on the other kernel family (element kernels on CPU devices, row kernels on GPUs). */
+    @Test
+    void otherKernelFamilyMatchesJavaBitForBit() {
+        compareOnRandomCases(TestBackends.otherKernelFamily(), 300, 11);
+    }
+
     @Test
     void longIndexKernelsMatchJavaBitForBit() {
         TestBackends.openCL();
-        try (OpenCLBackend longIndex = Backend.openCL(TestBackends.openCL().deviceName())) {
-            longIndex.forceLongIndex = true;
-            compareOnRandomCases(longIndex, 60, 12);
+        for (boolean rowKernels : new boolean[] {true, false}) {
+            try (OpenCLBackend longIndex = Backend.openCL(TestBackends.openCL().deviceName())) {
+                longIndex.forceLongIndex = true;
+                longIndex.rowKernels = rowKernels;
+                compareOnRandomCases(longIndex, 60, 12);
+            }
         }
     }
 
@@ -34,9 +43,11 @@ class BackendAgreementTest {
         Unfold unfold = Unfold.of(7, 5).withStride(1, 2).withPadding(3, 1).withDilation(2, 1);
         Tensor image = RandomCases.tensor(r, 2, 3, 40, 33);
         Tensor cols = unfold.apply(image, Backend.java());
-        assertEquals(cols, unfold.apply(image, TestBackends.openCL()));
         Fold fold = Fold.of(40, 33, unfold.window());
-        assertEquals(fold.apply(cols, Backend.java()), fold.apply(cols, TestBackends.openCL()));
+        for (OpenCLBackend cl : bothKernelFamilies()) {
+            assertTensorEquals(cols, unfold.apply(image, cl), "unfold on " + cl.rowKernels);
+            assertTensorEquals(fold.apply(cols, Backend.java()), fold.apply(cols, cl), "fold, row kernels " + cl.rowKernels);
+        }
     }
 
     @Test
@@ -51,12 +62,14 @@ class BackendAgreementTest {
             Unfold.of(Window.ofKernel(5, 7)).withStride(1, 2).withPadding(0, 3).withPaddingMode(PaddingMode.REFLECT)}) {
             Tensor image = RandomCases.tensor(r, 2, 3, 40, 48);
             Tensor cols = unfold.apply(image, Backend.java());
-            assertEquals(cols, unfold.apply(image, TestBackends.openCL()), unfold.toString());
             Tensor randomCols = RandomCases.tensor(r, cols.shape());
-            for (FoldMode mode : FoldMode.values()) {
-                Fold fold = Fold.of(40, 48, unfold.window()).withMode(mode);
-                assertEquals(fold.apply(randomCols, Backend.java()), fold.apply(randomCols, TestBackends.openCL()),
-                        fold.toString());
+            for (OpenCLBackend cl : bothKernelFamilies()) {
+                assertTensorEquals(cols, unfold.apply(image, cl), unfold + ", row kernels " + cl.rowKernels);
+                for (FoldMode mode : FoldMode.values()) {
+                    Fold fold = Fold.of(40, 48, unfold.window()).withMode(mode);
+                    assertTensorEquals(fold.apply(randomCols, Backend.java()), fold.apply(randomCols, cl),
+                            fold + ", row kernels " + cl.rowKernels);
+                }
             }
         }
     }
@@ -78,8 +91,8 @@ class BackendAgreementTest {
             Tensor columns = Tensor.of(cols, g.columnsShape());
             Fold fold = Fold.of(13, 14, w);
             Tensor expected = naiveFoldSum(g, cols);
-            for (Backend b : TestBackends.all()) {
-                assertEquals(expected, fold.apply(columns, b), b + " " + unfold);
+            for (Backend b : DirtyOutputTest.backends()) {
+                assertTensorEquals(expected, fold.apply(columns, b), DirtyOutputTest.describe(b) + " " + unfold);
             }
         }
     }
@@ -119,14 +132,19 @@ class BackendAgreementTest {
         Tensor expectedCols = unfold.apply(image, Backend.java());
         Fold fold = Fold.of(11, 9, unfold.window());
         Tensor expectedImage = fold.apply(expectedCols, Backend.java());
-        for (Backend b : TestBackends.all()) {
+        for (Backend b : DirtyOutputTest.backends()) {
             Tensor cols = RandomCases.tensor(r, expectedCols.shape());   // garbage to be overwritten
             unfold.apply(image, cols, b);
-            assertEquals(expectedCols, cols, b.name());
+            assertTensorEquals(expectedCols, cols, b.name());
             Tensor back = RandomCases.tensor(r, image.shape());
             fold.apply(cols, back, b);
-            assertEquals(expectedImage, back, b.name());
+            assertTensorEquals(expectedImage, back, b.name());
         }
+    }
+
+    /** The shared OpenCL backend and the one with the other kernel family. */
+    private static java.util.List<OpenCLBackend> bothKernelFamilies() {
+        return java.util.List.of(TestBackends.openCL(), TestBackends.otherKernelFamily());
     }
 
     private static void compareOnRandomCases(OpenCLBackend openCL, int count, long seed) {
@@ -138,11 +156,11 @@ class BackendAgreementTest {
             String what = "case " + i + " (seed " + seed + "): " + unfold + " on " + Arrays.toString(shape);
 
             Tensor cols = unfold.apply(image, Backend.java());
-            assertEquals(cols, unfold.apply(image, openCL), what);
+            assertTensorEquals(cols, unfold.apply(image, openCL), what);
 
             Tensor randomCols = RandomCases.tensor(r, cols.shape());
             Fold fold = Fold.of(shape[shape.length - 2], shape[shape.length - 1], unfold.window());
-            assertEquals(fold.apply(randomCols, Backend.java()), fold.apply(randomCols, openCL), "fold " + what);
+            assertTensorEquals(fold.apply(randomCols, Backend.java()), fold.apply(randomCols, openCL), "fold " + what);
         }
     }
 }

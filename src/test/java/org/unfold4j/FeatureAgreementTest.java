@@ -45,7 +45,7 @@ class FeatureAgreementTest {
                     for (DType dtype : DType.values()) {
                         long seed = seed("unfold", combination++);
                         tests.add(dynamicTest("unfold " + kind + " " + mode + " " + columns + " " + dtype, () -> {
-                            OpenCLBackend openCL = TestBackends.openCL();
+                            List<OpenCLBackend> openCL = bothKernelFamilies();
                             Random r = new Random(seed);
                             for (int i = 0; i < UNFOLD_CASES_PER_COMBINATION; i++) {
                                 compareUnfold(openCL, FeatureCase.random(r, kind, mode, columns, dtype), r,
@@ -77,7 +77,7 @@ class FeatureAgreementTest {
                     for (FoldMode foldMode : FoldMode.values()) {
                         long seed = seed("fold", combination++);
                         tests.add(dynamicTest("fold " + kind + " " + columns + " " + dtype + " " + foldMode, () -> {
-                            OpenCLBackend openCL = TestBackends.openCL();
+                            List<OpenCLBackend> openCL = bothKernelFamilies();
                             Random r = new Random(seed);
                             for (int i = 0; i < FOLD_CASES_PER_COMBINATION; i++) {
                                 FeatureCase f = FeatureCase.random(r, kind, PaddingMode.ZEROS, columns, dtype);
@@ -120,7 +120,7 @@ class FeatureAgreementTest {
                         int order = (columns == ColumnLayout.COLUMNS ? 0 : 2) + (kind.layout() == ImageLayout.CHANNELS_LAST ? 1 : 0);
                         DType dtype = DType.values()[(mode.ordinal() + order) % DType.values().length];
                         i++;
-                        compareUnfold(longIndex, FeatureCase.random(r, kind, mode, columns, dtype), r,
+                        compareUnfold(List.of(longIndex), FeatureCase.random(r, kind, mode, columns, dtype), r,
                                 "long index, case " + i);
                         unfoldCases++;
                     }
@@ -129,7 +129,7 @@ class FeatureAgreementTest {
                     for (DType dtype : FLOAT_TYPES) {
                         for (FoldMode foldMode : FoldMode.values()) {
                             FeatureCase f = FeatureCase.random(r, kind, PaddingMode.ZEROS, columns, dtype);
-                            compareFold(longIndex, f, foldMode, r, "long index, case " + i++);
+                            compareFold(List.of(longIndex), f, foldMode, r, "long index, case " + i++);
                             foldCases++;
                         }
                     }
@@ -158,36 +158,48 @@ class FeatureAgreementTest {
                     specialised.rowKernels = cases % 3 != 0;  // both kernel families
                     ColumnLayout columns = ColumnLayout.values()[(mode.ordinal() + cases) % 2];
                     DType dtype = DType.values()[(mode.ordinal() + kind.rank()) % DType.values().length];
-                    compareUnfold(specialised, FeatureCase.random(r, kind, mode, columns, dtype), r,
+                    compareUnfold(List.of(specialised), FeatureCase.random(r, kind, mode, columns, dtype), r,
                             "specialised, case " + cases++);
                 }
                 for (FoldMode foldMode : FoldMode.values()) {
                     specialised.rowKernels = cases % 2 == 0;
                     ColumnLayout columns = ColumnLayout.values()[cases % 2];
                     FeatureCase f = FeatureCase.random(r, kind, PaddingMode.ZEROS, columns, FLOAT_TYPES[cases % 2]);
-                    compareFold(specialised, f, foldMode, r, "specialised, case " + cases++);
+                    compareFold(List.of(specialised), f, foldMode, r, "specialised, case " + cases++);
                 }
             }
         }
         assertEquals(24, cases);
     }
 
-    private static void compareUnfold(OpenCLBackend openCL, FeatureCase f, Random r, String where) {
-        Tensor image = f.randomImage(r);
-        String what = "unfold " + where + ": " + f + " on " + openCL;
-        Tensor expected = f.unfold().apply(image, Backend.java());
-        assertTrue(Arrays.equals(f.columnsShape(), expected.shape()),
-                () -> "Java's shape " + Arrays.toString(expected.shape()) + ", " + what);
-        FeatureReference.assertSameBits(expected, f.unfold().apply(image, openCL), what);
+    /** The shared OpenCL backend and the one with the other kernel family: every case runs on both. */
+    private static List<OpenCLBackend> bothKernelFamilies() {
+        return List.of(TestBackends.openCL(), TestBackends.otherKernelFamily());
     }
 
-    private static void compareFold(OpenCLBackend openCL, FeatureCase f, FoldMode foldMode, Random r, String where) {
+    private static String family(OpenCLBackend b) {
+        return b + (b.rowKernels ? ", row kernels" : ", element kernels");
+    }
+
+    private static void compareUnfold(List<OpenCLBackend> openCL, FeatureCase f, Random r, String where) {
+        Tensor image = f.randomImage(r);
+        Tensor expected = f.unfold().apply(image, Backend.java());
+        assertTrue(Arrays.equals(f.columnsShape(), expected.shape()),
+                () -> "Java's shape " + Arrays.toString(expected.shape()) + ", unfold " + where + ": " + f);
+        for (OpenCLBackend b : openCL) {
+            TensorAssert.assertTensorEquals(expected, f.unfold().apply(image, b), "unfold " + where + ": " + f + " on " + family(b));
+        }
+    }
+
+    private static void compareFold(List<OpenCLBackend> openCL, FeatureCase f, FoldMode foldMode, Random r, String where) {
         Tensor columns = f.randomColumns(r);
-        String what = "fold " + foldMode + " " + where + ": " + f + " on " + openCL;
         Fold fold = f.fold(foldMode);
         Tensor expected = fold.apply(columns, Backend.java());
         assertTrue(Arrays.equals(f.imageShape(), expected.shape()),
-                () -> "Java's shape " + Arrays.toString(expected.shape()) + ", " + what);
-        FeatureReference.assertSameBits(expected, fold.apply(columns, openCL), what);
+                () -> "Java's shape " + Arrays.toString(expected.shape()) + ", fold " + foldMode + " " + where + ": " + f);
+        for (OpenCLBackend b : openCL) {
+            TensorAssert.assertTensorEquals(expected, fold.apply(columns, b),
+                    "fold " + foldMode + " " + where + ": " + f + " on " + family(b));
+        }
     }
 }

@@ -157,6 +157,55 @@ class FoldFastPathsTest {
         });
     }
 
+    /**
+     * fold_row_classes with its work-items interleaved (Note [interleaved work-items] in fold.cl):
+     * each work-item sums its class of rows in its own part of the group's __local scratch, and
+     * on PoCL, which runs a group's items one after another, a wrong per-item offset (parts that
+     * overlap) gives right answers anyway. Built with barriers between the phases, every item of
+     * a group zeroes, sums and writes out in step, so overlapping parts spoil the sums. Several
+     * group shapes: one group of 6 or 24 items, and 300 items over two groups.
+     * Fails with the offset made wrong: {@code get_local_id(0) * pitch} (one row per item) and
+     * {@code 0} instead of {@code get_local_id(0) * rows_max * pitch}, both checked by hand;
+     * without the barriers (interleaveWorkItems false) both mutants pass every other test on PoCL.
+     */
+    @TestFactory
+    Stream<DynamicTest> rowClassScratchIsPerWorkItem() {
+        List<Case> cases = List.of(
+                new Case("6 items", new long[] {2, 3, 9, 10}, new Window(5, 6, 1, 1, 0, 0, 1, 3)),
+                new Case("24 items", new long[] {2, 3, 20, 16}, new Window(8, 8, 1, 1, 0, 0, 4, 4)),
+                new Case("300 items, two groups", new long[] {10, 10, 15, 12}, new Window(6, 7, 1, 1, 0, 0, 3, 2)));
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Case c : cases) {
+            for (FoldMode mode : FoldMode.values()) {
+                tests.add(DynamicTest.dynamicTest(c + " " + mode, () -> {
+                    OpenCLBackend usual = TestBackends.openCL();
+                    ColumnGeometry g = Unfold.of(c.window()).geometry(c.image());
+                    org.junit.jupiter.api.Assertions.assertTrue(Fold.of((int) c.image()[2], (int) c.image()[3], c.window())
+                            .geometry(g.columnsShape()).foldsByRowClasses(), "not a row-class fold: " + c);
+                    // OpenCLBackend.plan takes fold_row_classes when a class's scratch fits half the local memory.
+                    long scratch = (c.image()[2] + c.window().strideH() - 1) / c.window().strideH()
+                            * (c.image()[3] + ColumnGeometry.ROW_CLASS_PAD) * 4;
+                    org.junit.jupiter.api.Assertions.assertTrue(scratch <= usual.device().localMemory() / 2,
+                            "scratch of " + scratch + " bytes beyond local memory: " + c);
+                    Fold fold = Fold.of((int) c.image()[2], (int) c.image()[3], c.window()).withMode(mode);
+                    Random r = new Random(c.name().hashCode());
+                    float[] values = new float[Math.toIntExact(g.columnElements())];
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = r.nextInt(17) - 8;
+                    }
+                    Tensor cols = Tensor.of(values, g.columnsShape());
+                    Tensor expected = fold.apply(cols, Backend.java());
+                    try (OpenCLBackend interleaved = OpenCLBackend.create(usual.device())) {
+                        interleaved.rowKernels = true;
+                        interleaved.interleaveWorkItems = true;
+                        TensorAssert.assertTensorEquals(expected, fold.apply(cols, interleaved), c + " " + mode);
+                    }
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
     /** Java, and OpenCL with each kernel family (the shared backend's and the other). */
     private static List<Backend> backends() {
         List<Backend> all = TestBackends.all();

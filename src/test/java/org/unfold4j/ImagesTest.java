@@ -333,9 +333,16 @@ class ImagesTest {
             Tensor p = patches.apply(pixels, b);
             assertArrayEquals(new long[] {12, 12}, p.shape(), b.name());
             byte[] v = p.toByteArray();
-            // Patch 5 is row 1, column 1 of the 3×4 grid; its element (ki=1, kj=0, channel=2) is pixel (3, 2), blue.
-            int rgb = image.getRGB(2, 3);
-            assertEquals(rgb & 0xff, v[5 * 12 + (1 * 2 + 0) * 3 + 2] & 0xff, b.name());
+            // Every element, not one of the 144: patch (py, px) of the 3×4 grid, element
+            // (ki, kj, channel) is pixel (2·px + kj, 2·py + ki), channel R, G, B.
+            for (int patch = 0; patch < 12; patch++) {
+                for (int e = 0; e < 12; e++) {
+                    int py = patch / 4, px = patch % 4, ki = e / 6, kj = e / 3 % 2, ch = e % 3;
+                    int rgb = image.getRGB(2 * px + kj, 2 * py + ki);
+                    assertEquals(rgb >> (16 - 8 * ch) & 0xff, v[patch * 12 + e] & 0xff,
+                            "patch " + patch + ", element " + e + ", " + b.name());
+                }
+            }
         }
     }
 

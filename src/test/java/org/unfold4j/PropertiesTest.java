@@ -484,7 +484,7 @@ class PropertiesTest {
 
     record HostPath(Backend backend) implements Path {
         public String name() {
-            return backend.name() + " (host tensors)";
+            return backend.name() + family(backend) + " (host tensors)";
         }
 
         public boolean supports(DType dtype) {
@@ -502,7 +502,7 @@ class PropertiesTest {
 
     record DevicePath(OpenCLBackend backend) implements Path {
         public String name() {
-            return "opencl (device tensors)";
+            return "opencl" + family(backend) + " (device tensors)";
         }
 
         public boolean supports(DType dtype) {
@@ -522,16 +522,39 @@ class PropertiesTest {
         }
     }
 
-    /** The paths compared with the Java backend: OpenCL on host and on device tensors, where available. */
+    /**
+     * The paths compared with the Java backend: OpenCL on host and on device tensors, where
+     * available, with each kernel family (the shared backend's and the other's).
+     */
     static List<Path> otherPaths() {
         List<Path> paths = new ArrayList<>();
         for (Backend b : TestBackends.all()) {
             if (b instanceof OpenCLBackend cl) {
-                paths.add(new HostPath(cl));
-                paths.add(new DevicePath(cl));
+                for (OpenCLBackend family : List.of(cl, TestBackends.otherKernelFamily())) {
+                    paths.add(new HostPath(family));
+                    paths.add(new DevicePath(family));
+                }
             }
         }
         return paths;
+    }
+
+    private static String family(Backend b) {
+        return b instanceof OpenCLBackend cl ? (cl.rowKernels ? ", row kernels" : ", element kernels") : "";
+    }
+
+    /**
+     * Same type, shape and bits, compared here and not only by {@link Tensor#equals}, which must
+     * agree: with its value comparison broken, every property comparing through it would pass.
+     */
+    static boolean same(Tensor expected, Tensor actual) {
+        boolean bits = expected.dtype() == actual.dtype() && Arrays.equals(expected.shape(), actual.shape())
+                && TensorAssert.firstDifference(expected, actual) == null;
+        if (bits != expected.equals(actual)) {
+            fail("Tensor.equals says " + expected.equals(actual) + " for " + expected + " and " + actual
+                    + ", but their bits " + (bits ? "agree" : "differ: " + firstDifference(expected, actual)));
+        }
+        return bits;
     }
 
     static final Path JAVA = new HostPath(Backend.java());
@@ -566,7 +589,7 @@ class PropertiesTest {
             return;
         }
         assertTrue(!other.rejected(), path.name() + " rejected what Java accepted (" + other + "): " + what);
-        if (!java.result().equals(other.result())) {
+        if (!same(java.result(), other.result())) {
             fail(path.name() + " differs from Java: " + firstDifference(java.result(), other.result()) + ": " + what);
         }
     }
@@ -592,7 +615,8 @@ class PropertiesTest {
     @Test
     void openCLIsUnderTest() {
         assertNotNull(TestBackends.openCL());
-        assertEquals(2, otherPaths().size(), "the properties compare OpenCL on host and on device tensors with Java");
+        assertEquals(4, otherPaths().size(),
+                "the properties compare OpenCL on host and on device tensors, with both kernel families, with Java");
     }
 
     @Test
@@ -612,7 +636,7 @@ class PropertiesTest {
             } else {
                 assertTrue(!java.rejected(), "Java rejected a valid input: " + java + ": " + c);
                 Tensor expected = fromBits(NdReference.unfold(geo, NdReference.bits(input)), c.dtype(), geo.columnsShape());
-                if (!expected.equals(java.result())) {
+                if (!same(expected, java.result())) {
                     fail("Java unfold differs from the naive reference: " + firstDifference(expected, java.result()) + ": " + c);
                 }
             }
@@ -644,7 +668,7 @@ class PropertiesTest {
                 Object folded = NdReference.fold(geo, input.array());
                 Tensor expected = folded instanceof float[] f ? Tensor.of(f, geo.imageShape(c.spec().rank()))
                         : Tensor.of((double[]) folded, geo.imageShape(c.spec().rank()));
-                if (!expected.equals(java.result())) {
+                if (!same(expected, java.result())) {
                     fail("Java fold differs from the naive reference: " + firstDifference(expected, java.result()) + ": " + c);
                 }
             }
@@ -721,7 +745,7 @@ class PropertiesTest {
                     } else {
                         back = path.fold(() -> fold.withMode(mode), path.unfold(() -> unfold, input));
                     }
-                    if (!expected.equals(back)) {
+                    if (!same(expected, back)) {
                         fail(path.name() + ": fold " + mode + " of unfold: " + firstDifference(expected, back) + ": " + c);
                     }
                 }
@@ -745,7 +769,7 @@ class PropertiesTest {
                     continue;
                 }
                 Tensor got = path.unfold(() -> unfold, input);
-                if (!expected.equals(got)) {
+                if (!same(expected, got)) {
                     fail(path.name() + " changed a special value: " + firstDifference(expected, got) + ": " + c);
                 }
             }

@@ -86,6 +86,11 @@ class ReadmeExamplesTest {
             Tensor output = Tensor.zeros(2, 30, 4);
             unfold.apply(input, output, backend);
             assertEquals(cols, output, "unfold into an output argument");
+            // An output of other contents (not zeros, which a skipped write would keep) is overwritten too.
+            Tensor reused = Tensor.of(new float[2 * 30 * 4], 2, 30, 4);
+            unfold.apply(Tensor.of(integers(2 * 5 * 3 * 4, 7), image.shape()), reused, backend);
+            unfold.apply(input, reused, backend);
+            TensorAssert.assertTensorEquals(cols, reused, "unfold into a reused output");
         });
     }
 
