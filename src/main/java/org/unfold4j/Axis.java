@@ -45,17 +45,8 @@ final class Axis {
 
     /** The pixel read for a raw coordinate under the padding mode, or -1 for a zero. */
     long source(long raw) {
-        if (raw >= 0 && raw < size) {
-            return raw;
-        }
-        switch (mode) {
-            case ZEROS: return -1;
-            // F.pad's limits (checked by ColumnGeometry) keep each of these inside the image.
-            case REFLECT: return raw < 0 ? -raw : 2 * (size - 1) - raw;
-            case REPLICATE: return raw < 0 ? 0 : size - 1;
-            case CIRCULAR: return raw < 0 ? raw + size : raw - size;
-            default: throw new AssertionError(mode);
-        }
+        // F.pad's limits (checked by ColumnGeometry) keep the mirrored and wrapped pixels inside the image.
+        return mode.source(raw, size);
     }
 
     /** The first window position whose tap {@code k} lands inside the image (above {@link #lastInside} if none). */

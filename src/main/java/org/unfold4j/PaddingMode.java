@@ -16,6 +16,32 @@ public enum PaddingMode {
     /** Wrap around: {@code 2 3 | 0 1 2 3 | 0 1}; padding must not exceed the size. */
     CIRCULAR;
 
+    /**
+     * The index this mode reads for a coordinate along one axis, padding included: the
+     * coordinate itself inside {@code [0, size)}; outside it, -1 for {@link #ZEROS} (a zero is
+     * read) or the mirrored, clamped or wrapped index. The one statement of the rule: the Java
+     * backend reads through it, the kernels implement the same (PAD_MODE in kernels/unfold.cl), and the
+     * command line's band inputs use it.
+     *
+     * @param coordinate a coordinate with the padding, e.g. {@code -2} for two pixels before the
+     *     first; for {@code REFLECT} it must lie within {@code size - 1} of the image, for
+     *     {@code CIRCULAR} within {@code size} (the padding limits {@link Unfold} checks)
+     * @param size the axis's size, at least 1
+     * @return an index in {@code [0, size)}, or -1 for a zero
+     */
+    public long source(long coordinate, long size) {
+        if (coordinate >= 0 && coordinate < size) {
+            return coordinate;
+        }
+        switch (this) {
+            case ZEROS: return -1;
+            case REFLECT: return coordinate < 0 ? -coordinate : 2 * (size - 1) - coordinate;
+            case REPLICATE: return coordinate < 0 ? 0 : size - 1;
+            case CIRCULAR: return coordinate < 0 ? coordinate + size : coordinate - size;
+            default: throw new AssertionError(this);
+        }
+    }
+
     /** PyTorch's name, e.g. {@code "reflect"}. */
     @Override
     public String toString() {

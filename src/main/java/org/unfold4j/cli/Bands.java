@@ -75,16 +75,7 @@ final class Bands {
 
     /** The image row that padded row {@code y} (image coordinates, negative above) shows, or -1 for a zero. */
     static int sourceRow(int y, int h, PaddingMode mode) {
-        if (y >= 0 && y < h) {
-            return y;
-        }
-        switch (mode) {
-            case ZEROS: return -1;
-            case REFLECT: return y < 0 ? -y : 2 * (h - 1) - y;
-            case REPLICATE: return y < 0 ? 0 : h - 1;
-            case CIRCULAR: return y < 0 ? y + h : y - h;
-            default: throw new AssertionError(mode);
-        }
+        return (int) mode.source(y, h);
     }
 
     /** The input tensor of a band, in the type and layout of {@code spec}'s unfold. */
