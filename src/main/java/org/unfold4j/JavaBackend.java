@@ -267,8 +267,6 @@ final class JavaBackend extends Backend {
         private final WindowGroups windowGroups;
         /** Whether a plane of output rows is one copy (Note [plane copies]). */
         private final boolean planeCopies;
-        /** Patches tiling a channels-first image, unfolded one image row at a time (Note [patch rows]). */
-        private final boolean patchRows;
 
         UnfoldPass(ColumnGeometry g) {
             super(g);
@@ -279,21 +277,8 @@ final class JavaBackend extends Backend {
             this.alongKernel = bw == 1 && kw > 1;
             this.windowGroups = !alongKernel && colL == 1 && strideX * inX != 1
                     ? windowGroups(g.stride3()[0] * inZ, g.stride3()[1] * inY) : null;
-            this.patchRows = g.permutesPixels() && colL == 1 && inX == 1 && java.util.Arrays.equals(g.stride3(), g.kernel3());
             this.planeCopies = !alongKernel && colL == 1 && strideX == 1 && inX == 1 && g.stride3()[1] == 1
                     && bw == width && inY == width;
-        }
-
-        /** Image row zy (= pz·height + py) of one plane of tiling patches, copied into its kw column runs: Note [patch rows]. */
-        private void patchImageRow(int plane, int zy) {
-            int n = plane / (int) g.channels(), c = plane % (int) g.channels();
-            int pz = zy / height, py = zy % height;
-            int kz = pz % kd, oz = pz / kd, ky = py % kh, oy = py / kh;
-            int row = n * inN + c * inC + pz * inZ + py * inY;
-            int column = n * colN + c * colC + (kz * kh + ky) * kw * colK + (oz * bh + oy) * bw;
-            for (int kx = 0; kx < kw; kx++) {
-                Runs.copy(in, row + kx, kw, out, column + kx * colK, 1, bw);
-            }
         }
 
         /** Whether tap k of every window lands inside the image (so the row is one gather through windowGroups). */
@@ -304,11 +289,6 @@ final class JavaBackend extends Backend {
 
         void run() {
             int channels = (int) g.channels();
-            if (patchRows) {
-                int rowsPerPlane = depth * height;  // Note [patch rows]
-                forEach(g.batch() * channels * rowsPerPlane, g.columnElements(), t -> patchImageRow(t / rowsPerPlane, t % rowsPerPlane));
-                return;
-            }
             int perPlane = alongKernel ? kd * kh : (int) g.kernelVolume();
             forEach(g.batch() * channels * perPlane, g.columnElements(), t -> {
                 int plane = t / perPlane, k = t % perPlane;
@@ -462,8 +442,6 @@ final class JavaBackend extends Backend {
         private final int[] pixelSources;
         /** For patchRow (patches tiling the image, PyTorch's columns): each window's first pixel relative to window 0's; null otherwise. */
         private final WindowGroups patchGroups;
-        /** Whether patchGroups' patches fold one image row at a time (Note [patch rows]): channels-first, stride = kernel. */
-        private final boolean patchRows;
         /** For rowClass (overlapping wide windows, no padding or dilation, 2-D, channels-first, PyTorch's columns); null otherwise. */
         private final WindowGroups rowClassGroups;
 
@@ -487,7 +465,6 @@ final class JavaBackend extends Backend {
             this.pixelSources = disjoint && !uncovered && inX == 1 && !(g.permutesPixels() && colL == 1) ? pixelSources() : null;
             this.scratchPitch = width + ColumnGeometry.ROW_CLASS_PAD;
             this.patchGroups = g.permutesPixels() && colL == 1 ? windowGroups(g.stride3()[0] * inZ, g.stride3()[1] * inY) : null;
-            this.patchRows = patchGroups != null && inX == 1 && java.util.Arrays.equals(g.stride3(), g.kernel3());
             // Window row oy of kernel row ky = r + m·stride lands on the class's row oy + m.
             this.rowClassGroups = g.foldsByRowClasses() ? windowGroups(0, scratchPitch) : null;
         }
@@ -507,34 +484,6 @@ final class JavaBackend extends Backend {
             WindowGroups w = patchGroups;
             for (int i = 0; i < w.groupPixel.length; i++) {  // Note [window groups]
                 Runs.scatterSet(out, origin + w.groupPixel[i], w.offsets, w.groupLength[i], in, column + w.groupWindow[i]);
-            }
-        }
-
-        /*
-         * Note [patch rows]
-         * Patches that tile a channels-first image (ViT's) are folded one image row at a time:
-         * with the windows exactly tiling each axis (permutesPixels: stride = kernel, no padding,
-         * no gaps), image row (pz, py) is kernel row (kz, ky) = (pz mod kd, py mod kh) of window
-         * row (oz, oy) = (pz div kd, py div kh), so its pixel ox·kw + kx is column row
-         * (kz, ky, kx)'s window (oz, oy, ox). The row is kw runs of bw column values (read in order,
-         * kw column rows a column row apart) set kw pixels apart into one image row that stays in
-         * the L1 cache: a transpose of a kw × bw block. The patchRow order (one column row per
-         * task, each value to its own pixel a kernel apart) wrote one float per cache line and
-         * came back to every line kw times, with the plane evicted in between (vit16: 2.2 ms, 4.3x
-         * the copy floor). Each pixel gets its only value, 0 + v, as before. Unfold does the same
-         * transpose the other way (UnfoldPass.patchImageRow): an image row read from the L1 cache
-         * into kw column runs, instead of each column row gathered a kernel apart.
-         */
-
-        /** Image row zy (= pz·height + py) of one plane of tiling patches: Note [patch rows]. */
-        private void patchImageRow(int plane, int zy) {
-            int n = plane / (int) g.channels(), c = plane % (int) g.channels();
-            int pz = zy / height, py = zy % height;
-            int kz = pz % kd, oz = pz / kd, ky = py % kh, oy = py / kh;
-            int row = n * inN + c * inC + pz * inZ + py * inY;
-            int column = n * colN + c * colC + (kz * kh + ky) * kw * colK + (oz * bh + oy) * bw;
-            for (int kx = 0; kx < kw; kx++) {
-                Runs.set(out, row + kx, kw, in, column + kx * colK, 1, bw);
             }
         }
 
@@ -626,11 +575,6 @@ final class JavaBackend extends Backend {
 
         void run() {
             int channels = (int) g.channels();
-            if (patchRows) {
-                int rowsPerPlane = depth * height;  // Note [patch rows]
-                forEach(g.batch() * channels * rowsPerPlane, g.columnElements(), t -> patchImageRow(t / rowsPerPlane, t % rowsPerPlane));
-                return;
-            }
             if (patchGroups != null) {
                 int k = (int) g.kernelVolume();
                 forEach(g.batch() * channels * k, g.columnElements(), t -> patchRow(t / k, t % k));
