@@ -13,7 +13,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The fixed cost of a Java backend call: the seed shape ([2, 5, 3, 4], kernel (2, 3), 360 column
+ * The fixed cost of a Java backend call: the seed shape ([2, 5, 3, 4], kernel (2, 3), 240 column
  * values), whose work is a few hundred loads and stores, so what is timed is the spec checks, the
  * geometry lookup, the plan (Note [memoised passes]) and the dispatch (a call this small runs on
  * the calling thread). Average time per call, into a preallocated output and allocating.
