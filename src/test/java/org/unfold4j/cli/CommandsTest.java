@@ -318,8 +318,10 @@ class CommandsTest {
                 "--json", json.toString()).expectSuccess();
         assertTrue(r.out().contains("cores check"), r.out());
         JsonNode rows = new ObjectMapper().readTree(json.toFile());
-        // OpenCL adds host-resident rows ("opencl-host", against the bare transfer) after each shape's device rows.
-        List<String> kinds = backend.equals("opencl") ? List.of("opencl", "opencl", "opencl-host", "opencl-host") : List.of(backend, backend);
+        // OpenCL adds host-resident rows ("opencl-host", against the bare transfer) after each shape's device rows;
+        // Java its allocating calls ("java-alloc", Note [the PyTorch CPU peer] in BenchCommand) after the calls into outputs.
+        List<String> kinds = backend.equals("opencl") ? List.of("opencl", "opencl", "opencl-host", "opencl-host")
+                : List.of(backend, backend, backend + "-alloc", backend + "-alloc");
         assertEquals(2 * kinds.size(), rows.size(), rows.toString());
         List<String> shapes = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
