@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Prints a JMH JSON result (-rf json) as a table: median per benchmark and shape, and the ratio
+"""Prints a JMH JSON result (-rf json) as a table: median (average for average-time benchmarks such
+as JavaCallCost) per benchmark and shape, in milliseconds, and the ratio
 to the copy floor measured in the same run (copyFloor of the same class and shape). Where a
 benchmark also reports the secondary results kernelNanos and kernelCalls (OpenCLKernelTimes: kernel
 time from OpenCL profiling events), it gets a second table of kernel times and their ratio to the copy's."""
@@ -11,10 +12,11 @@ med = defaultdict(dict)
 kernel = defaultdict(dict)
 for r in rows:
     cls, name = r["benchmark"].rsplit(".", 2)[-2:]
-    shape = r["params"]["shape"]
+    shape = r.get("params", {}).get("shape", "seed")  # JavaCallCost times the seed shape only
     m = r["primaryMetric"]
     p50 = m.get("scorePercentiles", {}).get("50.0", m["score"])
-    med[(cls, shape)][name] = p50
+    # Sample-time benchmarks report ms/op; JavaCallCost (average time) us/op.
+    med[(cls, shape)][name] = p50 / 1000 if m.get("scoreUnit") == "us/op" else p50
     sec = r.get("secondaryMetrics", {})
     if "kernelNanos" in sec and sec.get("kernelCalls", {}).get("score"):
         # JMH sums event counters over the measured iterations: their quotient is the average.

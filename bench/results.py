@@ -42,7 +42,7 @@ def judged_ratio(row):
     return row.get("ratio"), "host-timed"
 
 
-def verdict(row, torch):
+def verdict(row, torch, torch_cpu):
     t = targets(row)
     notes = []
     ratio, what = judged_ratio(row)
@@ -52,7 +52,7 @@ def verdict(row, torch):
                      + f" (target ≤ {limit}x, {what})")
     if row["backend"] == "opencl-host" and cpu_device(row):
         notes.append("ratio to the bare transfer; no target on a CPU device (GPU target ≤ 1.3x)")
-    if row["backend"] == "java" and row["shape"] == "seed":
+    if row["backend"] in ("java", "java-alloc") and row["shape"] == "seed":
         us = row["median_ms"] * 1000
         notes.append(("met" if us < 5 else "**missed**") + f" ({us:.1f} µs, target < 5 µs)")
     peer = row.get("peer_ms")
@@ -64,6 +64,12 @@ def verdict(row, torch):
         notes.append((f"kernels {peer_kernel / row['kernel_ms']:.2f}x faster than CLBlast's"
                       if row["kernel_ms"] < peer_kernel else
                       f"**kernels slower than CLBlast's** ({peer_kernel / row['kernel_ms']:.2f}x)"))
+    # PyTorch on the CPU, timed call by call in the same loop (Note [the PyTorch CPU peer]); its
+    # only call allocates, so both Java rows (into an output, allocating) are compared with it.
+    t_cpu = torch_cpu.get((row["shape"], row["op"]))
+    if row["backend"] in ("java", "java-alloc") and t_cpu:
+        notes.append(("faster than PyTorch CPU" if row["median_ms"] < t_cpu else "**slower than PyTorch CPU**")
+                     + f" ({t_cpu / row['median_ms']:.2f}x; F.{row['op']} {t_cpu:.4f} ms, allocating)")
     # Only full-size runs on a GPU compare with PyTorch's CUDA timings of the standard shapes.
     t_ms = None if cpu_device(row) or row.get("quick") else torch.get((row["shape"], row["op"]))
     if row["backend"] == "opencl" and t_ms:
@@ -85,6 +91,7 @@ def main():
             rows.extend(json.load(f))
     # PyTorch's F.unfold / F.fold times (CUDA events) per shape and op, from the same GPU run.
     torch = {(r["shape"], r["op"]): r["median_ms"] for r in rows if r["backend"] == "torch-cuda"}
+    torch_cpu = {(r["shape"], r["op"]): r["median_ms"] for r in rows if r["backend"] == "torch-cpu"}
     print("| shape | op | backend | device | median ms | floor ms | ratio | kernel ms | kernel ratio | CLBlast ms | target |")
     print("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for r in rows:
@@ -93,7 +100,7 @@ def main():
             backend += ", overlapped" if r["overlap"] else ", in sequence"
         print(f"| {r['shape']} | {r['op']} | {backend} | {r.get('device', '')} | {fmt(r['median_ms'])} | "
               f"{fmt(r['floor_ms'])} | {fmt(r.get('ratio'), 2)} | {fmt(r.get('kernel_ms'))} | "
-              f"{fmt(r.get('kernel_ratio'), 2)} | {fmt(r.get('peer_ms'))} | {verdict(r, torch)} |")
+              f"{fmt(r.get('kernel_ratio'), 2)} | {fmt(r.get('peer_ms'))} | {verdict(r, torch, torch_cpu)} |")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The Java backend on the standard shapes, writing into preallocated outputs (the
  * output-argument API, so allocation and page faults of a fresh 231 MB array are not what is
  * timed), against the copy floor: System.arraycopy of the same number of bytes moved (read plus
- * written), split over every core as the backend is.
+ * written), split over every core as the backend is. The allocating calls are timed too, as
+ * PyTorch's F.unfold / F.fold (which have no out=) are.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -56,6 +57,30 @@ public class JavaBenchmarks {
     public Tensor fold() {
         s.fold.apply(columns, imageOut, Backend.java());
         return imageOut;
+    }
+
+    /** Allocating, as {@code F.unfold} does: the new array's zeroing (and any GC it causes) included. */
+    @Benchmark
+    public Tensor unfoldAllocating() {
+        return s.unfold.apply(image, Backend.java());
+    }
+
+    /** Allocating, as {@code F.fold} does. */
+    @Benchmark
+    public Tensor foldAllocating() {
+        return s.fold.apply(columns, Backend.java());
+    }
+
+    /** What an allocating unfold pays before its work: a new zeroed array of the columns' size (and its GC share). */
+    @Benchmark
+    public float[] newColumnsArray() {
+        return new float[(int) columns.elementCount()];
+    }
+
+    /** The same for fold's image. */
+    @Benchmark
+    public float[] newImageArray() {
+        return new float[(int) image.elementCount()];
     }
 
     @Benchmark

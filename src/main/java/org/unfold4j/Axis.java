@@ -43,6 +43,19 @@ final class Axis {
         return o * stride - padding + k * dilation;
     }
 
+    /**
+     * How far {@link #source} moves when a raw coordinate outside the image moves by
+     * {@code delta} and stays on the same side of it (Note [border runs]): reflect mirrors
+     * ({@code -delta}), replicate stays ({@code 0}), circular shifts ({@code delta}); 0 for zeros.
+     */
+    long borderStep(long delta) {
+        switch (mode) {
+            case REFLECT: return -delta;
+            case CIRCULAR: return delta;
+            default: return 0;
+        }
+    }
+
     /** The pixel read for a raw coordinate under the padding mode, or -1 for a zero. */
     long source(long raw) {
         // F.pad's limits (checked by ColumnGeometry) keep the mirrored and wrapped pixels inside the image.

@@ -25,6 +25,8 @@ final class AxisTables {
      * no more windows than kernel offsets: elsewhere empty, so that these stay O(kernel) too.
      */
     final int[] tapLo, tapHi, tapStart;
+    /** How far the pixel read moves per window, and per kernel offset, along a border run (Note [border runs]). */
+    final int windowBorderStep, tapBorderStep;
 
     AxisTables(Axis a, int kernel, int blocks) {
         this.axis = a;
@@ -37,6 +39,8 @@ final class AxisTables {
             windowHi[k] = (int) a.lastInside(k);
             windowStart[k] = windowLo[k] <= windowHi[k] ? (int) a.raw(k, windowLo[k]) : 0;
         }
+        windowBorderStep = (int) a.borderStep(a.stride());
+        tapBorderStep = (int) a.borderStep(a.dilation());
         int windows = blocks <= kernel ? blocks : 0;
         tapLo = new int[windows];
         tapHi = new int[windows];

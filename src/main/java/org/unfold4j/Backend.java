@@ -54,8 +54,16 @@ public abstract sealed class Backend implements AutoCloseable permits JavaBacken
     /** Folds into a new tensor. */
     final Tensor fold(ColumnGeometry geometry, Tensor input) {
         Tensor out = Tensor.zeros(geometry.dtype(), geometry.imageShape());
-        fold(geometry, input, out);
+        foldIntoZeros(geometry, input, out);
         return out;
+    }
+
+    /**
+     * {@link #fold(ColumnGeometry, Tensor, Tensor)} into an output known to hold only +0.0 (a
+     * new array), which a backend may then leave uncleared: the JVM has zeroed it once already.
+     */
+    void foldIntoZeros(ColumnGeometry geometry, Tensor input, Tensor output) {
+        fold(geometry, input, output);
     }
 
     /** Releases what the backend holds; harmless when called again, and a no-op for shared backends. */

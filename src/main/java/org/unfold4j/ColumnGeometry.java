@@ -38,6 +38,8 @@ public final class ColumnGeometry {
     private long[] inputShape;
     /** A backend's memo of how to launch this geometry (see OpenCLBackend.plan); a benign-race cache. */
     volatile Object launchPlan;
+    /** The Java backend's pass for this geometry (JavaBackend, Note [memoised passes]); a benign-race cache. */
+    volatile Object javaPlan;
 
     private ColumnGeometry(boolean batched, long batch, long channels, long[] size, Window window, long[] blocks,
                            DType dtype, ImageLayout imageLayout, ColumnLayout columnLayout,

@@ -67,16 +67,50 @@ final class JavaBackend extends Backend {
         if (g.columnElements() == 0) {
             return;  // Note [empty batches]
         }
-        new UnfoldPass(g, input.array(), output.array()).run();
+        // Note [memoised passes]
+        UnfoldPass plan = g.javaPlan instanceof UnfoldPass p ? p : null;
+        if (plan == null) {
+            plan = new UnfoldPass(g);
+            g.javaPlan = plan;
+        }
+        plan.<UnfoldPass>on(input.array(), output.array()).run();
     }
 
     @Override
     void fold(ColumnGeometry g, Tensor input, Tensor output) {
+        fold(g, input, output, false);
+    }
+
+    @Override
+    void foldIntoZeros(ColumnGeometry g, Tensor input, Tensor output) {
+        fold(g, input, output, true);
+    }
+
+    /** Fold; {@code zeroed}: the output holds only +0.0 already, so rows are not cleared before summing. */
+    private static void fold(ColumnGeometry g, Tensor input, Tensor output, boolean zeroed) {
         if (g.imageElements() == 0) {
             return;  // Note [empty batches]
         }
-        new FoldPass(g, input.array(), output.array()).run();
+        FoldPass plan = g.javaPlan instanceof FoldPass p ? p : null;  // Note [memoised passes]
+        if (plan == null) {
+            plan = new FoldPass(g);
+            g.javaPlan = plan;
+        }
+        FoldPass pass = plan.on(input.array(), output.array());
+        pass.zeroed = zeroed;
+        pass.run();
     }
+
+    /*
+     * Note [memoised passes]
+     * A pass's tables depend on the geometry alone, and building them (three AxisTables, fold's
+     * per-pixel counts, the window groups, the geometry's padded arrays) was most of a small
+     * call's time: the seed shape's calls took 2 to 3 us, more than their work. So the pass
+     * built for a geometry is kept on it (ColumnGeometry.javaPlan, a benign race like the
+     * OpenCL launch plan: two threads may both build one, and either is right), and each call
+     * runs a shallow copy of it holding that call's arrays (Pass.on), so that concurrent calls
+     * on one geometry share only immutable tables.
+     */
 
     /** Per-thread scratch for FoldPass.rowClass. */
     private static final ThreadLocal<Object> SCRATCH = new ThreadLocal<>();
@@ -92,19 +126,18 @@ final class JavaBackend extends Backend {
     }
 
     /** The normalised geometry unpacked into fields and tables, shared by both passes. Host arrays keep every index below 2^31. */
-    private abstract static class Pass {
+    private abstract static class Pass implements Cloneable {
         final ColumnGeometry g;
-        final Object in, out;
+        /** This call's arrays: null in the memoised plan, set in each call's copy (Note [memoised passes]). */
+        Object in, out;
         final AxisTables z, y, x;
         final int kd, kh, kw, bd, bh, bw, depth, height, width, strideX, dilationX;
         final int inN, inC, inZ, inY, inX, colN, colC, colK, colL;
         /** Whether runs go along the kernel offsets of one window rather than along the windows of one offset. */
         boolean alongKernel;
 
-        Pass(ColumnGeometry g, Object in, Object out) {
+        Pass(ColumnGeometry g) {
             this.g = g;
-            this.in = in;
-            this.out = out;
             int[] k = g.kernel3();
             long[] b = g.blocks3(), s = g.size3(), image = g.imageStrides(), columns = g.columnStrides();
             this.kd = k[0];
@@ -133,6 +166,19 @@ final class JavaBackend extends Backend {
             // Fold: measured faster along the kernel as soon as the kernel is wider than the windows
             // per row (vit16 6.7 vs 14 ms, tile256 110 vs 164 ms); unfold overrides this below.
             this.alongKernel = kw > bw;
+        }
+
+        /** A copy of this plan working on the given arrays (Note [memoised passes]). */
+        @SuppressWarnings("unchecked")
+        <P extends Pass> P on(Object input, Object output) {
+            try {
+                P p = (P) clone();
+                p.in = input;
+                p.out = output;
+                return p;
+            } catch (CloneNotSupportedException e) {
+                throw new AssertionError(e);
+            }
         }
 
         /** The flat gathers and scatters of windows of this geometry, with rows {@code rowStep} and planes {@code planeStep} apart. */
@@ -194,6 +240,21 @@ final class JavaBackend extends Backend {
         }
     }
 
+    /*
+     * Note [border runs]
+     * Taps in the padding of the reflect, replicate and circular modes read pixels of the image.
+     * On one side of the image (raw coordinate below 0, or at or beyond the size) the pixel read
+     * is affine in the raw coordinate: -raw or 2(size-1) - raw for reflect, 0 or size-1 for
+     * replicate, raw + size or raw - size for circular (ColumnGeometry keeps the padding within
+     * one reflection or wrap). Consecutive windows of one tap, or consecutive taps of one window,
+     * move the raw coordinate by the stride, or the dilation, so a border segment on one side
+     * is one strided run (step AxisTables.windowBorderStep or tapBorderStep): one source() per
+     * segment instead of one per element, and the O(kernel) tables need no per-window entries
+     * (Note [axis tables stay linear]). Callers split a segment at the image: windows before
+     * windowLo (taps before tapLo) read left of it, those past windowHi (tapHi), or from windowLo
+     * on when no window is inside, read right of it.
+     */
+
     /** Unfold: one task per (n, c, kernel offset), or per (n, c, kz, ky) when runs go along the kernel. */
     private static final class UnfoldPass extends Pass {
         private final boolean zeros;
@@ -207,8 +268,8 @@ final class JavaBackend extends Backend {
         /** Whether a plane of output rows is one copy (Note [plane copies]). */
         private final boolean planeCopies;
 
-        UnfoldPass(ColumnGeometry g, Object in, Object out) {
-            super(g, in, out);
+        UnfoldPass(ColumnGeometry g) {
+            super(g);
             this.zeros = g.paddingMode() == PaddingMode.ZEROS;
             // Unfold writes contiguous output runs along the windows even for wide kernels
             // (measured: vit16 4.2 vs 9.8 ms, tile256 30 vs 48 ms); only a single window per row
@@ -290,7 +351,9 @@ final class JavaBackend extends Backend {
                 }
                 int rowIn = inBase + iz * inZ + iy * inY;
                 if (run <= 0) {
-                    border(rowIn, rowOut, kx, 0, bw);
+                    // No window inside: those before windowLo read left of the image, the rest right of it.
+                    border(rowIn, rowOut, kx, 0, xLo);
+                    border(rowIn, rowOut, kx, xLo, bw);
                     continue;
                 }
                 border(rowIn, rowOut, kx, 0, xLo);
@@ -299,15 +362,17 @@ final class JavaBackend extends Backend {
             }
         }
 
-        /** Window positions [from, to) of tap kx, which fall into the padding. */
+        /** Window positions [from, to) of tap kx, which fall into the padding on one side of the image (Note [border runs]). */
         private void border(int rowIn, int rowOut, int kx, int from, int to) {
+            if (from >= to) {
+                return;
+            }
             if (zeros) {
                 Runs.zero(out, rowOut + from * colL, colL, to - from);
                 return;
             }
-            for (int ox = from; ox < to; ox++) {
-                Runs.copy(in, rowIn + x.source(kx, ox) * inX, 1, out, rowOut + ox * colL, 1, 1);
-            }
+            Runs.copy(in, rowIn + x.source(kx, from) * inX, x.windowBorderStep * inX, out, rowOut + from * colL, colL,
+                    to - from);
         }
 
         /** Kernel rows (kz, ky) of every window: for each window, the run of offsets kx inside the image. */
@@ -327,7 +392,9 @@ final class JavaBackend extends Backend {
                         }
                         int lo = x.tapLo[ox], hi = x.tapHi[ox];
                         if (lo > hi) {
-                            taps(rowIn, windowOut, ox, 0, kw);
+                            // No tap inside: those before tapLo read left of the image, the rest right of it.
+                            taps(rowIn, windowOut, ox, 0, lo);
+                            taps(rowIn, windowOut, ox, lo, kw);
                             continue;
                         }
                         taps(rowIn, windowOut, ox, 0, lo);
@@ -339,15 +406,17 @@ final class JavaBackend extends Backend {
             }
         }
 
-        /** Taps [from, to) of window ox, which fall into the padding. */
+        /** Taps [from, to) of window ox, which fall into the padding on one side of the image (Note [border runs]). */
         private void taps(int rowIn, int windowOut, int ox, int from, int to) {
+            if (from >= to) {
+                return;
+            }
             if (zeros) {
                 Runs.zero(out, windowOut + from * colK, colK, to - from);
                 return;
             }
-            for (int kx = from; kx < to; kx++) {
-                Runs.copy(in, rowIn + x.source(kx, ox) * inX, 1, out, windowOut + kx * colK, 1, 1);
-            }
+            Runs.copy(in, rowIn + x.source(from, ox) * inX, x.tapBorderStep * inX, out, windowOut + from * colK, colK,
+                    to - from);
         }
     }
 
@@ -363,6 +432,8 @@ final class JavaBackend extends Backend {
         private final int scratchPitch;
         /** Whether runs of three taps are added in one pass (addThreeTaps). */
         private final boolean fuseTaps;
+        /** This call's output holds only +0.0 (a new array): rows summed from zero need no clearing. */
+        boolean zeroed;
         /**
          * Patches covering every pixel once, channels-first: each row is one flat gather through
          * this table (as unfold's windowOffsets; vit16's rows are 14 windows of 16 taps, which
@@ -374,8 +445,8 @@ final class JavaBackend extends Backend {
         /** For rowClass (overlapping wide windows, no padding or dilation, 2-D, channels-first, PyTorch's columns); null otherwise. */
         private final WindowGroups rowClassGroups;
 
-        FoldPass(ColumnGeometry g, Object in, Object out) {
-            super(g, in, out);
+        FoldPass(ColumnGeometry g) {
+            super(g);
             // One int per pixel of a row, and only where needed: Note [axis tables stay linear].
             this.countX = g.foldMode() == FoldMode.MEAN ? new int[width] : null;
             boolean uncovered = false;
@@ -535,7 +606,7 @@ final class JavaBackend extends Backend {
                 }
                 return;
             }
-            if (!set || gaps) {
+            if ((!set || gaps) && !zeroed) {
                 Runs.zero(out, rowOut, inX, width);
             }
             // Counted loops: a step beyond the last covering offset may pass 2^31.

@@ -8,9 +8,13 @@ final class Runs {
     private Runs() {
     }
 
-    /** dst[dstPos + i·dstStride] = src[srcPos + i·srcStride] for i in [0, len). */
+    /**
+     * dst[dstPos + i·dstStride] = src[srcPos + i·srcStride] for i in [0, len); strides may be 0
+     * or negative. Runs of a few elements (the border taps of a row) go through the loop:
+     * System.arraycopy's checks cost more than copying them.
+     */
     static void copy(Object src, int srcPos, int srcStride, Object dst, int dstPos, int dstStride, int len) {
-        if (srcStride == 1 && dstStride == 1) {
+        if (srcStride == 1 && dstStride == 1 && len >= 8) {
             System.arraycopy(src, srcPos, dst, dstPos, len);
         } else if (src instanceof float[] s) {
             float[] d = (float[]) dst;

@@ -60,6 +60,17 @@ class FeatureSemanticsTest {
                 PaddingMode.CIRCULAR, cf, cols, DType.FLOAT32, true, 1, 2, new int[] {2, 3, 4}));
         list.add(new FeatureCase(new int[] {2, 2, 3}, new int[] {1, 2, 1}, new int[] {1, 2, 1}, new int[] {1, 1, 2},
                 PaddingMode.REFLECT, cf, patches, DType.UINT8, false, 1, 2, new int[] {2, 3, 4}));
+        // Note [border runs]: taps with no window inside, whose windows read left of the image and
+        // then right of it (stride 5 over 3 pixels, reflect padding 2: raw -2 then 3), along the
+        // windows; and along the kernel (one window per row, kernel (1, 2) dilation 6: raw -2
+        // then 4). Fails without the split at the image (one run from the first source): case
+        // out of bounds or wrong values, checked by removing the split in JavaBackend.
+        for (PaddingMode mode : new PaddingMode[] {PaddingMode.REFLECT, PaddingMode.CIRCULAR, PaddingMode.REPLICATE}) {
+            list.add(new FeatureCase(new int[] {1, 1}, new int[] {1, 1}, new int[] {2, 2}, new int[] {5, 5},
+                    mode, cf, cols, DType.FLOAT32, true, 1, 2, new int[] {3, 3}));
+            list.add(new FeatureCase(new int[] {1, 2}, new int[] {1, 6}, new int[] {0, 2}, new int[] {1, 1},
+                    mode, cf, cols, DType.FLOAT32, true, 1, 2, new int[] {2, 3}));
+        }
         for (PaddingMode mode : PaddingMode.values()) {
             list.add(new FeatureCase(new int[] {3, 2}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1},
                     mode, cl, patches, DType.FLOAT32, true, 2, 3, new int[] {3, 4}));

@@ -40,6 +40,11 @@ class FoldFastPathsTest {
                 new Case("wide with dilation (general path)", new long[] {1, 2, 14, 14}, new Window(4, 5, 2, 2, 0, 0, 2, 2)),
                 new Case("stride-1 k3 p1", new long[] {2, 3, 9, 11}, new Window(3, 3, 1, 1, 1, 1, 1, 1)),
                 new Case("stride-1 k5 d2 p3", new long[] {1, 2, 13, 12}, new Window(5, 5, 2, 2, 3, 3, 1, 1)),
+                // 3 x 3 stride-1 kernels (three taps added in one pass): with dilation and padding (dilated's),
+                // without padding, and an image too small for any pixel to get all three taps of a row.
+                new Case("stride-1 k3 d2 p2", new long[] {2, 3, 10, 11}, new Window(3, 3, 2, 2, 2, 2, 1, 1)),
+                new Case("stride-1 k3 p0", new long[] {1, 2, 7, 9}, new Window(3, 3, 1, 1, 0, 0, 1, 1)),
+                new Case("stride-1 k3 d3 p2 over 5x4", new long[] {1, 2, 5, 4}, new Window(3, 3, 3, 3, 2, 2, 1, 1)),
                 new Case("stride-1 k(2,7) p(0,2)", new long[] {2, 2, 6, 15}, new Window(2, 7, 1, 1, 0, 2, 1, 1)),
                 // Note [window groups] in JavaBackend: groups of 10 window rows (the last of 5), and rows of 1,050
                 // windows in groups of 1,024 and 26; Note [row-class strips]: classes of 1,500 rows in strips of

@@ -117,6 +117,12 @@ final class BenchCommand extends BaseCommand {
             description = "Timed repetitions per measurement (default: 10, 3 with --quick; 50x that for seed).")
     Integer reps;
 
+    @Option(names = "--torch-cpu", paramLabel = "COMMAND",
+            description = "Also time PyTorch's F.unfold / F.fold on the CPU, call by call between the Java backend's "
+                    + "calls: COMMAND starts the peer, e.g. \"/usr/bin/python3 bench/torch_cpu_peer.py\" "
+                    + "(Java backend only).")
+    String torchCpu;
+
     @Option(names = "--json", paramLabel = "FILE",
             description = "Also write the results as a JSON array, one object per shape x op x backend.")
     Path json;
@@ -143,6 +149,8 @@ final class BenchCommand extends BaseCommand {
     }
 
     private Progress progress;
+    /** The PyTorch CPU peer while the Java backend is timed with --torch-cpu, else null. */
+    private TorchCpuPeer torchPeer;
 
     @Override
     public Integer call() {
@@ -167,6 +175,9 @@ final class BenchCommand extends BaseCommand {
                 }
             } else {
                 opened.add(ChosenBackend.open(request, device));
+            }
+            if (torchCpu != null && opened.stream().allMatch(b -> b.openCLOrNull() != null)) {
+                throw new BadInputException("--torch-cpu times PyTorch beside the Java backend; use --backend java or all");
             }
             if (json != null) {
                 Path parent = json.toAbsolutePath().getParent();
@@ -194,6 +205,10 @@ final class BenchCommand extends BaseCommand {
                 }
                 // OpenCL runs on a profiling backend on the chosen device: kernel times from events.
                 OpenCLBackend profiled = b.openCLOrNull() == null ? null : OpenCLBackend.createProfiled(b.openCLOrNull().device());
+                if (torchCpu != null && profiled == null) {
+                    torchPeer = new TorchCpuPeer(torchCpu);
+                    say("peer: %s (%s)", torchPeer.info(), torchCpu);
+                }
                 try {
                     for (Shape s : selected) {
                         int n = s.name().equals("seed") ? 50 * r : r;
@@ -202,6 +217,10 @@ final class BenchCommand extends BaseCommand {
                 } finally {
                     if (profiled != null) {
                         profiled.close();
+                    }
+                    if (torchPeer != null) {
+                        torchPeer.close();
+                        torchPeer = null;
                     }
                 }
             }
@@ -237,6 +256,17 @@ final class BenchCommand extends BaseCommand {
         return chosen;
     }
 
+    /*
+     * Note [the PyTorch CPU peer]
+     * PyTorch on the CPU is timed in the same loop as the Java backend: each round calls the
+     * Java backend into preallocated outputs, the copy floor, the Java backend's allocating calls
+     * (Unfold.apply(x, backend), new float[] and its zeroing included, as a caller of F.unfold
+     * pays for its result), and then one F.unfold and one F.fold in the peer process, each timed
+     * inside Python (the pipe's round trip is not counted). The two never run at once, and the
+     * machine's drift falls on both alike. PyTorch has no out= for unfold or fold, so its only
+     * call is the allocating one; it is compared with both of the Java backend's.
+     */
+
     private List<Row> benchJava(Shape s, int reps, Backend java) {
         Window win = s.window();
         Unfold unfold = Unfold.of(win);
@@ -252,7 +282,7 @@ final class BenchCommand extends BaseCommand {
         // The seed shape takes microseconds: warm the JIT up properly before timing it.
         int warm = s.name().equals("seed") ? 5000 : Math.max(1, reps / 5);
         progress.step(s.name() + " java");
-        double[] ms = interleaved(warm, reps, (rep, timed) -> {
+        List<TimedCall> calls = new ArrayList<>(List.of((rep, timed) -> {
             long t0 = System.nanoTime();
             unfold.apply(x, colsOut, java);
             return System.nanoTime() - t0;
@@ -273,10 +303,33 @@ final class BenchCommand extends BaseCommand {
                 });
             }
             return System.nanoTime() - t0;
-        });
+        }, (rep, timed) -> {
+            long t0 = System.nanoTime();
+            Tensor r = unfold.apply(x, java);
+            long t = System.nanoTime() - t0;
+            return r.elementCount() < 0 ? t + 1 : t;  // keep the result live
+        }, (rep, timed) -> {
+            long t0 = System.nanoTime();
+            Tensor r = fold.apply(cols, java);
+            long t = System.nanoTime() - t0;
+            return r.elementCount() < 0 ? t + 1 : t;
+        }));
+        if (torchPeer != null) {  // Note [the PyTorch CPU peer]
+            torchPeer.shape(s);
+            calls.add((rep, timed) -> torchPeer.nanos("unfold"));
+            calls.add((rep, timed) -> torchPeer.nanos("fold"));
+        }
+        double[] ms = interleaved(warm, reps, calls.toArray(new TimedCall[0]));
         String dev = java.deviceName();
-        return List.of(new Row(s, "unfold", "java", dev, ms[0], ms[2], Double.NaN, bytes, reps),
-                new Row(s, "fold", "java", dev, ms[1], ms[2], Double.NaN, bytes, reps));
+        List<Row> rows = new ArrayList<>(List.of(new Row(s, "unfold", "java", dev, ms[0], ms[2], Double.NaN, bytes, reps),
+                new Row(s, "fold", "java", dev, ms[1], ms[2], Double.NaN, bytes, reps),
+                new Row(s, "unfold", "java-alloc", dev, ms[3], ms[2], Double.NaN, bytes, reps),
+                new Row(s, "fold", "java-alloc", dev, ms[4], ms[2], Double.NaN, bytes, reps)));
+        if (torchPeer != null) {
+            rows.add(new Row(s, "unfold", "torch-cpu", torchPeer.info(), ms[5], ms[2], Double.NaN, bytes, reps));
+            rows.add(new Row(s, "fold", "torch-cpu", torchPeer.info(), ms[6], ms[2], Double.NaN, bytes, reps));
+        }
+        return rows;
     }
 
     private List<Row> benchOpenCL(Shape s, int reps, OpenCLBackend cl) {

@@ -318,8 +318,10 @@ class CommandsTest {
                 "--json", json.toString()).expectSuccess();
         assertTrue(r.out().contains("cores check"), r.out());
         JsonNode rows = new ObjectMapper().readTree(json.toFile());
-        // OpenCL adds host-resident rows ("opencl-host", against the bare transfer) after each shape's device rows.
-        List<String> kinds = backend.equals("opencl") ? List.of("opencl", "opencl", "opencl-host", "opencl-host") : List.of(backend, backend);
+        // OpenCL adds host-resident rows ("opencl-host", against the bare transfer) after each shape's device rows;
+        // Java its allocating calls ("java-alloc", Note [the PyTorch CPU peer] in BenchCommand) after the calls into outputs.
+        List<String> kinds = backend.equals("opencl") ? List.of("opencl", "opencl", "opencl-host", "opencl-host")
+                : List.of(backend, backend, backend + "-alloc", backend + "-alloc");
         assertEquals(2 * kinds.size(), rows.size(), rows.toString());
         List<String> shapes = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
@@ -348,5 +350,29 @@ class CommandsTest {
         }
         assertEquals(expected, shapes);
         assertNoLeftovers(json.getParent());
+    }
+
+    /**
+     * --torch-cpu: the peer's calls are timed in the Java bench's loop and written as torch-cpu rows
+     * after the Java rows (Note [the PyTorch CPU peer] in BenchCommand). A stand-in peer speaking
+     * the same protocol (test resource peer/FakeTorchPeer.java, 1000 ns a call) replaces PyTorch.
+     */
+    @Test
+    void benchTimesTheTorchPeerBesideJava() throws Exception {
+        Path peer = Path.of(CommandsTest.class.getResource("/peer/FakeTorchPeer.java").toURI());
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        Path json = tmp.resolve("torch.json");
+        Cli.Run r = Cli.run("bench", "--quick", "--shapes", "seed", "--reps", "2", "--backend", "java",
+                "--torch-cpu", javaBin + " " + peer, "--json", json.toString()).expectSuccess();
+        assertTrue(r.out().contains("peer: fake peer"), r.out());
+        JsonNode rows = new ObjectMapper().readTree(json.toFile());
+        List<String> backends = new ArrayList<>();
+        for (JsonNode row : rows) {
+            backends.add(row.get("backend").asText() + " " + row.get("op").asText());
+        }
+        assertEquals(List.of("java unfold", "java fold", "java-alloc unfold", "java-alloc fold", "torch-cpu unfold",
+                "torch-cpu fold"), backends);
+        assertEquals(0.001, rows.get(4).get("median_ms").asDouble(), 1e-9);
+        assertEquals("fake peer", rows.get(5).get("device").asText());
     }
 }
