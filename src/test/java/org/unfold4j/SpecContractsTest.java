@@ -405,4 +405,137 @@ class SpecContractsTest {
         assertTrue(wide.imageElements() < big && wide.columnElements() < big, wide::toString);
         assertFalse(wide.fitsIntIndex(), wide::toString);
     }
+
+    // ---- the geometry's predicates and tables, each at its boundaries ----
+
+    @Test
+    void disjointWindowsAtTheDilatedExtent() {
+        // Kernel 3, dilation 2: extent 5. Stride 5 is disjoint, stride 4 overlaps.
+        assertTrue(Unfold.of(Window.ofKernel(3).withDilation(2).withStride(5)).geometry(1, 11).disjoint());
+        assertFalse(Unfold.of(Window.ofKernel(3).withDilation(2).withStride(4)).geometry(1, 11).disjoint());
+        assertTrue(Unfold.of(Window.ofKernel(2, 2).withStride(2, 2)).geometry(1, 4, 4).disjoint());
+        // One overlapping dimension is enough.
+        assertFalse(Unfold.of(Window.ofKernel(2, 2).withStride(2, 1)).geometry(1, 4, 4).disjoint());
+    }
+
+    @Test
+    void permutesPixelsOnlyForTilingPatches() {
+        assertTrue(Fold.of(4, 6, 2, 3).withStride(2, 3).geometry(1 * 6, 2 * 2).permutesPixels());
+        // The same patches on a 5-pixel-high image leave its last row uncovered.
+        assertFalse(Fold.of(5, 6, 2, 3).withStride(2, 3).geometry(1 * 6, 2 * 2).permutesPixels());
+        // Padding: the border windows reach outside the image.
+        assertFalse(Fold.of(4, 4, 2, 2).withStride(2, 2).withPadding(1, 1).geometry(1 * 4, 3 * 3).permutesPixels());
+        // Overlapping windows.
+        assertFalse(Fold.of(4, 4, 2, 2).geometry(4, 9).permutesPixels());
+    }
+
+    @Test
+    void foldsByRowClassesForOverlappingWindowsWiderThanTheirRow() {
+        // 4 x 6 image, kernel 2 x 4: 3 windows per row, narrower than the kernel.
+        Fold f = Fold.of(4, 6, 2, 4);
+        assertTrue(f.geometry(8, 9).foldsByRowClasses());
+        // Kernel width equal to the windows per row (width 5, kernel 3: 3 windows).
+        assertFalse(Fold.of(4, 5, 2, 3).geometry(6, 9).foldsByRowClasses());
+        // Each other condition in turn.
+        assertFalse(f.withDilation(1, 2).geometry(8, 3 * 1).foldsByRowClasses(), "dilation");
+        assertFalse(f.withDilation(2, 1).geometry(8, 2 * 3).foldsByRowClasses(), "dilation");
+        assertFalse(f.withPadding(0, 1).geometry(8, 3 * 5).foldsByRowClasses(), "padding");
+        assertFalse(f.withPadding(1, 0).geometry(8, 5 * 3).foldsByRowClasses(), "padding");
+        assertFalse(f.withImageLayout(ImageLayout.CHANNELS_LAST).geometry(8, 9).foldsByRowClasses(), "nhwc");
+        assertFalse(f.withColumnLayout(ColumnLayout.PATCHES).geometry(9, 8).foldsByRowClasses(), "patches");
+        assertFalse(Fold.of(4, 8, 2, 4).withStride(2, 4).geometry(8, 2 * 2).foldsByRowClasses(), "disjoint");
+        Window w3 = Window.ofKernel(1, 2, 4);
+        assertTrue(Fold.of(new long[] {1, 4, 6}, w3).geometry(8, 9).foldsByRowClasses(), "one plane, 3-D");
+        assertFalse(Fold.of(new long[] {2, 4, 6}, w3).geometry(8, 2 * 9).foldsByRowClasses(), "depth 2");
+        assertFalse(Fold.of(new long[] {2, 4, 6}, Window.ofKernel(2, 2, 4)).geometry(16, 9).foldsByRowClasses(),
+                "kernel depth 2");
+        assertFalse(Fold.of(new long[] {1, 4, 6}, w3.withPadding(1, 0, 0)).geometry(8, 3 * 3 * 3)
+                .foldsByRowClasses(), "depth padding");
+    }
+
+    @Test
+    void imageStridesOfBothLayouts() {
+        ColumnGeometry first = Unfold.of(2).geometry(2, 3, 4, 5);
+        assertArrayEquals(new long[] {60, 20, 20, 5, 1}, first.imageStrides());
+        ColumnGeometry last = Unfold.of(2).withImageLayout(ImageLayout.CHANNELS_LAST).geometry(2, 4, 5, 3);
+        assertArrayEquals(new long[] {60, 1, 60, 15, 3}, last.imageStrides());
+        ColumnGeometry deep = Unfold.of(Window.ofKernel(1, 1, 1)).geometry(2, 3, 4, 5, 6);
+        assertArrayEquals(new long[] {360, 120, 30, 6, 1}, deep.imageStrides());
+    }
+
+    @Test
+    void geometriesAreReusedForTheSameTypeAndShapeOnly() {
+        Unfold u = Unfold.of(2);
+        ColumnGeometry g = u.geometry(1, 3, 4, 4);
+        assertTrue(g.isFor(DType.FLOAT32, new long[] {1, 3, 4, 4}));
+        assertFalse(g.isFor(DType.FLOAT64, new long[] {1, 3, 4, 4}));
+        assertFalse(g.isFor(DType.FLOAT32, new long[] {1, 3, 4, 5}));
+        assertSame(g, u.geometry(1, 3, 4, 4));
+        ColumnGeometry other = u.geometry(1, 3, 4, 5);
+        assertArrayEquals(new long[] {1, 3, 4, 5}, other.imageShape());
+        assertSame(other, u.geometry(1, 3, 4, 5));
+        assertSame(DType.INT32, u.geometry(DType.INT32, 1, 3, 4, 5).dtype());
+        assertArrayEquals(new long[] {1, 3, 4, 4}, u.geometry(1, 3, 4, 4).imageShape());
+        Fold f = Fold.of(4, 2);
+        ColumnGeometry fg = f.geometry(1, 12, 9);
+        assertSame(fg, f.geometry(1, 12, 9));
+        assertEquals(2, f.geometry(2, 12, 9).batch());
+        assertSame(DType.FLOAT64, f.geometry(DType.FLOAT64, 2, 12, 9).dtype());
+        assertEquals(1, f.geometry(1, 12, 9).batch());
+    }
+
+    @Test
+    void shapeValidationAtItsBoundaries() {
+        // A batch of 0 is allowed, a negative one is not (nor any other dimension of 0).
+        assertEquals(0, Unfold.of(2).geometry(0, 3, 4, 4).batch());
+        IllegalArgumentException neg = assertThrows(IllegalArgumentException.class,
+                () -> Unfold.of(2).geometry(-1, 3, 4, 4));
+        assertTrue(neg.getMessage().startsWith("Expected 3D or 4D (batch mode) tensor"), neg.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Unfold.of(2).geometry(1, 0, 4, 4));
+        assertThrows(IllegalArgumentException.class, () -> Fold.of(4, 2).geometry(-1, 12, 9));
+        assertEquals(0, Fold.of(4, 2).geometry(0, 12, 9).batch());
+        // forFold checks the output size itself (the Fold spec checks it before).
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+                () -> ColumnGeometry.forFold(new long[] {1, 4, 3}, new long[] {0, 4}, Window.ofKernel(2, 2),
+                        DType.FLOAT32, ImageLayout.CHANNELS_FIRST, ColumnLayout.COLUMNS, FoldMode.SUM));
+        assertTrue(zero.getMessage().endsWith("output_size must be greater than zero"), zero.getMessage());
+        assertEquals(3, ColumnGeometry.forFold(new long[] {1, 4, 3}, new long[] {1, 4}, Window.ofKernel(1, 2),
+                DType.FLOAT32, ImageLayout.CHANNELS_FIRST, ColumnLayout.COLUMNS, FoldMode.SUM).blocks());
+        assertEquals(9, ColumnGeometry.forFold(new long[] {4, 9}, 4, 4, Window.ofKernel(2, 2)).blocks());
+        // A host tensor holds up to MAX_ELEMENTS elements.
+        assertEquals(Tensor.MAX_ELEMENTS, Tensor.checkedArrayLength(new long[] {Tensor.MAX_ELEMENTS}, "x"));
+        assertThrows(IllegalArgumentException.class,
+                () -> Tensor.checkedArrayLength(new long[] {Tensor.MAX_ELEMENTS + 1}, "x"));
+    }
+
+    @Test
+    void axisCoverageArithmetic() {
+        // Stride 4, dilation 6: gcd 2, consecutive covering offsets 2 apart, 3 (= 6 / 2) inverted mod 2 is 1.
+        Axis a = new Axis(20, 3, 6, 0, 4, 2, PaddingMode.ZEROS);
+        assertEquals(4, a.stride());
+        assertEquals(6, a.dilation());
+        assertEquals(2, a.gcd());
+        assertEquals(2, a.step());
+        assertEquals(1, a.inverse());
+        // Stride 5, dilation 3: gcd 1, step 5, 3 · 2 = 6 = 1 mod 5.
+        Axis b = new Axis(30, 4, 3, 0, 5, 4, PaddingMode.ZEROS);
+        assertEquals(1, b.gcd());
+        assertEquals(5, b.step());
+        assertEquals(2, b.inverse());
+        assertEquals(0, new Axis(9, 3, 1, 0, 1, 7, PaddingMode.ZEROS).inverse());
+        // Kernel 2, stride 3 on 5 pixels: pixel 2 is in no window; stride 2 on 4 pixels covers all.
+        assertTrue(new Axis(5, 2, 1, 0, 3, 2, PaddingMode.ZEROS).uncoveredPixels(5));
+        assertFalse(new Axis(4, 2, 1, 0, 2, 2, PaddingMode.ZEROS).uncoveredPixels(4));
+        // Only the last pixel uncovered (kernel 2, stride 2, 5 pixels: 2 windows).
+        assertTrue(new Axis(5, 2, 1, 0, 2, 2, PaddingMode.ZEROS).uncoveredPixels(5));
+        assertFalse(new Axis(5, 2, 1, 0, 2, 2, PaddingMode.ZEROS).uncoveredPixels(4));
+        // The tables' cover bounds: kernel 3, stride 1 on 5 pixels (3 windows).
+        AxisTables t = new AxisTables(new Axis(5, 3, 1, 0, 1, 3, PaddingMode.ZEROS), 3, 3);
+        assertEquals(List.of(0, 0, 0, 1, 2), List.of(t.firstCover(0), t.firstCover(1), t.firstCover(2),
+                t.firstCover(3), t.firstCover(4)));
+        assertEquals(List.of(0, 1, 2, 2, 2), List.of(t.lastCover(0), t.lastCover(1), t.lastCover(2),
+                t.lastCover(3), t.lastCover(4)));
+        assertEquals(List.of(1, 2, 3, 2, 1), List.of(t.count(0), t.count(1), t.count(2), t.count(3), t.count(4)));
+        assertEquals(1, t.coverStep());
+    }
 }
