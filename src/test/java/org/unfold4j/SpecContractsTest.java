@@ -437,7 +437,7 @@ class SpecContractsTest {
         // Kernel width equal to the windows per row (width 5, kernel 3: 3 windows).
         assertFalse(Fold.of(4, 5, 2, 3).geometry(6, 9).foldsByRowClasses());
         // Each other condition in turn.
-        assertFalse(f.withDilation(1, 2).geometry(8, 3 * 1).foldsByRowClasses(), "dilation");
+        assertFalse(Fold.of(4, 9, 2, 4).withDilation(1, 2).geometry(8, 3 * 3).foldsByRowClasses(), "dilation");
         assertFalse(f.withDilation(2, 1).geometry(8, 2 * 3).foldsByRowClasses(), "dilation");
         assertFalse(f.withPadding(0, 1).geometry(8, 3 * 5).foldsByRowClasses(), "padding");
         assertFalse(f.withPadding(1, 0).geometry(8, 5 * 3).foldsByRowClasses(), "padding");
