@@ -538,4 +538,53 @@ class SpecContractsTest {
         assertEquals(List.of(1, 2, 3, 2, 1), List.of(t.count(0), t.count(1), t.count(2), t.count(3), t.count(4)));
         assertEquals(1, t.coverStep());
     }
+
+    @Test
+    void hashesOfDifferentSpecsDiffer() {
+        // Not the contract (a constant hash is legal), but what makes the specs usable as map
+        // keys: these distinct values hash apart with the present Objects.hash mixing.
+        assertNotEquals(Window.ofKernel(2, 3).hashCode(), Window.ofKernel(3, 2).hashCode());
+        assertNotEquals(Window.ofKernel(2, 2).hashCode(), Window.ofKernel(2, 2).withStride(2, 2).hashCode());
+        assertNotEquals(Unfold.of(2).hashCode(), Unfold.of(3).hashCode());
+        assertNotEquals(Unfold.of(2).hashCode(), Unfold.of(2).withPaddingMode(PaddingMode.REFLECT).hashCode());
+        assertNotEquals(Fold.of(4, 2).hashCode(), Fold.of(5, 2).hashCode());
+        assertNotEquals(Fold.of(4, 2).hashCode(), Fold.of(4, 2).withMode(FoldMode.MEAN).hashCode());
+    }
+
+    @Test
+    void applyWithoutABackendUsesTheDefaultOne() {
+        // Small integers: every backend's sums are exact, so the default (OpenCL where it runs,
+        // else Java) gives the Java backend's bits.
+        float[] x = new float[2 * 3 * 4 * 5];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i % 17 - 8;
+        }
+        Tensor image = Tensor.of(x, 2, 3, 4, 5);
+        Unfold unfold = Unfold.of(2, 3).withPadding(1);
+        Tensor cols = unfold.apply(image);
+        assertEquals(unfold.apply(image, Backend.java()), cols);
+        Fold fold = Fold.of(4, 5, 2, 3).withPadding(1, 1);
+        assertEquals(fold.apply(cols, Backend.java()), fold.apply(cols));
+    }
+
+    @Test
+    void fitsIntIndexAtTheExactReach() {
+        long big = Integer.MAX_VALUE;
+        // 1 pixel, padding 2^29 - 1 each side: 2^30 - 1 windows of kernel 1, so the reach
+        // size + 2·pad + dil·k + stride·blocks is exactly 2^31 - 1, while every element count is below it.
+        int pad = (1 << 29) - 1;
+        ColumnGeometry exact = Unfold.of(Window.ofKernel(1).withPadding(pad)).geometry(1, 1);
+        assertEquals((1L << 30) - 1, exact.blocks());
+        assertTrue(exact.imageElements() < big && exact.columnElements() < big);
+        assertFalse(exact.fitsIntIndex());
+        ColumnGeometry below = Unfold.of(Window.ofKernel(1).withPadding(pad - 1)).geometry(1, 1);
+        assertTrue(below.fitsIntIndex());
+        // The stride times the windows: 2^30 + 1 pixels, stride 2^30, 2 windows of 1 pixel.
+        ColumnGeometry strided = Unfold.of(Window.ofKernel(1).withStride(1 << 30)).geometry(1, (1L << 30) + 1);
+        assertEquals(2, strided.blocks());
+        assertFalse(strided.fitsIntIndex());
+        // Why no test puts an element count at exactly 2^31 - 1 alone: it is prime, so such a count
+        // needs one factor of 2^31 - 1 (a size, a channel count, a kernel or a window count), which
+        // makes another bound fail too (docs/pit-survivors.md).
+    }
 }
