@@ -1,0 +1,40 @@
+package org.unfold4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Java unfold's runs along the kernel (taken when a row holds a single window and the kernel
+ * is wider than 1: UnfoldPass.kernelRuns) in both column layouts: patch-major rows are the
+ * transposed columns. The layouts' strides only matter there for a window index above 0, so the
+ * image has several window rows and planes; a patch-major unfold with bw = 1 had no such test
+ * (PIT's survivor in kernelRuns' window index, docs/pit-survivors.md).
+ */
+class JavaAlongKernelTest {
+
+    @Test
+    void patchesAreTheTransposedColumnsWhenEachRowHoldsOneWindow() {
+        // Width 4, kernel (2, 4): one window a row, 4 window rows; padding 1 in height.
+        Reference.Geometry g = new Reference.Geometry(true, 2, 3, 5, 4, 2, 4, 1, 1, 1, 0, 1, 1);
+        float[] x = new float[g.imageElements()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i * 3 % 101 - 40;
+        }
+        Tensor image = Tensor.of(x, g.imageShape());
+        float[] columns = g.unfold().apply(image, Backend.java()).toFloatArray();
+        assertArrayEquals(Reference.unfold(g, x), columns, "columns along the kernel");
+        Tensor patches = g.unfold().withColumnLayout(ColumnLayout.PATCHES).apply(image, Backend.java());
+        long[] shape = patches.shape();  // [N, L, C·K]
+        int n = (int) shape[0], l = (int) shape[1], rows = (int) shape[2];
+        float[] expected = new float[columns.length];
+        for (int b = 0; b < n; b++) {
+            for (int r = 0; r < rows; r++) {
+                for (int o = 0; o < l; o++) {
+                    expected[(b * l + o) * rows + r] = columns[(b * rows + r) * l + o];
+                }
+            }
+        }
+        assertArrayEquals(expected, patches.toFloatArray(), "patches along the kernel");
+    }
+}
