@@ -379,11 +379,7 @@ class EmptyAndHugeGeometriesTest {
      */
     @Test
     void unfoldThroughWindowGroupsMatchesTheDefinition() {
-        List<Reference.Geometry> cases = List.of(
-                new Reference.Geometry(true, 2, 2, 50, 200, 2, 2, 1, 1, 0, 0, 2, 2),
-                new Reference.Geometry(true, 1, 2, 4, 2100, 2, 3, 1, 1, 0, 0, 2, 2),
-                new Reference.Geometry(true, 1, 1, 31, 3000, 3, 1, 2, 1, 0, 0, 3, 3));
-        for (Reference.Geometry g : cases) {
+        for (Reference.Geometry g : JavaWindowGroupsTest.WINDOW_GROUP_UNFOLDS) {
             float[] image = new float[g.imageElements()];
             for (int i = 0; i < image.length; i++) {
                 image[i] = i % 1013;

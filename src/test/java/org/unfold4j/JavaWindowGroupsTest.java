@@ -62,16 +62,25 @@ class JavaWindowGroupsTest {
         return r;
     }
 
+    /**
+     * Unfolds whose rows of windows are flat gathers through window groups (Note [window groups]
+     * in JavaBackend), at the sizes where the groups split: here on the Java backend alone (PIT's
+     * run), on every backend in EmptyAndHugeGeometriesTest.
+     */
+    static final List<Reference.Geometry> WINDOW_GROUP_UNFOLDS = List.of(
+            // 100 windows a row: groups of 10 window rows, the last of 5 (and a batch of 2).
+            new Reference.Geometry(true, 1, 2, 50, 200, 2, 2, 1, 1, 0, 0, 2, 2),
+            new Reference.Geometry(true, 2, 2, 50, 200, 2, 2, 1, 1, 0, 0, 2, 2),
+            // 1050 windows a row: a row of two groups, 1024 and 26 windows.
+            new Reference.Geometry(true, 1, 2, 4, 2100, 2, 3, 1, 1, 0, 0, 2, 2),
+            // A vertical dilation: 1000 windows a row, rows of groups three image rows apart.
+            new Reference.Geometry(true, 1, 1, 31, 3000, 3, 1, 2, 1, 0, 0, 3, 3),
+            // Padding: the border taps leave the flat gather for the general path.
+            new Reference.Geometry(true, 1, 1, 9, 2200, 3, 3, 1, 1, 1, 1, 2, 2));
+
     @Test
     void unfoldOfRowsOfManyWindowsAndGroupsOfWindowRows() {
-        List<Reference.Geometry> cases = List.of(
-                // 100 windows a row: groups of 10 window rows, the last of 5.
-                new Reference.Geometry(true, 1, 2, 50, 200, 2, 2, 1, 1, 0, 0, 2, 2),
-                // 1050 windows a row: a row of two groups, 1024 and 26 windows.
-                new Reference.Geometry(true, 1, 2, 4, 2100, 2, 3, 1, 1, 0, 0, 2, 2),
-                // Padding: the border taps leave the flat gather for the general path.
-                new Reference.Geometry(true, 1, 1, 9, 2200, 3, 3, 1, 1, 1, 1, 2, 2));
-        for (Reference.Geometry g : cases) {
+        for (Reference.Geometry g : WINDOW_GROUP_UNFOLDS) {
             float[] x = image(g.imageElements());
             assertArrayEquals(Reference.unfold(g, x),
                     g.unfold().apply(Tensor.of(x, g.imageShape()), Backend.java()).toFloatArray(), g::toString);
