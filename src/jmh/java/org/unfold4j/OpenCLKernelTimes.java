@@ -102,7 +102,7 @@ public class OpenCLKernelTimes {
                 dCopyFrom, dCopyTo);
         OpenCLException.check(status, "clEnqueueCopyBuffer");
         try {
-            time.add(OpenCLBackend.deviceNanos(copy).orElseThrow(() -> new IllegalStateException("no profiling time for the copy")));
+            time.add(org.unfold4j.internal.opencl.Profiling.deviceNanos(copy).orElseThrow(() -> new IllegalStateException("no profiling time for the copy")));
         } finally {
             CL.clReleaseEvent(copy);
         }

@@ -1,5 +1,8 @@
 package org.unfold4j;
 
+import org.unfold4j.internal.Engine;
+import org.unfold4j.internal.cpu.JavaEngine;
+
 /**
  * Where unfold and fold run: the {@linkplain #java() Java backend}, available everywhere, or an
  * {@linkplain OpenCLBackend OpenCL backend} on one device.
@@ -10,28 +13,47 @@ package org.unfold4j;
  *
  * <p>Thread safety: every backend may be called from several threads at once.
  */
-public abstract sealed class Backend implements AutoCloseable permits JavaBackend, OpenCLBackend {
+public abstract class Backend implements AutoCloseable {
+    /** The engine that computes: Note [adding a backend] in org.unfold4j.internal.Engine. */
+    private final Engine engine;
 
-    Backend() {
+    /** Only this package makes backends: the public ones are this class's factories and OpenCLBackend. */
+    Backend(Engine engine) {
+        this.engine = engine;
     }
 
     /** {@return {@code "java"} or {@code "opencl"}} */
-    public abstract String name();
+    public String name() {
+        return engine.name();
+    }
 
     /** {@return what runs the computation, e.g. {@code "JVM, 2 threads"} or the OpenCL device's name} */
-    public abstract String deviceName();
+    public String deviceName() {
+        return engine.deviceName();
+    }
 
     /** Whether this backend can compute on tensors of type {@code dtype}. */
-    abstract boolean supports(DType dtype);
+    boolean supports(DType dtype) {
+        return engine.supports(dtype);
+    }
+
+    /** The engine behind this backend. */
+    Engine engine() {
+        return engine;
+    }
 
     /**
      * Unfolds a host tensor whose shape {@code geometry} has validated into {@code output} (of
      * the columns' shape and type, not sharing the input's array), writing every element.
      */
-    abstract void unfold(ColumnGeometry geometry, Tensor input, Tensor output);
+    void unfold(ColumnGeometry geometry, Tensor input, Tensor output) {
+        engine.unfold(geometry.view(), input.array(), output.array());
+    }
 
     /** Folds a host tensor whose shape {@code geometry} has validated into {@code output}, writing every element. */
-    abstract void fold(ColumnGeometry geometry, Tensor input, Tensor output);
+    void fold(ColumnGeometry geometry, Tensor input, Tensor output) {
+        engine.fold(geometry.view(), input.array(), output.array(), false);
+    }
 
     /** Rejects an output argument of the wrong shape or type, or one aliasing the input. */
     static void checkOutput(Tensor output, long[] shape, Tensor input) {
@@ -63,18 +85,21 @@ public abstract sealed class Backend implements AutoCloseable permits JavaBacken
      * new array), which a backend may then leave uncleared: the JVM has zeroed it once already.
      */
     void foldIntoZeros(ColumnGeometry geometry, Tensor input, Tensor output) {
-        fold(geometry, input, output);
+        engine.fold(geometry.view(), input.array(), output.array(), true);
     }
 
     /** Releases what the backend holds; harmless when called again, and a no-op for shared backends. */
     @Override
     public abstract void close();
 
+    /** The shared Java backend. */
+    private static final Backend JAVA = new EngineBackend(JavaEngine.INSTANCE, true);
+
     /**
      * {@return the Java backend} It is shared, available on every JVM, and closing it does nothing.
      */
     public static Backend java() {
-        return JavaBackend.INSTANCE;
+        return JAVA;
     }
 
     /**

@@ -2,6 +2,7 @@ package org.unfold4j;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.unfold4j.internal.geometry.View;
 
 /**
  * The validated shape of one unfold or fold call: the image side ({@code [N, C, *spatial]} or
@@ -13,17 +14,12 @@ import java.util.Objects;
  * checking anything. All size arithmetic is exact; a geometry whose sizes overflow a 64-bit
  * count is rejected here rather than producing a wrong index in a kernel.
  *
- * <p>Note [normalised 3-D view]: backends see every rank as three spatial dimensions (depth,
- * height, width), a missing leading dimension having size 1 and a trivial window (kernel 1,
- * dilation 1, padding 0, stride 1, one block), and every layout as element strides. So one
- * kernel design, in Java and in OpenCL, serves 1-D, 2-D and 3-D windows and every layout.
+ * <p>Validates and derives sizes, nothing else: backends compute from its normalised 3-D view
+ * (Note [normalised 3-D view] in the internal {@code View}) and keep their own plans for it.
  *
  * <p>Thread-safe (immutable).
  */
 public final class ColumnGeometry {
-    /** Axes of the column side, for {@link #columnOrder()}. */
-    static final int AXIS_CHANNEL = 0, AXIS_KERNEL = 1, AXIS_BLOCK = 2;
-
     private final boolean batched;
     private final long batch, channels;
     private final long[] size, blocks;
@@ -36,10 +32,8 @@ public final class ColumnGeometry {
     private final long blockCount, kernelVolume, rows, imageElements, columnElements;
     /** The shape this geometry was validated for (the input's), for {@link #isFor}. */
     private long[] inputShape;
-    /** A backend's memo of how to launch this geometry (see OpenCLBackend.plan); a benign-race cache. */
-    volatile Object launchPlan;
-    /** The Java backend's pass for this geometry (JavaBackend, Note [memoised passes]); a benign-race cache. */
-    volatile Object javaPlan;
+    /** The normalised 3-D view the backends compute from (derived sizes only: no backend's plan). */
+    private final View view;
 
     private ColumnGeometry(boolean batched, long batch, long channels, long[] size, Window window, long[] blocks,
                            DType dtype, ImageLayout imageLayout, ColumnLayout columnLayout,
@@ -65,6 +59,8 @@ public final class ColumnGeometry {
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException(context + ": the tensor sizes overflow a 64-bit count");
         }
+        this.view = new View(batch, channels, size, blocks, window.kernel(), window.dilation(), window.padding(),
+                window.stride(), dtype, imageLayout, columnLayout, paddingMode, foldMode);
     }
 
     private static long product(long[] values) {
@@ -300,46 +296,6 @@ public final class ColumnGeometry {
         return blocks;
     }
 
-    /**
-     * The last two {@link #batchSlice}s made (a chunked call needs its full chunks and a last one),
-     * so that repeated chunked calls reuse their memoised launch plans.
-     */
-    private volatile ColumnGeometry lastSlice, previousSlice;
-
-    /** The same geometry for {@code n} images (batched), e.g. one chunk of a large batch. */
-    ColumnGeometry batchSlice(long n) {
-        ColumnGeometry last = lastSlice, previous = previousSlice;
-        if (last != null && last.batch == n) {
-            return last;
-        }
-        if (previous != null && previous.batch == n) {
-            return previous;
-        }
-        ColumnGeometry slice = new ColumnGeometry(true, n, channels, size, window, blocks, dtype, imageLayout, columnLayout,
-                paddingMode, foldMode, "a batch slice of " + this);
-        previousSlice = last;
-        lastSlice = slice;
-        return slice;
-    }
-
-    /** Whether {@link #asPlanes()} applies: channels-first images with PyTorch's columns. */
-    boolean splitsIntoPlanes() {
-        return imageLayout == ImageLayout.CHANNELS_FIRST && columnLayout == ColumnLayout.COLUMNS;
-    }
-
-    /**
-     * The same data seen as N·C single-channel images: for channels-first images and columns,
-     * {@code [N, C, *spatial]} is {@code [N·C, 1, *spatial]} and {@code [N, C·K, L]} is
-     * {@code [N·C, K, L]}, element for element. Lets a backend split one huge image by channels.
-     */
-    ColumnGeometry asPlanes() {
-        if (!splitsIntoPlanes()) {
-            throw new IllegalStateException("only channels-first columns split into planes: " + this);
-        }
-        return new ColumnGeometry(true, batch * channels, 1, size, window, blocks, dtype, imageLayout, columnLayout,
-                paddingMode, foldMode, "the planes of " + this);
-    }
-
     /** {@return whether the tensors carry a leading batch dimension} */
     public boolean batched() { return batched; }
     /** {@return N, the batch size (1 for unbatched tensors)} */
@@ -365,13 +321,13 @@ public final class ColumnGeometry {
     /** {@return what fold does with overlaps ({@code SUM} for an unfold)} */
     public FoldMode foldMode() { return foldMode; }
     /** {@return the image height (second-to-last spatial dimension; 1 for 1-D)} */
-    public long height() { return size3()[1]; }
+    public long height() { return size.length >= 2 ? size[size.length - 2] : 1; }
     /** {@return the image width (last spatial dimension)} */
-    public long width() { return size3()[2]; }
+    public long width() { return size[size.length - 1]; }
     /** {@return the number of window positions along the height} */
-    public long blocksH() { return blocks3()[1]; }
+    public long blocksH() { return blocks.length >= 2 ? blocks[blocks.length - 2] : 1; }
     /** {@return the number of window positions along the width} */
-    public long blocksW() { return blocks3()[2]; }
+    public long blocksW() { return blocks[blocks.length - 1]; }
     /** {@return L, the number of windows per image} */
     public long blocks() { return blockCount; }
     /** {@return K, the kernel volume} */
@@ -408,145 +364,9 @@ public final class ColumnGeometry {
         return batched ? new long[] {batch, inner[0], inner[1]} : inner;
     }
 
-    // The normalised 3-D view (Note above): index 0 depth, 1 height, 2 width.
-
-    long[] size3() { return pad3(size, 1); }
-    long[] blocks3() { return pad3(blocks, 1); }
-    int[] kernel3() { return pad3(window.kernel(), 1); }
-    int[] dilation3() { return pad3(window.dilation(), 1); }
-    int[] padding3() { return pad3(window.padding(), 0); }
-    int[] stride3() { return pad3(window.stride(), 1); }
-
-    private static long[] pad3(long[] a, long fill) {
-        long[] r = new long[3];
-        Arrays.fill(r, fill);
-        System.arraycopy(a, 0, r, 3 - a.length, a.length);
-        return r;
-    }
-
-    private static int[] pad3(int[] a, int fill) {
-        int[] r = Window.filled(3, fill);
-        System.arraycopy(a, 0, r, 3 - a.length, a.length);
-        return r;
-    }
-
-    /** Whether no two windows overlap in any dimension (stride at least the dilated kernel extent): patches. */
-    boolean disjoint() {
-        for (int d = 0; d < size.length; d++) {
-            if (window.stride(d) < (long) window.dilation(d) * (window.kernel(d) - 1) + 1) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Whether fold is a permutation: windows that cover every pixel exactly once, with no
-     * padding (patches that tile the image, e.g. ViT's). Then each column element has a pixel of
-     * its own, and a fold may write them in any order.
-     */
-    boolean permutesPixels() {
-        Boolean memo = permutesPixels;
-        if (memo == null) {
-            boolean all = disjoint();
-            for (int d = 0; d < 3 && all; d++) {
-                all = padding3()[d] == 0 && !axis(d).uncoveredPixels(size3()[d]);
-            }
-            permutesPixels = memo = all;
-        }
-        return memo;
-    }
-
-    /** {@link #permutesPixels()}, once known: every Java fold asks, and the answer scans every pixel. */
-    private volatile Boolean permutesPixels;
-
-    /**
-     * Whether fold may work one class of image rows at a time (the rows y = r, r + stride, ...,
-     * which only kernel rows r, r + stride, ... reach): overlapping windows wider than the
-     * windows per row, in one plane of 2-D channels-first images with PyTorch's columns, with no
-     * padding and no dilation. Both backends then sum a class in scratch whose rows are
-     * {@link #ROW_CLASS_PAD} elements longer than the image's (JavaBackend's rowClass, fold.cl's
-     * fold_row_classes).
-     */
-    boolean foldsByRowClasses() {
-        int[] k = kernel3(), d = dilation3(), p = padding3();
-        return !disjoint() && k[2] > blocks3()[2] && size3()[0] == 1 && k[0] == 1 && p[0] == 0 && d[1] == 1
-                && d[2] == 1 && p[1] == 0 && p[2] == 0 && imageLayout == ImageLayout.CHANNELS_FIRST
-                && columnLayout == ColumnLayout.COLUMNS;
-    }
-
-    /**
-     * The padding of a row-class scratch row beyond the image width, in elements (one cache line
-     * of float32): image rows a power of two apart put the pixels one column row adds to into a
-     * few cache sets, which evict each other.
-     */
-    static final int ROW_CLASS_PAD = 16;
-
-    /** Normalised dimension {@code dim3} (0 depth, 1 height, 2 width). */
-    Axis axis(int dim3) {
-        return new Axis(size3()[dim3], kernel3()[dim3], dilation3()[dim3], padding3()[dim3], stride3()[dim3],
-                blocks3()[dim3], paddingMode);
-    }
-
-    /**
-     * Element strides of the image: {@code {n, c, depth, height, width}}, in the normalised view.
-     * The image is dense, so these follow from the layout alone.
-     */
-    long[] imageStrides() {
-        long[] s = size3();
-        long plane = s[0] * s[1] * s[2];
-        if (imageLayout == ImageLayout.CHANNELS_FIRST) {
-            return new long[] {channels * plane, plane, s[1] * s[2], s[2], 1};
-        }
-        return new long[] {plane * channels, 1, s[1] * s[2] * channels, s[2] * channels, channels};
-    }
-
-    /**
-     * Element strides of the column side: {@code {n, c, k, l}} with {@code k} the flat kernel
-     * offset and {@code l} the flat window position. Columns keep PyTorch's row order
-     * ({@code c·K + k}, channel slowest) whatever the image layout, so the columns of a
-     * channels-last image equal those of its channels-first permutation; patch-major rows are
-     * {@code c·K + k} for channels-first images and {@code k·C + c} (channel fastest, TensorFlow's
-     * extract_patches) for channels-last ones.
-     */
-    long[] columnStrides() {
-        long c = channels, k = kernelVolume, l = blockCount;
-        if (columnLayout == ColumnLayout.COLUMNS) {
-            return new long[] {c * k * l, k * l, l, 1};
-        }
-        return imageLayout == ImageLayout.CHANNELS_FIRST ? new long[] {l * c * k, k, 1, c * k}
-                : new long[] {l * k * c, 1, c, k * c};
-    }
-
-    /** The column-side axes (channel, kernel, block) from slowest to fastest in memory, after n. */
-    int[] columnOrder() {
-        if (columnLayout == ColumnLayout.COLUMNS) {
-            return new int[] {AXIS_CHANNEL, AXIS_KERNEL, AXIS_BLOCK};
-        }
-        return imageLayout == ImageLayout.CHANNELS_FIRST ? new int[] {AXIS_BLOCK, AXIS_CHANNEL, AXIS_KERNEL}
-                : new int[] {AXIS_BLOCK, AXIS_KERNEL, AXIS_CHANNEL};
-    }
-
-    /**
-     * Whether every index a kernel computes fits a signed 32-bit integer, so the faster 32-bit
-     * index variant of a kernel is exact. Intermediate coordinates stay within the padded image
-     * and the dilated kernel extent, so those bound them together with the element counts.
-     *
-     * @return true when 32-bit indices suffice
-     */
-    public boolean fitsIntIndex() {
-        long limit = Integer.MAX_VALUE;
-        if (imageElements >= limit || columnElements >= limit) {
-            return false;
-        }
-        for (int d = 0; d < size.length; d++) {
-            long reach = size[d] + 2L * window.padding(d) + (long) window.dilation(d) * window.kernel(d)
-                    + (long) window.stride(d) * blocks[d];
-            if (reach >= limit) {
-                return false;
-            }
-        }
-        return true;
+    /** The normalised 3-D view of this geometry, which the backends compute from (Note [normalised 3-D view] in View). */
+    View view() {
+        return view;
     }
 
     @Override

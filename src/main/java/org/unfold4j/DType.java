@@ -3,22 +3,19 @@ package org.unfold4j;
 /** The element types of a {@link Tensor}. Unfold copies every type exactly; fold sums float32 and float64. */
 public enum DType {
     /** 32-bit IEEE float ({@code float[]}, OpenCL {@code float}). */
-    FLOAT32("float32", 4, "float"),
+    FLOAT32("float32", 4),
     /** 64-bit IEEE float ({@code double[]}, OpenCL {@code double}; needs {@code cl_khr_fp64}). */
-    FLOAT64("float64", 8, "double"),
+    FLOAT64("float64", 8),
     /** Unsigned 8-bit integer ({@code byte[]} read as 0..255, OpenCL {@code uchar}). */
-    UINT8("uint8", 1, "uchar"),
+    UINT8("uint8", 1),
     /** Signed 32-bit integer ({@code int[]}, OpenCL {@code int}). */
-    INT32("int32", 4, "int");
+    INT32("int32", 4);
 
     private final String label;
     private final int bytes;
-    private final String openCLType;
-
-    DType(String label, int bytes, String openCLType) {
+    DType(String label, int bytes) {
         this.label = label;
         this.bytes = bytes;
-        this.openCLType = openCLType;
     }
 
     /** {@return the bytes per element} */
@@ -29,10 +26,6 @@ public enum DType {
     /** {@return whether this is float32 or float64, the types fold can sum} */
     public boolean isFloatingPoint() {
         return this == FLOAT32 || this == FLOAT64;
-    }
-
-    String openCLType() {
-        return openCLType;
     }
 
     /** The NumPy / PyTorch name, e.g. {@code "float32"}. */

@@ -2,6 +2,7 @@ package org.unfold4j;
 
 import java.lang.ref.Cleaner;
 import java.util.Arrays;
+import org.unfold4j.internal.opencl.DeviceBuffer;
 
 /**
  * A tensor resident in the memory of an OpenCL device, made by {@link OpenCLBackend#upload(Tensor)}
@@ -73,12 +74,7 @@ public final class DeviceTensor implements AutoCloseable {
      * @throws OpenCLException if the command failed on the device
      */
     public void await() {
-        try (DeviceBuffer.Access a = buffer.read()) {
-            org.jocl.cl_event[] wait = DeviceBuffer.Access.waitList(null, a);  // a host wait flushes itself
-            if (wait != null) {
-                OpenCLException.check(org.jocl.CL.clWaitForEvents(wait.length, wait), "waiting for " + this);
-            }
-        }
+        buffer.await(toString());
     }
 
     /**
@@ -93,14 +89,7 @@ public final class DeviceTensor implements AutoCloseable {
      * @throws OpenCLException if the command failed on the device
      */
     public java.util.OptionalLong computeNanos() {
-        try (DeviceBuffer.Access a = buffer.read()) {
-            org.jocl.cl_event last = a.lastWrite();
-            if (last == null) {
-                return java.util.OptionalLong.empty();
-            }
-            OpenCLException.check(org.jocl.CL.clWaitForEvents(1, new org.jocl.cl_event[] {last}), "waiting for " + this);
-            return OpenCLBackend.deviceNanos(last);
-        }
+        return buffer.computeNanos(toString());
     }
 
     DeviceBuffer buffer() {

@@ -2,6 +2,7 @@ package org.unfold4j;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.unfold4j.internal.Op;
 
 /**
  * Combines an array of sliding local blocks into an image, exactly as PyTorch's
@@ -337,7 +338,7 @@ public final class Fold {
         if (output == input) {
             throw new IllegalArgumentException("output must not be the input");
         }
-        input.backend().intoDevice(g, input, output, false);
+        input.backend().intoDevice(g, input, output, Op.FOLD);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.unfold4j;
 
-import org.jocl.CL;
 
 /**
  * A failure of the OpenCL runtime or device (as opposed to bad arguments, which are
@@ -24,14 +23,16 @@ public class OpenCLException extends RuntimeException {
         this.errorCode = 0;
     }
 
-    /** A failure with a whole message of its own and the OpenCL error code behind it (e.g. a failed build). */
-    OpenCLException(String message, int errorCode, Throwable cause) {
+    /**
+     * A failure with the OpenCL error code behind it (e.g. a failed build, or a call of one's
+     * own JOCL code in an {@link OpenCLBackend#interop interop} body).
+     *
+     * @param message   what failed, with the error's name where useful
+     * @param errorCode the OpenCL error code, e.g. {@code CL_OUT_OF_RESOURCES}
+     * @param cause     the underlying exception, or null
+     */
+    public OpenCLException(String message, int errorCode, Throwable cause) {
         super(message, cause);
-        this.errorCode = errorCode;
-    }
-
-    OpenCLException(String operation, int errorCode) {
-        super(operation + " failed: " + errorName(errorCode));
         this.errorCode = errorCode;
     }
 
@@ -40,18 +41,4 @@ public class OpenCLException extends RuntimeException {
         return errorCode;
     }
 
-    /** Throws unless {@code errorCode} is {@code CL_SUCCESS}. */
-    static void check(int errorCode, String operation) {
-        if (errorCode != CL.CL_SUCCESS) {
-            throw new OpenCLException(operation, errorCode);
-        }
-    }
-
-    static String errorName(int errorCode) {
-        try {
-            return CL.stringFor_errorCode(errorCode) + " (" + errorCode + ")";
-        } catch (LinkageError e) {
-            return "OpenCL error " + errorCode;
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package org.unfold4j;
 
 import java.util.Objects;
+import org.unfold4j.internal.Op;
 
 /**
  * Extracts sliding local blocks from a batch of images, exactly as PyTorch's
@@ -294,7 +295,7 @@ public final class Unfold {
         if (output == input) {
             throw new IllegalArgumentException("output must not be the input");
         }
-        input.backend().intoDevice(g, input, output, true);
+        input.backend().intoDevice(g, input, output, Op.UNFOLD);
     }
 
     @Override

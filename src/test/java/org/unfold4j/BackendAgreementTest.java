@@ -29,8 +29,8 @@ class BackendAgreementTest {
         TestBackends.openCL();
         for (boolean rowKernels : new boolean[] {true, false}) {
             try (OpenCLBackend longIndex = Backend.openCL(TestBackends.openCL().deviceName())) {
-                longIndex.forceLongIndex = true;
-                longIndex.rowKernels = rowKernels;
+                longIndex.openCLEngine().forceLongIndex = true;
+                longIndex.openCLEngine().rowKernels = rowKernels;
                 compareOnRandomCases(longIndex, 60, 12);
             }
         }
@@ -45,8 +45,8 @@ class BackendAgreementTest {
         Tensor cols = unfold.apply(image, Backend.java());
         Fold fold = Fold.of(40, 33, unfold.window());
         for (OpenCLBackend cl : bothKernelFamilies()) {
-            assertTensorEquals(cols, unfold.apply(image, cl), "unfold on " + cl.rowKernels);
-            assertTensorEquals(fold.apply(cols, Backend.java()), fold.apply(cols, cl), "fold, row kernels " + cl.rowKernels);
+            assertTensorEquals(cols, unfold.apply(image, cl), "unfold on " + cl.openCLEngine().rowKernels);
+            assertTensorEquals(fold.apply(cols, Backend.java()), fold.apply(cols, cl), "fold, row kernels " + cl.openCLEngine().rowKernels);
         }
     }
 
@@ -64,11 +64,11 @@ class BackendAgreementTest {
             Tensor cols = unfold.apply(image, Backend.java());
             Tensor randomCols = RandomCases.tensor(r, cols.shape());
             for (OpenCLBackend cl : bothKernelFamilies()) {
-                assertTensorEquals(cols, unfold.apply(image, cl), unfold + ", row kernels " + cl.rowKernels);
+                assertTensorEquals(cols, unfold.apply(image, cl), unfold + ", row kernels " + cl.openCLEngine().rowKernels);
                 for (FoldMode mode : FoldMode.values()) {
                     Fold fold = Fold.of(40, 48, unfold.window()).withMode(mode);
                     assertTensorEquals(fold.apply(randomCols, Backend.java()), fold.apply(randomCols, cl),
-                            fold + ", row kernels " + cl.rowKernels);
+                            fold + ", row kernels " + cl.openCLEngine().rowKernels);
                 }
             }
         }

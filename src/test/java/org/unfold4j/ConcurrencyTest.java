@@ -215,7 +215,7 @@ class ConcurrencyTest {
                 }
             };
             b.run();  // builds the programs
-            cl.allocationLimit = perImage;  // one image per chunk
+            cl.openCLEngine().allocationLimit = perImage;  // one image per chunk
             long t0 = System.nanoTime();
             for (int i = 0; i < 3; i++) {
                 b.run();

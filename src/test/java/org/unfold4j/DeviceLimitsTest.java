@@ -129,8 +129,8 @@ class DeviceLimitsTest {
                     continue;
                 }
                 for (long images = 1; images < op.geometry().batch(); images++) {
-                    cl.allocationLimit = images * op.bytesPerImage();
-                    assertTrue(op.bytesUnsplit() > cl.allocationLimit, "the whole call must not fit: " + op);
+                    cl.openCLEngine().allocationLimit = images * op.bytesPerImage();
+                    assertTrue(op.bytesUnsplit() > cl.openCLEngine().allocationLimit, "the whole call must not fit: " + op);
                     assertEqualsJava(op, op.apply().apply(op.input(), cl), "chunks of " + images + " images");
                     checked++;
                 }
@@ -149,8 +149,8 @@ class DeviceLimitsTest {
                 assertEquals(5, channels);
                 // 1, 2 or 3 planes a chunk: chunks cross image boundaries when the batch has several images.
                 for (long planes = 1; planes < channels; planes++) {
-                    cl.allocationLimit = planes * op.bytesPerPlane();
-                    assertTrue(op.bytesPerImage() > cl.allocationLimit, "one image must not fit: " + op);
+                    cl.openCLEngine().allocationLimit = planes * op.bytesPerPlane();
+                    assertTrue(op.bytesPerImage() > cl.openCLEngine().allocationLimit, "one image must not fit: " + op);
                     assertEqualsJava(op, op.apply().apply(op.input(), cl), "chunks of " + planes + " planes");
                     checked++;
                 }
@@ -164,13 +164,13 @@ class DeviceLimitsTest {
     void onePlaneOrUnsplittableImageAboveTheLimitIsAClearError() {
         try (OpenCLBackend cl = freshBackend()) {
             for (Op op : planeSplittable()) {
-                cl.allocationLimit = op.bytesPerPlane() - 1;
+                cl.openCLEngine().allocationLimit = op.bytesPerPlane() - 1;
                 OpenCLException e = assertThrows(OpenCLException.class, () -> op.apply().apply(op.input(), cl), op::toString);
                 assertMentions(e, op.name(), String.valueOf(op.bytesPerPlane()), String.valueOf(op.bytesPerPlane() - 1),
                         "one channel of one image");
             }
             for (Op op : imageSplittableOnly()) {
-                cl.allocationLimit = op.bytesPerImage() - 1;
+                cl.openCLEngine().allocationLimit = op.bytesPerImage() - 1;
                 OpenCLException e = assertThrows(OpenCLException.class, () -> op.apply().apply(op.input(), cl), op::toString);
                 assertMentions(e, op.name(), String.valueOf(op.bytesPerImage()), String.valueOf(op.bytesPerImage() - 1),
                         "one image");
@@ -185,20 +185,20 @@ class DeviceLimitsTest {
     void uploadsAndDeviceResultsAboveTheLimitAreAClearError() {
         try (OpenCLBackend cl = freshBackend()) {
             Tensor image = data(new Random(41), DType.FLOAT32, 2, 3, 10, 10);  // 2,400 bytes
-            cl.allocationLimit = 2399;
+            cl.openCLEngine().allocationLimit = 2399;
             OpenCLException e = assertThrows(OpenCLException.class, () -> cl.upload(image));
             assertMentions(e, "upload", "2400 bytes", "2399 bytes");
             assertEquals(0, TestBackends.buffersBeyondTheCache(cl));
             assertEquals(0, cl.openTensorCount());
 
-            cl.allocationLimit = 2400;
+            cl.openCLEngine().allocationLimit = 2400;
             try (DeviceTensor x = cl.upload(image)) {
                 Unfold u = Unfold.of(3).withPadding(1);  // [2, 27, 100]: 21,600 bytes, no splitting on the device
                 e = assertThrows(OpenCLException.class, () -> u.apply(x));
                 assertMentions(e, "unfold output", "21600 bytes", "2400 bytes");
                 assertEquals(1, TestBackends.buffersBeyondTheCache(cl), "only the input is left");
                 assertEquals(1, cl.openTensorCount());
-                cl.allocationLimit = 21_600;
+                cl.openCLEngine().allocationLimit = 21_600;
                 try (DeviceTensor cols = u.apply(x)) {
                     assertEquals(u.apply(image, Backend.java()), cols.download());
                 }
@@ -216,7 +216,7 @@ class DeviceLimitsTest {
 
     /** With the device's real limit back, every kind of call works and is exact. */
     private static void stillWorks(OpenCLBackend cl) {
-        cl.allocationLimit = cl.device().maxAllocation();
+        cl.openCLEngine().allocationLimit = cl.device().maxAllocation();
         for (Op op : planeSplittable().subList(0, 3)) {
             assertEqualsJava(op, op.apply().apply(op.input(), cl), "after the errors");
         }
@@ -276,7 +276,7 @@ class DeviceLimitsTest {
     void wideUint8CheckWorksAtASmallSize() {
         try (OpenCLBackend cl = freshBackend()) {
             for (boolean longIndex : new boolean[] {true, false}) {
-                cl.forceLongIndex = longIndex;
+                cl.openCLEngine().forceLongIndex = longIndex;
                 checkWideUint8(cl, 64, 1000, 3);
                 checkWideUint8(cl, 3, 200_000, 4);
             }
@@ -308,7 +308,7 @@ class DeviceLimitsTest {
         assertTrue(elements >= 1L << 31);
         ColumnGeometry g = Unfold.of(Window.ofKernel(k)).geometry(DType.UINT8, 1, 1, k + l - 1);
         assertEquals(elements, g.columnElements());
-        assertFalse(g.fitsIntIndex(), "the geometry must need the 64-bit index kernels");
+        assertFalse(g.view().fitsIntIndex(), "the geometry must need the 64-bit index kernels");
         OpenCLDevice device = TestBackends.openCL().device();
         long needed = elements + (1 << 20);
         if (device.maxAllocation() < elements) {

@@ -96,7 +96,7 @@ class DeviceOrderingStressTest {
             t.join(60_000);
         }
         assertEquals(List.of(), failures);
-        assertEquals(OpenCLBackend.MAX_QUEUES, backend.queueCount(), "queues opened");
+        assertEquals(OpenCLBackend.MAX_QUEUES, backend.openCLEngine().queueCount(), "queues opened");
     }
 
     /** Downloads and closes each result, comparing it with {@code expected(i)}. */

@@ -1,5 +1,7 @@
 package org.unfold4j;
 
+import org.unfold4j.internal.opencl.ClCalls;
+import org.unfold4j.internal.opencl.Programs;
 import static org.jocl.CL.CL_OUT_OF_RESOURCES;
 import static org.jocl.CL.CL_SUCCESS;
 import static org.jocl.CL.clCreateContext;
@@ -94,7 +96,7 @@ class FaultInjectionTest {
     Stream<DynamicTest> everyCallFailsOnceInOverlappedHostCalls() {
         return operations().stream().filter(Operation::mayRetry).map(op -> DynamicTest.dynamicTest(op.name(), () -> {
             try (OpenCLBackend cl = Backend.openCL(TestBackends.openCL().deviceName())) {
-                cl.overlapTransfers = true;
+                cl.openCLEngine().overlapTransfers = true;
                 assertExact(op, op.run().apply(cl), "warm-up");
                 sweep(op, n -> cl, false);
             }
@@ -109,7 +111,7 @@ class FaultInjectionTest {
             try {
                 int live = TestBackends.buffersBeyondTheCache(cl), open = cl.openTensorCount();
                 String where = op + ", call " + n + " failing" + (closeEach ? " (cold backend)" : "");
-                cl.calls().failCall(n);
+                cl.openCLEngine().calls().failCall(n);
                 Tensor result = null;
                 try {
                     result = op.run().apply(cl);
@@ -120,15 +122,15 @@ class FaultInjectionTest {
                 } catch (RuntimeException | Error e) {
                     throw new AssertionError(where + ": something else than an OpenCLException escaped", e);
                 }
-                boolean consumed = !cl.calls().faultPending();
-                cl.calls().failCall(0);
+                boolean consumed = !cl.openCLEngine().calls().faultPending();
+                cl.openCLEngine().calls().failCall(0);
                 if (result != null) {
                     assertExact(op, result, where + ", returned despite the failure");
                     if (consumed) {
                         // Batched host calls retry a chunk; kernel builds are tried twice (Note
                         // [transient build failures] in Programs), from source or from a kept
                         // binary (Note [program binaries]); nothing else may swallow a failure.
-                        String hit = cl.calls().lastInjected();
+                        String hit = cl.openCLEngine().calls().lastInjected();
                         assertTrue(op.mayRetry() || hit.startsWith("clCreateProgramWithSource")
                                         || hit.startsWith("clCreateProgramWithBinary"),
                                 where + ": the failure of " + hit + " was swallowed by an operation that cannot retry");
@@ -169,13 +171,13 @@ class FaultInjectionTest {
             int surfaced = 0;
             for (int i = 0; i < 300; i++) {
                 Operation op = ops.get(r.nextInt(ops.size()));
-                cl.calls().failCall(1 + r.nextInt(12));
+                cl.openCLEngine().calls().failCall(1 + r.nextInt(12));
                 try {
                     assertExact(op, op.run().apply(cl), "storm " + i);
                 } catch (OpenCLException e) {
                     surfaced++;
                 } finally {
-                    cl.calls().failCall(0);
+                    cl.openCLEngine().calls().failCall(0);
                 }
                 assertEquals(0, TestBackends.buffersBeyondTheCache(cl), "storm " + i);
                 assertEquals(0, cl.openTensorCount(), "storm " + i);
@@ -198,9 +200,9 @@ class FaultInjectionTest {
     void aKernelBuildFailureIsAClearErrorWithTheBuildLog() {
         OpenCLDevice device = TestBackends.openCL().device();
         int[] err = new int[1];
-        cl_context context = clCreateContext(null, 1, new cl_device_id[] {device.deviceId}, null, null, err);
+        cl_context context = clCreateContext(null, 1, new cl_device_id[] {device.facts().id()}, null, null, err);
         assertEquals(CL_SUCCESS, err[0]);
-        try (Programs programs = new Programs(context, device, new ClCalls())) {
+        try (Programs programs = new Programs(context, device.facts(), new ClCalls())) {
             String options = programs.options("-D T=no_such_type -D INDEX_T=int -D PAD_MODE=0 -D ORDER=0");
             OpenCLException e = assertThrows(OpenCLException.class, () -> programs.get("unfold", options));
             String message = e.getMessage();

@@ -109,8 +109,8 @@ class FeatureAgreementTest {
         TestBackends.openCL();
         int unfoldCases = 0, foldCases = 0;
         try (OpenCLBackend longIndex = Backend.openCL(TestBackends.openCL().deviceName())) {
-            longIndex.forceLongIndex = true;
-            longIndex.rowKernels = !longIndex.rowKernels;  // the other kernel family than the shared backend's
+            longIndex.openCLEngine().forceLongIndex = true;
+            longIndex.openCLEngine().rowKernels = !longIndex.openCLEngine().rowKernels;  // the other kernel family than the shared backend's
             Random r = new Random(0x10_4E_1DL);
             int i = 0;
             for (FeatureCase.Kind kind : FeatureCase.KINDS) {
@@ -151,18 +151,18 @@ class FeatureAgreementTest {
         TestBackends.openCL();
         int cases = 0;
         try (OpenCLBackend specialised = Backend.openCL(TestBackends.openCL().deviceName())) {
-            specialised.specialiseFrom = 0;
+            specialised.openCLEngine().specialiseFrom = 0;
             Random r = new Random(0x5BEC_1A1L);
             for (FeatureCase.Kind kind : FeatureCase.KINDS) {
                 for (PaddingMode mode : PaddingMode.values()) {
-                    specialised.rowKernels = cases % 3 != 0;  // both kernel families
+                    specialised.openCLEngine().rowKernels = cases % 3 != 0;  // both kernel families
                     ColumnLayout columns = ColumnLayout.values()[(mode.ordinal() + cases) % 2];
                     DType dtype = DType.values()[(mode.ordinal() + kind.rank()) % DType.values().length];
                     compareUnfold(List.of(specialised), FeatureCase.random(r, kind, mode, columns, dtype), r,
                             "specialised, case " + cases++);
                 }
                 for (FoldMode foldMode : FoldMode.values()) {
-                    specialised.rowKernels = cases % 2 == 0;
+                    specialised.openCLEngine().rowKernels = cases % 2 == 0;
                     ColumnLayout columns = ColumnLayout.values()[cases % 2];
                     FeatureCase f = FeatureCase.random(r, kind, PaddingMode.ZEROS, columns, FLOAT_TYPES[cases % 2]);
                     compareFold(List.of(specialised), f, foldMode, r, "specialised, case " + cases++);
@@ -178,7 +178,7 @@ class FeatureAgreementTest {
     }
 
     private static String family(OpenCLBackend b) {
-        return b + (b.rowKernels ? ", row kernels" : ", element kernels");
+        return b + (b.openCLEngine().rowKernels ? ", row kernels" : ", element kernels");
     }
 
     private static void compareUnfold(List<OpenCLBackend> openCL, FeatureCase f, Random r, String where) {

@@ -1,5 +1,6 @@
 package org.unfold4j;
 
+import org.unfold4j.internal.geometry.SharedRules;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.util.ArrayList;
@@ -185,12 +186,12 @@ class FoldFastPathsTest {
                 tests.add(DynamicTest.dynamicTest(c + " " + mode, () -> {
                     OpenCLBackend usual = TestBackends.openCL();
                     ColumnGeometry g = Unfold.of(c.window()).geometry(c.image());
-                    org.junit.jupiter.api.Assertions.assertTrue(Fold.of((int) c.image()[2], (int) c.image()[3], c.window())
-                            .geometry(g.columnsShape()).foldsByRowClasses(), "not a row-class fold: " + c);
+                    org.junit.jupiter.api.Assertions.assertTrue(SharedRules.foldsByRowClasses(Fold.of((int) c.image()[2], (int) c.image()[3], c.window())
+                            .geometry(g.columnsShape()).view()), "not a row-class fold: " + c);
                     // OpenCLBackend.plan takes fold_row_classes when a class's scratch fits half the local memory.
                     long scratch = (c.image()[2] + c.window().strideH() - 1) / c.window().strideH()
-                            * (c.image()[3] + ColumnGeometry.ROW_CLASS_PAD) * 4;
-                    org.junit.jupiter.api.Assertions.assertTrue(scratch <= usual.device().localMemory() / 2,
+                            * (c.image()[3] + SharedRules.ROW_CLASS_PAD) * 4;
+                    org.junit.jupiter.api.Assertions.assertTrue(scratch <= usual.device().facts().localMemory() / 2,
                             "scratch of " + scratch + " bytes beyond local memory: " + c);
                     Fold fold = Fold.of((int) c.image()[2], (int) c.image()[3], c.window()).withMode(mode);
                     Random r = new Random(c.name().hashCode());
@@ -201,8 +202,8 @@ class FoldFastPathsTest {
                     Tensor cols = Tensor.of(values, g.columnsShape());
                     Tensor expected = fold.apply(cols, Backend.java());
                     try (OpenCLBackend interleaved = OpenCLBackend.create(usual.device())) {
-                        interleaved.rowKernels = true;
-                        interleaved.interleaveWorkItems = true;
+                        interleaved.openCLEngine().rowKernels = true;
+                        interleaved.openCLEngine().interleaveWorkItems = true;
                         TensorAssert.assertTensorEquals(expected, fold.apply(cols, interleaved), c + " " + mode);
                     }
                 }));
@@ -221,14 +222,14 @@ class FoldFastPathsTest {
     }
 
     private static String describe(Backend b) {
-        return b instanceof OpenCLBackend cl ? b + (cl.rowKernels ? ", row kernels" : ", element kernels") : b.toString();
+        return b instanceof OpenCLBackend cl ? b + (cl.openCLEngine().rowKernels ? ", row kernels" : ", element kernels") : b.toString();
     }
 
     /** fold by definition: each column value added into the pixel its window and tap land on; mean divides by the count. */
     private static float[] scatterAdd(Case c, ColumnGeometry g, float[] cols, FoldMode mode) {
         Window w = c.window();
         int n = (int) c.image()[0], ch = (int) c.image()[1], h = (int) c.image()[2], wd = (int) c.image()[3];
-        int bh = (int) g.blocks3()[1], bw = (int) g.blocks3()[2], kh = w.kernelH(), kw = w.kernelW();
+        int bh = (int) g.view().blocks3()[1], bw = (int) g.view().blocks3()[2], kh = w.kernelH(), kw = w.kernelW();
         float[] image = new float[n * ch * h * wd];
         int[] count = new int[h * wd];
         for (int b = 0; b < n; b++) {

@@ -72,7 +72,7 @@ class InteropNestingTest {
         } finally {
             cl.close();
         }
-        assertEquals(0, cl.liveBufferCount(), "closed afterwards, from outside the body");
+        assertEquals(0, cl.openCLEngine().liveBufferCount(), "closed afterwards, from outside the body");
     }
 
     /**
@@ -82,7 +82,7 @@ class InteropNestingTest {
     @Test
     void aNestedCallRunsOnTheBodysQueueInOrder() {
         try (OpenCLBackend cl = fresh()) {
-            cl.overlapTransfers = false;
+            cl.openCLEngine().overlapTransfers = false;
             long[] shape = {1, 50, 200, 200};
             try (DeviceTensor big = cl.upload(Tensor.zeros(shape))) {
                 for (int i = 1; i <= 20; i++) {
@@ -104,7 +104,7 @@ class InteropNestingTest {
                     }
                 }
             }
-            assertEquals(1, cl.queueCount(), "nested calls use the body's queue");
+            assertEquals(1, cl.openCLEngine().queueCount(), "nested calls use the body's queue");
         }
     }
 
@@ -113,7 +113,7 @@ class InteropNestingTest {
     @CsvSource({"4, false", "4, true", "8, false", "8, true"})
     void threadsMakeNestedCallsInsideBodies(int threads, boolean overlap) throws Exception {
         try (OpenCLBackend cl = fresh()) {
-            cl.overlapTransfers = overlap;
+            cl.openCLEngine().overlapTransfers = overlap;
             CyclicBarrier allInside = new CyclicBarrier(threads);
             List<Throwable> failures = onThreads(threads, t -> {
                 Tensor host = image(100 + t);
@@ -133,9 +133,9 @@ class InteropNestingTest {
             assertEquals(List.of(), failures);
             if (overlap) {
                 // A nested overlapped host call may take a second queue, never more than the pool's MAX_QUEUES beside the bodies'.
-                assertTrue(cl.queueCount() <= threads + OpenCLBackend.MAX_QUEUES, cl.queueCount() + " queues");
+                assertTrue(cl.openCLEngine().queueCount() <= threads + OpenCLBackend.MAX_QUEUES, cl.openCLEngine().queueCount() + " queues");
             } else {
-                assertEquals(threads, cl.queueCount(), "one queue per body: nested calls opened none");
+                assertEquals(threads, cl.openCLEngine().queueCount(), "one queue per body: nested calls opened none");
             }
         }
     }
@@ -216,8 +216,8 @@ class InteropNestingTest {
             for (Future<String> f : bodies) {
                 assertEquals("done", f.get(LIMIT.toSeconds(), TimeUnit.SECONDS));
             }
-            assertEquals(0, cl.liveBufferCount(), "the last call out released the buffers");
-            assertEquals(0, cl.queueCount(), "and the queues");
+            assertEquals(0, cl.openCLEngine().liveBufferCount(), "the last call out released the buffers");
+            assertEquals(0, cl.openCLEngine().queueCount(), "and the queues");
             inputs.forEach(x -> assertTrue(x.isClosed()));
             assertThrows(IllegalStateException.class, () -> cl.upload(image(1)));
         } finally {
@@ -244,7 +244,7 @@ class InteropNestingTest {
             }, x));
             assertEquals("returned", result);
             assertTrue(x.isClosed(), "released once the call returned");
-            assertEquals(0, cl.liveBufferCount());
+            assertEquals(0, cl.openCLEngine().liveBufferCount());
         } finally {
             cl.close();
         }
@@ -261,7 +261,7 @@ class InteropNestingTest {
         Random timing = new Random(31);
         for (int round = 0; round < 12; round++) {
             OpenCLBackend cl = fresh();
-            cl.overlapTransfers = round % 2 == 1;
+            cl.openCLEngine().overlapTransfers = round % 2 == 1;
             int threads = OpenCLBackend.MAX_QUEUES + 2;  // more bodies than queues
             CyclicBarrier start = new CyclicBarrier(threads + 1);
             String where = "round " + round;
@@ -334,8 +334,8 @@ class InteropNestingTest {
                 cl.close();
             }
             assertEquals(List.of(), failures, where);
-            assertEquals(0, cl.liveBufferCount(), where + ": every buffer released");
-            assertEquals(0, cl.queueCount(), where + ": every queue released");
+            assertEquals(0, cl.openCLEngine().liveBufferCount(), where + ": every buffer released");
+            assertEquals(0, cl.openCLEngine().queueCount(), where + ": every queue released");
         }
     }
 

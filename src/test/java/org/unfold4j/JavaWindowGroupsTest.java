@@ -1,5 +1,6 @@
 package org.unfold4j;
 
+import org.unfold4j.internal.geometry.SharedRules;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -96,7 +97,7 @@ class JavaWindowGroupsTest {
         for (Reference.Geometry g : cases) {
             float[] x = image(g.imageElements());
             Tensor cols = g.unfold().apply(Tensor.of(x, g.imageShape()), Backend.java());
-            assertTrue(Fold.of(g.h(), g.w(), g.unfold().window()).geometry(cols.shape()).permutesPixels(), g::toString);
+            assertTrue(SharedRules.permutesPixels(Fold.of(g.h(), g.w(), g.unfold().window()).geometry(cols.shape()).view()), g::toString);
             float[] folded = Fold.of(g.h(), g.w(), g.unfold().window()).apply(cols, Backend.java()).toFloatArray();
             assertArrayEquals(x, folded, "patches fold back to the image: " + g);
         }
@@ -116,12 +117,12 @@ class JavaWindowGroupsTest {
             Tensor cols = g.unfold().apply(Tensor.of(x, g.imageShape()), Backend.java());
             for (FoldMode mode : FoldMode.values()) {
                 Fold fold = Fold.of(g.h(), g.w(), g.unfold().window()).withMode(mode);
-                assertTrue(fold.geometry(cols.shape()).foldsByRowClasses(), g::toString);
+                assertTrue(SharedRules.foldsByRowClasses(fold.geometry(cols.shape()).view()), g::toString);
                 float[] expected = foldByDefinition(g, cols.toFloatArray(), mode == FoldMode.MEAN);
                 assertArrayEquals(expected, fold.apply(cols, Backend.java()).toFloatArray(), mode + " " + g);
             }
         }
         // The first case's strip count as the note gives it.
-        assertEquals(862, (1 << 16) / (60 + ColumnGeometry.ROW_CLASS_PAD));
+        assertEquals(862, (1 << 16) / (60 + SharedRules.ROW_CLASS_PAD));
     }
 }

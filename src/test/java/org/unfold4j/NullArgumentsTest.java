@@ -39,7 +39,8 @@ import org.junit.jupiter.api.TestFactory;
  * because "<local3>" is null}, {@code Unfold.withPaddingMode(null)} {@code paddingMode},
  * {@code Fold.withPaddingMode(null)} an IllegalArgumentException, several a validation message
  * about another argument, and {@code ColumnGeometry.forUnfold} with a null column layout or padding
- * mode, and {@code OpenCLBackend.deviceNanos(null)}, returned as if nothing were wrong.
+ * mode, and {@code OpenCLBackend.deviceNanos(null)} (now the internal {@code Profiling.deviceNanos}, checked in
+ * ProfilingTest), returned as if nothing were wrong.
  */
 class NullArgumentsTest {
     /** A null-accepting parameter. */
@@ -130,7 +131,6 @@ class NullArgumentsTest {
 
         names("OpenCLBackend.create(OpenCLDevice)", "device");
         names("OpenCLBackend.createProfiled(OpenCLDevice)", "device");
-        names("OpenCLBackend.deviceNanos(cl_event)", "event");
         names("OpenCLBackend.upload(Tensor)", "tensor");
         names("OpenCLBackend.interop(Interop,DeviceTensor[])", "body", "tensors");
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.TestFactory;
 class OverlappedHostCallsTest {
     private static OpenCLBackend overlapping() {
         OpenCLBackend cl = Backend.openCL(TestBackends.openCL().deviceName());
-        cl.overlapTransfers = true;
+        cl.openCLEngine().overlapTransfers = true;
         return cl;
     }
 
@@ -43,9 +43,9 @@ class OverlappedHostCallsTest {
                                 // One or two images per chunk: the limit, not the aim of four chunks, sets the size.
                                 long perImage = Math.max(f.unfold().geometry(dtype, f.imageShape()).columnElements(),
                                         Tensor.elementCount(f.imageShape())) / f.n * dtype.bytes();
-                                cl.allocationLimit = perImage * (1 + r.nextInt(2));
+                                cl.openCLEngine().allocationLimit = perImage * (1 + r.nextInt(2));
                             }
-                            String where = f + ", seed " + seed + ", allocation limit " + cl.allocationLimit;
+                            String where = f + ", seed " + seed + ", allocation limit " + cl.openCLEngine().allocationLimit;
                             if (cl.supports(dtype)) {
                                 Tensor image = f.randomImage(r);
                                 FeatureReference.assertSameBits(f.unfold().apply(image, Backend.java()),
@@ -73,12 +73,12 @@ class OverlappedHostCallsTest {
         Tensor batch = RandomCases.tensor(new Random(21), 6, 3, 20, 20);
         try (OpenCLBackend cl = overlapping()) {
             assertEquals(unfold.apply(batch, Backend.java()), unfold.apply(batch, cl));
-            assertEquals(2, cl.queueCount(), "queues opened by one batched host call");
+            assertEquals(2, cl.openCLEngine().queueCount(), "queues opened by one batched host call");
         }
         try (OpenCLBackend cl = Backend.openCL(TestBackends.openCL().deviceName())) {
-            cl.overlapTransfers = false;
+            cl.openCLEngine().overlapTransfers = false;
             assertEquals(unfold.apply(batch, Backend.java()), unfold.apply(batch, cl));
-            assertEquals(1, cl.queueCount(), "queues opened by one host call in sequence");
+            assertEquals(1, cl.openCLEngine().queueCount(), "queues opened by one host call in sequence");
         }
     }
 
@@ -92,19 +92,19 @@ class OverlappedHostCallsTest {
         Unfold unfold = Unfold.of(3).withPadding(1);
         Tensor small = RandomCases.tensor(new Random(22), 1, 2, 9, 9), large = RandomCases.tensor(new Random(23), 1, 2, 30, 30);
         try (OpenCLBackend cl = Backend.openCL(TestBackends.openCL().deviceName())) {
-            cl.overlapTransfers = false;
+            cl.openCLEngine().overlapTransfers = false;
             assertEquals(unfold.apply(small, Backend.java()), unfold.apply(small, cl));
-            assertEquals(2, cl.liveBufferCount(), "one input and one output buffer kept");
+            assertEquals(2, cl.openCLEngine().liveBufferCount(), "one input and one output buffer kept");
             assertEquals(0, cl.openTensorCount(), "kept buffers are not the caller's tensors");
             assertEquals(unfold.apply(large, Backend.java()), unfold.apply(large, cl));
-            assertEquals(2, cl.liveBufferCount(), "grown in place, not added");
+            assertEquals(2, cl.openCLEngine().liveBufferCount(), "grown in place, not added");
             for (int i = 0; i < 20; i++) {
                 Tensor in = i % 2 == 0 ? small : large;
                 assertEquals(unfold.apply(in, Backend.java()), unfold.apply(in, cl), "call " + i);
             }
-            assertEquals(2, cl.liveBufferCount(), "calls that fit reuse the kept buffers");
+            assertEquals(2, cl.openCLEngine().liveBufferCount(), "calls that fit reuse the kept buffers");
             cl.releaseCachedBuffers();
-            assertEquals(0, cl.liveBufferCount());
+            assertEquals(0, cl.openCLEngine().liveBufferCount());
             assertEquals(unfold.apply(small, Backend.java()), unfold.apply(small, cl), "after the release");
         }
     }

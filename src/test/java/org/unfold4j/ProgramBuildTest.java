@@ -1,5 +1,7 @@
 package org.unfold4j;
 
+import org.unfold4j.internal.opencl.ClCalls;
+import org.unfold4j.internal.opencl.Programs;
 import static org.jocl.CL.CL_BUILD_PROGRAM_FAILURE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -112,7 +114,7 @@ class ProgramBuildTest {
     void aBuildBrokenBySignalsIsRetriedWithPauses() {
         List<Long> starts = new CopyOnWriteArrayList<>(), ends = new CopyOnWriteArrayList<>();
         try (OpenCLBackend cl = fresh()) {
-            cl.calls().observeBuilds(new ClCalls.BuildObserver() {
+            cl.openCLEngine().calls().observeBuilds(new ClCalls.BuildObserver() {
                 @Override
                 public void started() {
                     starts.add(System.nanoTime());
@@ -123,9 +125,9 @@ class ProgramBuildTest {
                     ends.add(System.nanoTime());
                 }
             });
-            cl.calls().failBuilds(4, SIGNAL_LOG);
+            cl.openCLEngine().calls().failBuilds(4, SIGNAL_LOG);
             assertEquals(UNFOLD.apply(INPUT, Backend.java()), UNFOLD.apply(INPUT, cl));
-            assertNull(cl.calls().injectedBuildFailure(), "every injected failure was met by a build");
+            assertNull(cl.openCLEngine().calls().injectedBuildFailure(), "every injected failure was met by a build");
         }
         assertTrue(starts.size() >= 5, starts.size() + " builds");
         for (int i = 0; i < 4; i++) {
@@ -138,7 +140,7 @@ class ProgramBuildTest {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aBuildThatKeepsFailingFromSignalsSurfacesAfterTheLastAttemptAndIsNotRemembered() {
         try (OpenCLBackend cl = fresh()) {
-            cl.calls().failBuilds(Programs.SIGNAL_ATTEMPTS, SIGNAL_LOG);
+            cl.openCLEngine().calls().failBuilds(Programs.SIGNAL_ATTEMPTS, SIGNAL_LOG);
             OpenCLException e = assertThrows(OpenCLException.class, () -> UNFOLD.apply(INPUT, cl));
             assertEquals(CL_BUILD_PROGRAM_FAILURE, e.errorCode(), e.getMessage());
             assertTrue(e.getMessage().contains("(attempt " + Programs.SIGNAL_ATTEMPTS + ")"), e.getMessage());
@@ -154,11 +156,11 @@ class ProgramBuildTest {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void anyOtherBuildFailureIsTriedTwice() {
         try (OpenCLBackend cl = fresh()) {
-            cl.calls().failBuilds(1, SOURCE_ERROR_LOG);
+            cl.openCLEngine().calls().failBuilds(1, SOURCE_ERROR_LOG);
             assertEquals(UNFOLD.apply(INPUT, Backend.java()), UNFOLD.apply(INPUT, cl));
         }
         try (OpenCLBackend cl = fresh()) {
-            cl.calls().failBuilds(Programs.BUILD_ATTEMPTS, SOURCE_ERROR_LOG);
+            cl.openCLEngine().calls().failBuilds(Programs.BUILD_ATTEMPTS, SOURCE_ERROR_LOG);
             OpenCLException e = assertThrows(OpenCLException.class, () -> UNFOLD.apply(INPUT, cl));
             assertTrue(e.getMessage().contains("(attempt " + Programs.BUILD_ATTEMPTS + ")\nbuild log:\n" + SOURCE_ERROR_LOG), e.getMessage());
             assertEquals(UNFOLD.apply(INPUT, Backend.java()), UNFOLD.apply(INPUT, cl), "the next call builds afresh");
@@ -185,7 +187,7 @@ class ProgramBuildTest {
         assertTrue(Programs.BUILDS_FROM_BINARY.get() > before, "the second backend compiled from source again");
         before = Programs.BUILDS_FROM_BINARY.get();
         try (OpenCLBackend third = fresh()) {
-            third.calls().failBuilds(1, SOURCE_ERROR_LOG);
+            third.openCLEngine().calls().failBuilds(1, SOURCE_ERROR_LOG);
             assertEquals(expected, UNFOLD.apply(INPUT, third));
         }
         assertEquals(before, Programs.BUILDS_FROM_BINARY.get(), "the failed binary build was dropped, the retry built from source");
@@ -225,8 +227,8 @@ class ProgramBuildTest {
         CyclicBarrier start = new CyclicBarrier(2);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try (OpenCLBackend a = fresh(); OpenCLBackend b = fresh()) {
-            a.calls().observeBuilds(observer);
-            b.calls().observeBuilds(observer);
+            a.openCLEngine().calls().observeBuilds(observer);
+            b.openCLEngine().calls().observeBuilds(observer);
             Tensor expected = UNFOLD.apply(INPUT, Backend.java());
             Future<Tensor> ra = pool.submit(() -> {
                 start.await();

@@ -157,7 +157,7 @@ class ResourcesTest {
             OpenCLBackend cl = Backend.openCL(device);
             try {
                 try (DeviceTensor x = cl.upload(image)) {
-                    report("live.start", cl.liveBufferCount());
+                    report("live.start", cl.openCLEngine().liveBufferCount());
                     report("open.start", cl.openTensorCount());
                     int done = 0;
                     for (int i = 0; done < calls; i++) {
@@ -183,14 +183,14 @@ class ResourcesTest {
                         System.out.println("LEAK-LOOP-RSS " + rss);
                     }
                     report("calls", done);
-                    report("live.end", cl.liveBufferCount());
+                    report("live.end", cl.openCLEngine().liveBufferCount());
                     report("open.end", cl.openTensorCount());
                     report("heap.end", liveHeap());
                 }
             } finally {
                 cl.close();
             }
-            report("live.closed", cl.liveBufferCount());
+            report("live.closed", cl.openCLEngine().liveBufferCount());
         }
 
         private static void report(String key, long value) {
@@ -257,7 +257,7 @@ class ResourcesTest {
             Fold fold = Fold.of(5, 5, 2, 2);
             DeviceTensor x = cl.upload(image);
             DeviceTensor cols = unfold.apply(x);
-            assertEquals(2, cl.liveBufferCount());
+            assertEquals(2, cl.openCLEngine().liveBufferCount());
             x.close();
             assertDoesNotThrow(x::close);
             assertTrue(x.isClosed());
@@ -266,12 +266,12 @@ class ResourcesTest {
                     "an output computed before its input was closed keeps its values");
             assertThrows(IllegalStateException.class, x::download);
             assertThrows(IllegalStateException.class, () -> unfold.apply(x));
-            assertEquals(1, cl.liveBufferCount());
+            assertEquals(1, cl.openCLEngine().liveBufferCount());
             assertEquals(1, cl.openTensorCount());
             cols.close();
             cols.close();
             assertThrows(IllegalStateException.class, () -> fold.apply(cols));
-            assertEquals(0, cl.liveBufferCount());
+            assertEquals(0, cl.openCLEngine().liveBufferCount());
             assertEquals(0, cl.openTensorCount());
 
             DeviceTensor y = cl.upload(image);
@@ -279,7 +279,7 @@ class ResourcesTest {
             assertDoesNotThrow(cl::close);
             assertTrue(y.isClosed(), "closing the backend closes its tensors");
             assertDoesNotThrow(y::close);
-            assertEquals(0, cl.liveBufferCount());
+            assertEquals(0, cl.openCLEngine().liveBufferCount());
             assertThrows(IllegalStateException.class, y::download);
             assertThrows(IllegalStateException.class, () -> cl.upload(image));
             assertThrows(IllegalStateException.class, () -> unfold.apply(image, cl));
@@ -366,9 +366,9 @@ class ResourcesTest {
                 cleanFailures++;
                 x.close();
                 if (target == 2) {
-                    assertEquals(0, backend.liveBufferCount(), "round " + round);
+                    assertEquals(0, backend.openCLEngine().liveBufferCount(), "round " + round);
                 } else {
-                    assertEquals(0, cl.liveBufferCount(), "round " + round + ": every buffer released");
+                    assertEquals(0, cl.openCLEngine().liveBufferCount(), "round " + round + ": every buffer released");
                     assertEquals(0, cl.openTensorCount(), "round " + round);
                 }
             }
@@ -411,13 +411,13 @@ class ResourcesTest {
         LOGGER.addHandler(handler);
         try (OpenCLBackend cl = Backend.openCL(TestBackends.openCL().deviceName())) {
             int leaked = forgetTensors(cl, 10);
-            assertEquals(2 * leaked, cl.liveBufferCount(), "the forgotten tensors hold their buffers until collected");
+            assertEquals(2 * leaked, cl.openCLEngine().liveBufferCount(), "the forgotten tensors hold their buffers until collected");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while ((cl.liveBufferCount() > 0 || countWarnings(records) < 2 * leaked) && System.nanoTime() < deadline) {
+            while ((cl.openCLEngine().liveBufferCount() > 0 || countWarnings(records) < 2 * leaked) && System.nanoTime() < deadline) {
                 System.gc();
                 Thread.sleep(50);
             }
-            assertEquals(0, cl.liveBufferCount(), "buffers still live after collecting the forgotten tensors");
+            assertEquals(0, cl.openCLEngine().liveBufferCount(), "buffers still live after collecting the forgotten tensors");
             assertEquals(0, cl.openTensorCount());
             assertEquals(2 * leaked, countWarnings(records), "one WARNING per forgotten tensor; records: "
                     + records.stream().map(r -> r.getLevel() + " " + r.getMessage()).toList());

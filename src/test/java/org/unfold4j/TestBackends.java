@@ -44,7 +44,7 @@ final class TestBackends {
         } catch (IllegalStateException closed) {
             // A closed backend keeps nothing.
         }
-        return cl.liveBufferCount();
+        return cl.openCLEngine().liveBufferCount();
     }
 
     private static OpenCLBackend otherKernelFamily;
@@ -54,7 +54,7 @@ final class TestBackends {
         if (otherKernelFamily == null) {
             OpenCLBackend usual = openCL();
             otherKernelFamily = OpenCLBackend.create(usual.device());
-            otherKernelFamily.rowKernels = !usual.rowKernels;
+            otherKernelFamily.openCLEngine().rowKernels = !usual.openCLEngine().rowKernels;
             OpenCLBackend b = otherKernelFamily;
             Runtime.getRuntime().addShutdownHook(new Thread(b::close));
         }

@@ -83,7 +83,7 @@ class ValidationTest {
         ColumnGeometry g = ColumnGeometry.forUnfold(new long[] {1, 1, 1, 1},
                 Window.ofKernel(1, 1).withPadding(Integer.MAX_VALUE, 0));
         assertEquals(2L * Integer.MAX_VALUE + 1, g.blocksH());
-        assertTrue(!g.fitsIntIndex());
+        assertTrue(!g.view().fitsIntIndex());
         // ...but no host array can hold the result, which every backend refuses before allocating.
         for (Backend b : TestBackends.all()) {
             assertRejected(() -> Unfold.of(1).withPadding(Integer.MAX_VALUE, 0).apply(Tensor.zeros(1, 1, 1, 1), b),

@@ -1,4 +1,4 @@
-package org.unfold4j;
+package org.unfold4j.internal.opencl;
 
 import static org.jocl.CL.clReleaseEvent;
 import static org.jocl.CL.clReleaseMemObject;
@@ -22,7 +22,7 @@ import org.jocl.cl_mem;
  * either fails cleanly with an {@link IllegalStateException} or keeps the buffer alive until
  * that command has run.
  */
-final class DeviceBuffer implements Runnable {
+public final class DeviceBuffer implements Runnable {
     private static final System.Logger LOG = System.getLogger("org.unfold4j");
 
     /*
@@ -62,8 +62,10 @@ final class DeviceBuffer implements Runnable {
      * and no event is lost (a write keeps the reads recorded while it was being enqueued).
      */
 
-    private final OpenCLBackend backend;
+    private final OpenCLEngine backend;
     private final String description;
+    /** The buffer's size in bytes (0 for an empty tensor, which has no cl_mem). */
+    private final long bytes;
     private cl_mem mem;
     /** The last write (or concurrent writes), oldest first: Note [device ordering]. */
     private final List<Entry> writes = new ArrayList<>(1);
@@ -71,10 +73,56 @@ final class DeviceBuffer implements Runnable {
     private final List<Entry> reads = new ArrayList<>(2);
     private boolean closed;
 
-    DeviceBuffer(OpenCLBackend backend, cl_mem mem, String description) {
+    DeviceBuffer(OpenCLEngine backend, cl_mem mem, long bytes, String description) {
         this.backend = backend;
         this.mem = mem;
+        this.bytes = bytes;
         this.description = description;
+    }
+
+    /** {@return the buffer's size in bytes} */
+    long bytes() {
+        return bytes;
+    }
+
+    /** {@return the engine that allocated this buffer} */
+    public OpenCLEngine engine() {
+        return backend;
+    }
+
+    /**
+     * Blocks until the last command writing this buffer has finished (a host wait flushes itself).
+     *
+     * @param what the tensor, for the message
+     * @throws IllegalStateException if the buffer is closed
+     * @throws org.unfold4j.OpenCLException if the command failed
+     */
+    public void await(String what) {
+        try (Access a = read()) {
+            cl_event[] wait = Access.waitList(null, a);
+            if (wait != null) {
+                ClCalls.require(org.jocl.CL.clWaitForEvents(wait.length, wait), "waiting for " + what);
+            }
+        }
+    }
+
+    /**
+     * The device time of the command that last wrote this buffer, from its profiling event,
+     * after waiting for it.
+     *
+     * @param what the tensor, for the message
+     * @return the nanoseconds; empty when no command computed it (an upload) or its queue does not profile
+     * @throws IllegalStateException if the buffer is closed
+     */
+    public java.util.OptionalLong computeNanos(String what) {
+        try (Access a = read()) {
+            cl_event last = a.lastWrite();
+            if (last == null) {
+                return java.util.OptionalLong.empty();
+            }
+            ClCalls.require(org.jocl.CL.clWaitForEvents(1, new cl_event[] {last}), "waiting for " + what);
+            return Profiling.deviceNanos(last);
+        }
     }
 
     /** An event of a command on this buffer, owned by the buffer, and the queue it was enqueued on (maybe not flushed). */
@@ -142,12 +190,14 @@ final class DeviceBuffer implements Runnable {
         }
     }
 
-    synchronized boolean isClosed() {
+    /** {@return whether the buffer was released} */
+    public synchronized boolean isClosed() {
         return closed;
     }
 
     /** Releases the buffer; harmless when called again. */
-    void close() {
+    /** Releases the buffer and its events; harmless when called again. */
+    public void close() {
         release(false);
     }
 
@@ -266,5 +316,10 @@ final class DeviceBuffer implements Runnable {
                 clReleaseEvent(e.event());
             }
         }
+    }
+
+    @Override
+    public String toString() {
+        return description;
     }
 }

@@ -1,8 +1,9 @@
-package org.unfold4j;
+package org.unfold4j.internal.opencl;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jocl.CL;
+import org.unfold4j.OpenCLException;
 
 /**
  * Checks the return codes of one backend's OpenCL calls, with a fault-injection seam for tests:
@@ -11,7 +12,11 @@ import org.jocl.CL;
  * an injected failure exercises the same clean-up as a real one. {@link #failBuilds(int, String)}
  * makes program builds fail as a compiler would, with a given build log (Programs).
  */
-final class ClCalls {
+public final class ClCalls {
+    /** A seam with no fault armed. */
+    public ClCalls() {
+    }
+
     private final AtomicLong countdown = new AtomicLong();
     private volatile String lastInjected;
     private final AtomicInteger buildFaults = new AtomicInteger();
@@ -22,23 +27,54 @@ final class ClCalls {
     void check(int errorCode, String operation) {
         if (countdown.get() > 0 && countdown.decrementAndGet() == 0) {
             lastInjected = operation;
-            throw new OpenCLException(operation + " (fault injected by a test)", CL.CL_OUT_OF_RESOURCES);
+            throw failed(operation + " (fault injected by a test)", CL.CL_OUT_OF_RESOURCES);
         }
-        OpenCLException.check(errorCode, operation);
+        require(errorCode, operation);
+    }
+
+    /**
+     * Throws an {@link OpenCLException} naming {@code operation} and the error unless
+     * {@code errorCode} is {@code CL_SUCCESS}: for calls outside a backend (device listing,
+     * waits on a tensor), which no test injects faults into.
+     *
+     * @param errorCode what the OpenCL call returned
+     * @param operation what was called, for the message
+     */
+    public static void require(int errorCode, String operation) {
+        if (errorCode != CL.CL_SUCCESS) {
+            throw failed(operation, errorCode);
+        }
+    }
+
+    private static OpenCLException failed(String operation, int errorCode) {
+        return new OpenCLException(operation + " failed: " + errorName(errorCode), errorCode, null);
+    }
+
+    /**
+     * {@return the OpenCL name of an error code with the code, e.g. {@code CL_OUT_OF_RESOURCES (-5)}}
+     *
+     * @param errorCode an OpenCL error code
+     */
+    public static String errorName(int errorCode) {
+        try {
+            return CL.stringFor_errorCode(errorCode) + " (" + errorCode + ")";
+        } catch (LinkageError e) {
+            return "OpenCL error " + errorCode;
+        }
     }
 
     /** Tests only: the {@code n}th checked call from now fails (n ≥ 1); 0 disarms. */
-    void failCall(long n) {
+    public void failCall(long n) {
         countdown.set(n);
     }
 
     /** The operation the last injected fault hit, or null. */
-    String lastInjected() {
+    public String lastInjected() {
         return lastInjected;
     }
 
     /** Whether an injected fault is still pending. */
-    boolean faultPending() {
+    public boolean faultPending() {
         return countdown.get() > 0;
     }
 
@@ -46,18 +82,18 @@ final class ClCalls {
      * Tests only: the next {@code n} program builds fail as if {@code clBuildProgram} had returned
      * {@code CL_BUILD_PROGRAM_FAILURE} with build log {@code log}; 0 disarms.
      */
-    void failBuilds(int n, String log) {
+    public void failBuilds(int n, String log) {
         buildFaultLog = log;
         buildFaults.set(n);
     }
 
     /** The build log of an injected build failure now due (consuming it), or null when none is. */
-    String injectedBuildFailure() {
+    public String injectedBuildFailure() {
         return buildFaults.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? buildFaultLog : null;
     }
 
     /** Tests only: sees each program build begin and end (inside Programs' one-build-at-a-time lock). */
-    interface BuildObserver {
+    public interface BuildObserver {
         /** A build attempt begins. */
         void started();
 
@@ -66,7 +102,7 @@ final class ClCalls {
     }
 
     /** Tests only: {@code observer} sees every program build from now on (null removes it). */
-    void observeBuilds(BuildObserver observer) {
+    public void observeBuilds(BuildObserver observer) {
         buildObserver = observer;
     }
 

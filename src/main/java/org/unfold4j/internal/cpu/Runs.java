@@ -1,4 +1,4 @@
-package org.unfold4j;
+package org.unfold4j.internal.cpu;
 
 /**
  * Strided runs over the primitive arrays behind tensors, one switch on the array type per run

@@ -1,4 +1,4 @@
-package org.unfold4j;
+package org.unfold4j.internal.opencl;
 
 import static org.jocl.CL.*;
 
@@ -15,6 +15,7 @@ import org.jocl.Sizeof;
 import org.jocl.cl_context;
 import org.jocl.cl_device_id;
 import org.jocl.cl_program;
+import org.unfold4j.OpenCLException;
 
 /**
  * The programs of one context, built once per kernel source and set of {@code -D} options
@@ -24,9 +25,9 @@ import org.jocl.cl_program;
  * a device is built from its binary by later instances (Note [program binaries]).
  * Thread-safe.
  */
-final class Programs implements AutoCloseable {
+public final class Programs implements AutoCloseable {
     private final cl_context context;
-    private final OpenCLDevice device;
+    private final DeviceFacts device;
     private final ClCalls cl;
     private final Map<String, cl_program> built = new HashMap<>();
     /** The programs this instance built from source, by binary key, whose binaries close() keeps (Note [program binaries]). */
@@ -37,22 +38,22 @@ final class Programs implements AutoCloseable {
      */
     private final boolean correctlyRoundedDivision;
 
-    Programs(cl_context context, OpenCLDevice device, ClCalls cl) {
+    public Programs(cl_context context, DeviceFacts device, ClCalls cl) {
         this.context = context;
         this.device = device;
         this.cl = cl;
         long[] config = new long[1];
-        clGetDeviceInfo(device.deviceId, CL_DEVICE_SINGLE_FP_CONFIG, Sizeof.cl_ulong, Pointer.to(config), null);
+        clGetDeviceInfo(device.id(), CL_DEVICE_SINGLE_FP_CONFIG, Sizeof.cl_ulong, Pointer.to(config), null);
         this.correctlyRoundedDivision = (config[0] & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0;
     }
 
     /** The full build options for the given {@code -D} defines. */
-    String options(String defines) {
+    public String options(String defines) {
         return defines + (correctlyRoundedDivision ? " -cl-fp32-correctly-rounded-divide-sqrt" : "");
     }
 
     /** The program of {@code kernels/name.cl} built with {@code options}. */
-    synchronized cl_program get(String name, String options) {
+    public synchronized cl_program get(String name, String options) {
         String key = name + " " + options;
         cl_program program = built.get(key);
         if (program != null) {
@@ -89,10 +90,10 @@ final class Programs implements AutoCloseable {
     }
 
     /** How often a build is tried before its failure is taken as final (Note [transient build failures]). */
-    static final int BUILD_ATTEMPTS = 2;
+    public static final int BUILD_ATTEMPTS = 2;
 
     /** How often a build that failed from the JVM's signals is tried (Note [transient build failures]). */
-    static final int SIGNAL_ATTEMPTS = 5;
+    public static final int SIGNAL_ATTEMPTS = 5;
 
     /** The pause after the first failure from signals, doubled after each further one (50, 100, 200, 400 ms). */
     static final long SIGNAL_PAUSE_MS = 50;
@@ -123,7 +124,7 @@ final class Programs implements AutoCloseable {
     static final String SIGNAL_DAMAGE = "unable to rename temporary";
 
     /** Whether a build failure's message (with its log) bears the mark of Note [signals in kernel builds]. */
-    static boolean damagedBySignals(String message) {
+    public static boolean damagedBySignals(String message) {
         return message != null && message.contains(SIGNAL_DAMAGE);
     }
 
@@ -157,12 +158,12 @@ final class Programs implements AutoCloseable {
     private static final Map<String, byte[]> BINARIES = new ConcurrentHashMap<>();
 
     /** Tests only: forgets the kept binaries, so that the next builds compile from source again. */
-    static void forgetBinaries() {
+    public static void forgetBinaries() {
         BINARIES.clear();
     }
 
     /** How many builds in this process were made from a kept binary (for tests). */
-    static final AtomicLong BUILDS_FROM_BINARY = new AtomicLong();
+    public static final AtomicLong BUILDS_FROM_BINARY = new AtomicLong();
 
     private cl_program buildAlone(String name, String options, int attempt) {
         String binaryKey = binaryKey(name, options);
@@ -194,12 +195,12 @@ final class Programs implements AutoCloseable {
     }
 
     private String binaryKey(String name, String options) {
-        return device.deviceId.getNativePointer() + " " + name + " " + options;
+        return device.id().getNativePointer() + " " + name + " " + options;
     }
 
     private cl_program fromBinary(String name, String options, byte[] binary, int attempt) {
         int[] err = new int[1], binaryStatus = new int[1];
-        cl_program program = clCreateProgramWithBinary(context, 1, new cl_device_id[] {device.deviceId},
+        cl_program program = clCreateProgramWithBinary(context, 1, new cl_device_id[] {device.id()},
                 new long[] {binary.length}, new byte[][] {binary}, binaryStatus, err);
         try {
             cl.check(err[0], "clCreateProgramWithBinary " + name + ".cl");
@@ -216,7 +217,7 @@ final class Programs implements AutoCloseable {
 
     /** Builds {@code program}, or releases it and throws with the build log. */
     private void buildOrThrow(cl_program program, String name, String options, int attempt) {
-        int status = clBuildProgram(program, 1, new cl_device_id[] {device.deviceId}, options, null, null);
+        int status = clBuildProgram(program, 1, new cl_device_id[] {device.id()}, options, null, null);
         String injected = cl.injectedBuildFailure();
         if (status != CL_SUCCESS || injected != null) {
             String log = injected != null ? injected + "\n(fault injected by a test)" : buildLog(program);
@@ -256,11 +257,11 @@ final class Programs implements AutoCloseable {
      * @param javaHome  the running JVM's java.home
      * @param osName    the os.name property
      */
-    static String failureMessage(String name, String options, String deviceName, int status, String log,
+    public static String failureMessage(String name, String options, String deviceName, int status, String log,
             int attempt, String ldPreload, String javaHome, String osName) {
         StringBuilder message = new StringBuilder("building kernels/").append(name).append(".cl with '")
                 .append(options).append("' on ").append(deviceName).append(" failed: ")
-                .append(OpenCLException.errorName(status));
+                .append(ClCalls.errorName(status));
         if (attempt > 1) {
             message.append(" (attempt ").append(attempt).append(')');
         }
@@ -272,14 +273,14 @@ final class Programs implements AutoCloseable {
     }
 
     /** Where the README says how to run unfold4j's OpenCL backend on PoCL in one's own JVM. */
-    static final String README_POCL = "https://github.com/unfold4j/unfold4j#pocl-in-your-own-jvm";
+    public static final String README_POCL = "https://github.com/unfold4j/unfold4j#pocl-in-your-own-jvm";
 
     /**
      * What to do about a build failure that {@code log} shows to come from the JVM's signals
      * (Note [signals in kernel builds]), or null when the log does not show that or the JDK's
      * signal chaining library is preloaded already.
      */
-    static String signalChainingAdvice(String log, String ldPreload, String javaHome, String osName) {
+    public static String signalChainingAdvice(String log, String ldPreload, String javaHome, String osName) {
         if (!damagedBySignals(log) || (ldPreload != null && ldPreload.contains("libjsig"))) {
             return null;
         }
@@ -298,18 +299,18 @@ final class Programs implements AutoCloseable {
 
     private String buildLog(cl_program program) {
         long[] size = new long[1];
-        clGetProgramBuildInfo(program, device.deviceId, CL_PROGRAM_BUILD_LOG, 0, null, size);
+        clGetProgramBuildInfo(program, device.id(), CL_PROGRAM_BUILD_LOG, 0, null, size);
         byte[] log = new byte[(int) Math.max(1, size[0])];
-        clGetProgramBuildInfo(program, device.deviceId, CL_PROGRAM_BUILD_LOG, log.length, Pointer.to(log), null);
+        clGetProgramBuildInfo(program, device.id(), CL_PROGRAM_BUILD_LOG, log.length, Pointer.to(log), null);
         return new String(log, StandardCharsets.UTF_8).trim();
     }
 
     /** The text of {@code kernels/name.cl}, packaged in the jar under {@code org/unfold4j/kernels/}. */
-    static String source(String name) {
-        String resource = "kernels/" + name + ".cl";
+    public static String source(String name) {
+        String resource = "/org/unfold4j/kernels/" + name + ".cl";
         try (InputStream in = Programs.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("kernel source org/unfold4j/" + resource + " is missing from the class path");
+                throw new IllegalStateException("kernel source " + resource + " is missing from the class path");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -1,4 +1,6 @@
-package org.unfold4j;
+package org.unfold4j.internal.cpu;
+
+import org.unfold4j.internal.geometry.Axis;
 
 /**
  * One {@link Axis} unrolled into small int tables, built once per call so that the Java

@@ -1,8 +1,16 @@
-package org.unfold4j;
+package org.unfold4j.internal.cpu;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
+import org.unfold4j.DType;
+import org.unfold4j.FoldMode;
+import org.unfold4j.PaddingMode;
+import org.unfold4j.internal.Engine;
+import org.unfold4j.internal.PlanCache;
+import org.unfold4j.internal.geometry.Axis;
+import org.unfold4j.internal.geometry.SharedRules;
+import org.unfold4j.internal.geometry.View;
 
 /**
  * Unfold and fold in plain Java, parallel over independent pieces of the output.
@@ -23,13 +31,18 @@ import java.util.stream.IntStream;
  * <p>Every output element is written (zeros included), so outputs may be reused. Stateless and
  * thread-safe.
  */
-final class JavaBackend extends Backend {
-    static final JavaBackend INSTANCE = new JavaBackend();
+public final class JavaEngine implements Engine {
+    /** The one Java engine: stateless apart from its plan caches, so every Java backend shares it. */
+    public static final JavaEngine INSTANCE = new JavaEngine();
+
+    /** Note [memoised plans] in PlanCache; Note [memoised passes] below. */
+    private final PlanCache<View, UnfoldPass> unfoldPlans = new PlanCache<>();
+    private final PlanCache<View, FoldPass> foldPlans = new PlanCache<>();
 
     /** Below this many elements a call runs on the calling thread: forking costs more. */
     private static final long PARALLEL_THRESHOLD = 1 << 15;
 
-    private JavaBackend() {
+    private JavaEngine() {
     }
 
     @Override
@@ -44,7 +57,7 @@ final class JavaBackend extends Backend {
     }
 
     @Override
-    boolean supports(DType dtype) {
+    public boolean supports(DType dtype) {
         return true;
     }
 
@@ -63,40 +76,20 @@ final class JavaBackend extends Backend {
      */
 
     @Override
-    void unfold(ColumnGeometry g, Tensor input, Tensor output) {
+    public void unfold(View g, Object input, Object output) {
         if (g.columnElements() == 0) {
             return;  // Note [empty batches]
         }
-        // Note [memoised passes]
-        UnfoldPass plan = g.javaPlan instanceof UnfoldPass p ? p : null;
-        if (plan == null) {
-            plan = new UnfoldPass(g);
-            g.javaPlan = plan;
-        }
-        plan.<UnfoldPass>on(input.array(), output.array()).run();
-    }
-
-    @Override
-    void fold(ColumnGeometry g, Tensor input, Tensor output) {
-        fold(g, input, output, false);
-    }
-
-    @Override
-    void foldIntoZeros(ColumnGeometry g, Tensor input, Tensor output) {
-        fold(g, input, output, true);
+        unfoldPlans.get(g, UnfoldPass::new).<UnfoldPass>on(input, output).run();  // Note [memoised passes]
     }
 
     /** Fold; {@code zeroed}: the output holds only +0.0 already, so rows are not cleared before summing. */
-    private static void fold(ColumnGeometry g, Tensor input, Tensor output, boolean zeroed) {
+    @Override
+    public void fold(View g, Object input, Object output, boolean zeroed) {
         if (g.imageElements() == 0) {
             return;  // Note [empty batches]
         }
-        FoldPass plan = g.javaPlan instanceof FoldPass p ? p : null;  // Note [memoised passes]
-        if (plan == null) {
-            plan = new FoldPass(g);
-            g.javaPlan = plan;
-        }
-        FoldPass pass = plan.on(input.array(), output.array());
+        FoldPass pass = foldPlans.get(g, FoldPass::new).on(input, output);  // Note [memoised passes]
         pass.zeroed = zeroed;
         pass.run();
     }
@@ -105,9 +98,8 @@ final class JavaBackend extends Backend {
      * Note [memoised passes]
      * A pass's tables depend on the geometry alone, and building them (three AxisTables, fold's
      * per-pixel counts, the window groups, the geometry's padded arrays) was most of a small
-     * call's time: the seed shape's calls took 2 to 3 us, more than their work. So the pass
-     * built for a geometry is kept on it (ColumnGeometry.javaPlan, a benign race like the
-     * OpenCL launch plan: two threads may both build one, and either is right), and each call
+     * call's time, more than the work of the seed shape's calls. So the pass built for a
+     * geometry is kept (Note [memoised plans] in PlanCache), and each call
      * runs a shallow copy of it holding that call's arrays (Pass.on), so that concurrent calls
      * on one geometry share only immutable tables.
      */
@@ -127,7 +119,7 @@ final class JavaBackend extends Backend {
 
     /** The normalised geometry unpacked into fields and tables, shared by both passes. Host arrays keep every index below 2^31. */
     private abstract static class Pass implements Cloneable {
-        final ColumnGeometry g;
+        final View g;
         /** This call's arrays: null in the memoised plan, set in each call's copy (Note [memoised passes]). */
         Object in, out;
         final AxisTables z, y, x;
@@ -136,7 +128,7 @@ final class JavaBackend extends Backend {
         /** Whether runs go along the kernel offsets of one window rather than along the windows of one offset. */
         boolean alongKernel;
 
-        Pass(ColumnGeometry g) {
+        Pass(View g) {
             this.g = g;
             int[] k = g.kernel3();
             long[] b = g.blocks3(), s = g.size3(), image = g.imageStrides(), columns = g.columnStrides();
@@ -268,7 +260,7 @@ final class JavaBackend extends Backend {
         /** Whether a plane of output rows is one copy (Note [plane copies]). */
         private final boolean planeCopies;
 
-        UnfoldPass(ColumnGeometry g) {
+        UnfoldPass(View g) {
             super(g);
             this.zeros = g.paddingMode() == PaddingMode.ZEROS;
             // Unfold writes contiguous output runs along the windows even for wide kernels
@@ -445,7 +437,7 @@ final class JavaBackend extends Backend {
         /** For rowClass (overlapping wide windows, no padding or dilation, 2-D, channels-first, PyTorch's columns); null otherwise. */
         private final WindowGroups rowClassGroups;
 
-        FoldPass(ColumnGeometry g) {
+        FoldPass(View g) {
             super(g);
             // One int per pixel of a row, and only where needed: Note [axis tables stay linear].
             this.countX = g.foldMode() == FoldMode.MEAN ? new int[width] : null;
@@ -457,16 +449,17 @@ final class JavaBackend extends Backend {
                     countX[i] = count;
                 }
             }
-            this.disjoint = g.disjoint();
+            this.disjoint = SharedRules.disjoint(g);
             this.gaps = uncovered;
             // Stride-1 windows of channels-first images in PyTorch's column order: a tap's run is
             // contiguous on both sides, so three taps can be added in one pass.
             this.fuseTaps = !alongKernel && strideX == 1 && inX == 1 && colL == 1;
-            this.pixelSources = disjoint && !uncovered && inX == 1 && !(g.permutesPixels() && colL == 1) ? pixelSources() : null;
-            this.scratchPitch = width + ColumnGeometry.ROW_CLASS_PAD;
-            this.patchGroups = g.permutesPixels() && colL == 1 ? windowGroups(g.stride3()[0] * inZ, g.stride3()[1] * inY) : null;
+            boolean permutes = SharedRules.permutesPixels(g);
+            this.pixelSources = disjoint && !uncovered && inX == 1 && !(permutes && colL == 1) ? pixelSources() : null;
+            this.scratchPitch = width + SharedRules.ROW_CLASS_PAD;
+            this.patchGroups = permutes && colL == 1 ? windowGroups(g.stride3()[0] * inZ, g.stride3()[1] * inY) : null;
             // Window row oy of kernel row ky = r + m·stride lands on the class's row oy + m.
-            this.rowClassGroups = g.foldsByRowClasses() ? windowGroups(0, scratchPitch) : null;
+            this.rowClassGroups = SharedRules.foldsByRowClasses(g) ? windowGroups(0, scratchPitch) : null;
         }
 
         /**

@@ -1,4 +1,6 @@
-package org.unfold4j;
+package org.unfold4j.internal.geometry;
+
+import org.unfold4j.PaddingMode;
 
 /**
  * One spatial dimension of a geometry, in the normalised 3-D view: where the taps of each window
@@ -17,13 +19,13 @@ package org.unfold4j;
  * progression from {@link #gcd()}, {@link #step()} and {@link #inverse()}, and both backends
  * visit offsets in ascending order, so their sums are bit-identical.
  */
-final class Axis {
+public final class Axis {
     private final long size, blocks;
     private final long kernel, dilation, padding, stride;
     private final PaddingMode mode;
     private final long gcd, step, inverse;
 
-    Axis(long size, int kernel, int dilation, int padding, int stride, long blocks, PaddingMode mode) {
+    public Axis(long size, int kernel, int dilation, int padding, int stride, long blocks, PaddingMode mode) {
         this.size = size;
         this.kernel = kernel;
         this.dilation = dilation;
@@ -39,7 +41,7 @@ final class Axis {
     // ---- unfold: where taps land
 
     /** The pixel tap {@code k} of window {@code o} lands on, before the padding mode: may be outside [0, size). */
-    long raw(long k, long o) {
+    public long raw(long k, long o) {
         return o * stride - padding + k * dilation;
     }
 
@@ -48,7 +50,7 @@ final class Axis {
      * {@code delta} and stays on the same side of it (Note [border runs]): reflect mirrors
      * ({@code -delta}), replicate stays ({@code 0}), circular shifts ({@code delta}); 0 for zeros.
      */
-    long borderStep(long delta) {
+    public long borderStep(long delta) {
         switch (mode) {
             case REFLECT: return -delta;
             case CIRCULAR: return delta;
@@ -57,43 +59,43 @@ final class Axis {
     }
 
     /** The pixel read for a raw coordinate under the padding mode, or -1 for a zero. */
-    long source(long raw) {
+    public long source(long raw) {
         // F.pad's limits (checked by ColumnGeometry) keep the mirrored and wrapped pixels inside the image.
         return mode.source(raw, size);
     }
 
     /** The first window position whose tap {@code k} lands inside the image (above {@link #lastInside} if none). */
-    long firstInside(long k) {
+    public long firstInside(long k) {
         return Math.max(0, -Math.floorDiv(raw(k, 0), stride));
     }
 
     /** The last window position whose tap {@code k} lands inside the image. */
-    long lastInside(long k) {
+    public long lastInside(long k) {
         return Math.max(-1, Math.min(blocks - 1, Math.floorDiv(size - 1 - raw(k, 0), stride)));
     }
 
     /** The first kernel offset of window {@code o} whose tap lands inside the image (above {@link #lastTapInside} if none). */
-    long firstTapInside(long o) {
+    public long firstTapInside(long o) {
         return Math.max(0, -Math.floorDiv(raw(0, o), dilation));
     }
 
     /** The last kernel offset of window {@code o} whose tap lands inside the image. */
-    long lastTapInside(long o) {
+    public long lastTapInside(long o) {
         return Math.max(-1, Math.min(kernel - 1, Math.floorDiv(size - 1 - raw(0, o), dilation)));
     }
 
-    long stride() {
+    public long stride() {
         return stride;
     }
 
-    long dilation() {
+    public long dilation() {
         return dilation;
     }
 
     // ---- fold: which windows cover a pixel
 
     /** The smallest kernel offset whose tap covers pixel {@code y}, or a value above {@link #last} if none. */
-    long first(long y) {
+    public long first(long y) {
         long p = y + padding;
         if (p % gcd != 0) {
             return kernel;
@@ -105,23 +107,23 @@ final class Axis {
     }
 
     /** An upper bound (inclusive) of the kernel offsets covering pixel {@code y}. */
-    long last(long y) {
+    public long last(long y) {
         return Math.min(kernel - 1, (y + padding) / dilation);
     }
 
     /** The window position whose tap {@code k} covers pixel {@code y}. */
-    long position(long y, long k) {
+    public long position(long y, long k) {
         return (y + padding - k * dilation) / stride;
     }
 
     /** How many windows cover pixel {@code y} (fold mean divides by the product over the dimensions). */
-    long count(long y) {
+    public long count(long y) {
         long f = first(y), l = last(y);
         return f > l ? 0 : (l - f) / step + 1;
     }
 
     /** Whether some pixel of {@code [0, size)} has no window covering it. */
-    boolean uncoveredPixels(long size) {
+    public boolean uncoveredPixels(long size) {
         for (long p = 0; p < size; p++) {
             if (count(p) == 0) {
                 return true;
@@ -131,11 +133,11 @@ final class Axis {
     }
 
     /** gcd(stride, dilation). */
-    long gcd() { return gcd; }
+    public long gcd() { return gcd; }
     /** stride / gcd: the distance between consecutive covering kernel offsets. */
-    long step() { return step; }
+    public long step() { return step; }
     /** The inverse of dilation/gcd modulo {@link #step()} (0 when the step is 1). */
-    long inverse() { return inverse; }
+    public long inverse() { return inverse; }
 
     private static long gcd(long a, long b) {
         while (b != 0) {

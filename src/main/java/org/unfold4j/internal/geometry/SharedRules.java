@@ -1,0 +1,78 @@
+package org.unfold4j.internal.geometry;
+
+import org.unfold4j.ColumnLayout;
+import org.unfold4j.ImageLayout;
+
+/**
+ * The rules both backends use to choose a variant, written once: each backend's variant table
+ * (JavaVariant, OpenCL's KernelVariant) asks these, so that the Java passes and the kernels take
+ * the same path on the same geometry, and their sums stay bit-identical.
+ */
+public final class SharedRules {
+    /**
+     * The padding of a row-class scratch row beyond the image width, in elements (one cache line
+     * of float32): image rows a power of two apart put the pixels one column row adds to into a
+     * few cache sets, which evict each other. Both the Java row-class fold and fold.cl's
+     * fold_row_classes (ROW_PAD) use it.
+     */
+    public static final int ROW_CLASS_PAD = 16;
+
+    private SharedRules() {
+    }
+
+    /**
+     * {@return whether no two windows overlap in any dimension (stride at least the dilated kernel extent): patches}
+     *
+     * @param g the geometry
+     */
+    public static boolean disjoint(View g) {
+        int[] k = g.kernel3(), d = g.dilation3(), s = g.stride3();
+        for (int i = 0; i < 3; i++) {
+            if (s[i] < (long) d[i] * (k[i] - 1) + 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether fold is a permutation: windows that cover every pixel exactly once, with no
+     * padding (patches that tile the image, e.g. ViT's). Then each column element has a pixel of
+     * its own, and a fold may write them in any order. Scans the pixels of each axis once: the
+     * backends ask when they plan a geometry, and keep the plan.
+     *
+     * @param g the geometry
+     * @return true for a permutation
+     */
+    public static boolean permutesPixels(View g) {
+        if (!disjoint(g)) {
+            return false;
+        }
+        int[] p = g.padding3();
+        long[] size = g.size3();
+        for (int d = 0; d < 3; d++) {
+            if (p[d] != 0 || g.axis(d).uncoveredPixels(size[d])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether fold may work one class of image rows at a time (the rows y = r, r + stride, ...,
+     * which only kernel rows r, r + stride, ... reach): overlapping windows wider than the
+     * windows per row, in one plane of 2-D channels-first images with PyTorch's columns, with no
+     * padding and no dilation. Both backends then sum a class in scratch whose rows are
+     * {@link #ROW_CLASS_PAD} elements longer than the image's (the Java row-class fold,
+     * fold.cl's fold_row_classes).
+     *
+     * @param g the geometry
+     * @return true where the row-class fold applies
+     */
+    public static boolean foldsByRowClasses(View g) {
+        int[] k = g.kernel3(), d = g.dilation3(), p = g.padding3();
+        return !disjoint(g) && k[2] > g.blocks3()[2] && g.size3()[0] == 1 && k[0] == 1 && p[0] == 0 && d[1] == 1
+                && d[2] == 1 && p[1] == 0 && p[2] == 0 && g.imageLayout() == ImageLayout.CHANNELS_FIRST
+                && g.columnLayout() == ColumnLayout.COLUMNS;
+    }
+}
