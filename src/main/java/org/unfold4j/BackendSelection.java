@@ -1,6 +1,11 @@
 package org.unfold4j;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
 
 /** Chooses {@link Backend#defaultBackend()} from {@code unfold4j.backend} / {@code UNFOLD4J_BACKEND}. */
 final class BackendSelection {
@@ -57,21 +62,30 @@ final class BackendSelection {
     }
 
     /**
-     * The backend for a request: {@code java}, {@code opencl} or {@code auto}. An OpenCL backend
-     * made here is shared, so closing it does nothing.
+     * The backends a request can name, each made from the device property (null or a substring of
+     * a device name): Note [adding a backend] in {@code org.unfold4j.internal.Engine}. An OpenCL
+     * backend made here is shared, so closing it does nothing.
      */
+    private static final Map<String, Function<String, Backend>> NAMED = new LinkedHashMap<>();
+
+    static {
+        NAMED.put("java", device -> Backend.java());
+        NAMED.put("opencl", device -> OpenCLBackend.createShared(OpenCLRuntime.get().select(device)));
+    }
+
+    /** The backend for a request: {@code auto} or one of {@link #NAMED}. */
     static Backend choose(String request, String device) {
-        switch (request) {
-            case "java":
-                return Backend.java();
-            case "opencl":
-                return OpenCLBackend.createShared(OpenCLRuntime.get().select(device));
-            case "auto":
-                return auto(device);
-            default:
-                throw new IllegalArgumentException("unfold4j.backend (or UNFOLD4J_BACKEND) must be auto, java or "
-                        + "opencl, but got '" + request + "'");
+        if (request.equals("auto")) {
+            return auto(device);
         }
+        Function<String, Backend> make = NAMED.get(request);
+        if (make == null) {
+            List<String> names = new ArrayList<>(NAMED.keySet());
+            String last = names.remove(names.size() - 1);
+            throw new IllegalArgumentException("unfold4j.backend (or UNFOLD4J_BACKEND) must be auto, "
+                    + String.join(", ", names) + " or " + last + ", but got '" + request + "'");
+        }
+        return make.apply(device);
     }
 
     private static Backend auto(String device) {

@@ -22,6 +22,7 @@ class BackendSelectionTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> BackendSelection.choose("cuda", null));
         assertTrue(e.getMessage().contains("'cuda'") && e.getMessage().contains("unfold4j.backend"), e.getMessage());
+        assertTrue(e.getMessage().contains("must be auto, java or opencl"), e.getMessage());
     }
 
     @Test

@@ -12,9 +12,11 @@ import org.unfold4j.internal.geometry.View;
  *
  * <p>Note [adding a backend]: a new backend (CUDA through JCuda, Level Zero, ...) is a package
  * under {@code org.unfold4j.internal} with a class implementing this, plus one line in the
- * table of {@code org.unfold4j.internal.Engines}; {@code Backend.named(name)} and the
- * {@code unfold4j.backend} property then reach it. Device-resident tensors are OpenCL's alone
- * today ({@code DeviceTensor}); another device API would add its own public tensor type.
+ * table of {@code org.unfold4j.BackendSelection} ({@code NAMED}: the name and how to make it,
+ * e.g. {@code new EngineBackend(new CudaEngine(device), true)}); the {@code unfold4j.backend}
+ * property and {@code UNFOLD4J_BACKEND} then reach it, and the standard suite runs on it once
+ * {@code TestBackends.all()} lists it. Device-resident tensors are OpenCL's alone today
+ * ({@code DeviceTensor}); another device API would add its own public tensor type.
  *
  * <p>Implementations are thread-safe.
  */
