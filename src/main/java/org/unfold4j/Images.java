@@ -5,19 +5,17 @@ import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
-import java.awt.image.ComponentSampleModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
-import java.awt.image.DataBufferUShort;
 import java.awt.image.DirectColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.image.SampleModel;
-import java.awt.image.SinglePixelPackedSampleModel;
 import java.awt.image.WritableRaster;
 import java.util.Arrays;
 import java.util.Objects;
+import org.unfold4j.internal.image.RowReader;
 
 /**
  * {@link BufferedImage} ↔ integer tensors, so a vision pipeline can unfold pixels without converting
@@ -107,7 +105,7 @@ public final class Images {
                     }
                     continue;
                 }
-                if (lut == null && bytes != null && reader instanceof Components comp && comp.copy(y, band, bytes, o, c)) {
+                if (lut == null && bytes != null && reader.copyBytes(y, band, bytes, o, c)) {
                     continue;  // 8-bit samples straight into the tensor (decoded JPEG and PNG photos)
                 }
                 reader.read(y, band, row);
@@ -239,129 +237,6 @@ public final class Images {
                 }
                 if (alpha) {
                     out[o + c - 1] = (byte) (argb >>> 24);
-                }
-            }
-        }
-    }
-
-    /**
-     * Reads one band of one row of a raster, honouring its sample model: direct array reads for
-     * the component (interleaved or banded) and single-pixel-packed models on byte, ushort and int
-     * buffers, with the raster's translation (a sub-image's origin), the buffer's and the bands'
-     * offsets and the strides; {@link Raster#getSamples} for every other model.
-     */
-    private abstract static class RowReader {
-        final Raster raster;
-        final int width;
-        /** The sample-model coordinates of the raster's pixel (0, 0). */
-        final int x0, y0;
-
-        RowReader(Raster raster) {
-            this.raster = raster;
-            this.width = raster.getWidth();
-            this.x0 = raster.getMinX() - raster.getSampleModelTranslateX();
-            this.y0 = raster.getMinY() - raster.getSampleModelTranslateY();
-        }
-
-        abstract void read(int y, int band, int[] out);
-
-        static RowReader of(Raster raster) {
-            SampleModel sm = raster.getSampleModel();
-            DataBuffer db = raster.getDataBuffer();
-            if (sm instanceof ComponentSampleModel csm
-                    && (db instanceof DataBufferByte || db instanceof DataBufferUShort)) {
-                return new Components(raster, csm, db);
-            }
-            if (sm instanceof SinglePixelPackedSampleModel spp
-                    && (db instanceof DataBufferByte || db instanceof DataBufferUShort || db instanceof DataBufferInt)) {
-                return new Packed(raster, spp, db);
-            }
-            return new RowReader(raster) {
-                @Override
-                void read(int y, int band, int[] out) {
-                    raster.getSamples(raster.getMinX(), raster.getMinY() + y, width, 1, band, out);
-                }
-            };
-        }
-    }
-
-    private static final class Components extends RowReader {
-        private final byte[][] bytes;
-        private final short[][] shorts;
-        private final int[] bankOf, start;
-        private final int scanline, pixel;
-
-        Components(Raster raster, ComponentSampleModel csm, DataBuffer db) {
-            super(raster);
-            bytes = db instanceof DataBufferByte b ? b.getBankData() : null;
-            shorts = db instanceof DataBufferUShort s ? s.getBankData() : null;
-            int bands = csm.getNumBands();
-            bankOf = csm.getBankIndices();
-            start = new int[bands];
-            for (int b = 0; b < bands; b++) {
-                // DataBuffer offsets are per bank; getElem(bank, i) reads array[i + offset].
-                start[b] = db.getOffsets()[bankOf[b]] + csm.getBandOffsets()[b];
-            }
-            scanline = csm.getScanlineStride();
-            pixel = csm.getPixelStride();
-        }
-
-        /** Copies band {@code band} of row {@code y} to {@code out[o], out[o + step], ...}, if the samples are bytes. */
-        boolean copy(int y, int band, byte[] out, int o, int step) {
-            if (bytes == null) {
-                return false;
-            }
-            byte[] a = bytes[bankOf[band]];
-            for (int x = 0, i = start[band] + (y0 + y) * scanline + x0 * pixel; x < width; x++, i += pixel, o += step) {
-                out[o] = a[i];
-            }
-            return true;
-        }
-
-        @Override
-        void read(int y, int band, int[] out) {
-            int i = start[band] + (y0 + y) * scanline + x0 * pixel;
-            if (bytes != null) {
-                byte[] a = bytes[bankOf[band]];
-                for (int x = 0; x < width; x++, i += pixel) {
-                    out[x] = a[i] & 0xff;
-                }
-            } else {
-                short[] a = shorts[bankOf[band]];
-                for (int x = 0; x < width; x++, i += pixel) {
-                    out[x] = a[i] & 0xffff;
-                }
-            }
-        }
-    }
-
-    private static final class Packed extends RowReader {
-        private final DataBuffer db;
-        private final int[] ints;
-        private final int start, scanline;
-        private final int[] masks, shifts;
-
-        Packed(Raster raster, SinglePixelPackedSampleModel spp, DataBuffer db) {
-            super(raster);
-            this.db = db;
-            this.ints = db instanceof DataBufferInt d ? d.getData() : null;
-            this.start = db.getOffset();
-            this.scanline = spp.getScanlineStride();
-            this.masks = spp.getBitMasks();
-            this.shifts = spp.getBitOffsets();
-        }
-
-        @Override
-        void read(int y, int band, int[] out) {
-            int i = (y0 + y) * scanline + x0, mask = masks[band], shift = shifts[band];
-            if (ints != null) {
-                i += start;  // getData() is the whole bank; getElem adds the buffer's offset itself
-                for (int x = 0; x < width; x++, i++) {
-                    out[x] = (ints[i] & mask) >>> shift;
-                }
-            } else {
-                for (int x = 0; x < width; x++, i++) {
-                    out[x] = (db.getElem(i) & mask) >>> shift;
                 }
             }
         }
