@@ -190,6 +190,24 @@ class CommandsTest {
         assertSamePixels(ImageIO.read(ImageFiles.class.getResource(ImageFiles.BUNDLED)), png(out.resolve("reconstruction-mean.png")));
     }
 
+    /**
+     * reconstruct takes --dilation (the window options are one mixin, WindowOptions): dilated tiles
+     * (3x3, dilation 2, stride 1, padding 2, as a "same" convolution) cover every pixel, so the mean
+     * gives the image back; 288 x 448 tiles where the undilated window would make 290 x 450.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.unfold4j.cli.Cli#backends")
+    void reconstructMeanWithDilationReturnsTheImage(String backend) throws IOException {
+        Cli.assumeBackend(backend);
+        Path out = tmp.resolve("rd");
+        Cli.Run r = Cli.run("reconstruct", "--kernel", "3", "--stride", "1", "--dilation", "2", "--padding", "2",
+                "--mode", "mean", "--backend", backend, "--out", out.toString()).expectSuccess();
+        assertTrue(r.out().contains("(129024 tiles of 3x3"), r.out());
+        assertTrue(r.out().contains("max |reconstruction - image| = 0 (exact)"), r.out());
+        assertFalse(r.out().contains("pixels by none"), r.out());
+        assertSamePixels(ImageIO.read(ImageFiles.class.getResource(ImageFiles.BUNDLED)), png(out.resolve("reconstruction-mean.png")));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.unfold4j.cli.Cli#backends")
     void reconstructSumShowsTheOverlap(String backend) throws IOException {
