@@ -57,7 +57,7 @@ final class DemoCommand extends BaseCommand {
             PatchesCommand.Plan patches = PatchesCommand.plan(this, files, pic, Unfold.of(window), DType.FLOAT32, b);
             int tileRows = ReconstructCommand.plan(this, b, pic, window, TileOp.none,
                     ReconstructCommand.Settings.DEFAULT);
-            Filters.Plan filter = Filters.plan(pic, gaussian, b.backend(), run.memory());
+            FilterProduct.Plan filter = FilterProduct.plan(pic, gaussian, b.backend(), run.memory());
             say("unfold4j demo");
             say("backend: %s", b.describe());
             say("image: %s, %s (channels x height x width, values 0..255)",

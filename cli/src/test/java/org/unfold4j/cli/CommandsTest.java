@@ -301,7 +301,7 @@ class CommandsTest {
             for (Filters.Kind kind : Filters.Kind.values()) {
                 for (int n : new int[] {3, 7}) {
                     float[] filter = Filters.kernel(kind, n, 0);
-                    float[] via = Filters.viaUnfold(x, filter, b.backend()).image().data();
+                    float[] via = FilterProduct.viaUnfold(x, filter, b.backend()).image().data();
                     float[] direct = Filters.direct(x, filter).data();
                     double max = 0;
                     for (int i = 0; i < via.length; i++) {
@@ -337,7 +337,7 @@ class CommandsTest {
         assertTrue(r.out().contains("cores check"), r.out());
         JsonNode rows = new ObjectMapper().readTree(json.toFile());
         // OpenCL adds host-resident rows ("opencl-host", against the bare transfer) after each shape's device rows;
-        // Java its allocating calls ("java-alloc", Note [the PyTorch CPU peer] in BenchCommand) after the calls into outputs.
+        // Java its allocating calls ("java-alloc", Note [the PyTorch CPU peer] in BenchRuns) after the calls into outputs.
         List<String> kinds = backend.equals("opencl") ? List.of("opencl", "opencl", "opencl-host", "opencl-host")
                 : List.of(backend, backend, backend + "-alloc", backend + "-alloc");
         assertEquals(2 * kinds.size(), rows.size(), rows.toString());
@@ -356,7 +356,7 @@ class CommandsTest {
             if (row.get("backend").asText().equals("opencl")) {
                 // Kernel times from profiling events, for the call, the copy floor and (where present) CLBlast.
                 assertTrue(row.get("kernel_ms").asDouble() > 0 && row.get("floor_kernel_ms").asDouble() > 0, row.toString());
-                if (Filters.clBlastUnavailableReason() == null) {
+                if (ClBlastSgemm.unavailableReason() == null) {
                     assertTrue(row.get("peer_ms").asDouble() > 0 && row.get("peer_kernel_ms").asDouble() > 0, row.toString());
                 }
             }
@@ -372,7 +372,7 @@ class CommandsTest {
 
     /**
      * --torch-cpu: the peer's calls are timed in the Java bench's loop and written as torch-cpu rows
-     * after the Java rows (Note [the PyTorch CPU peer] in BenchCommand). A stand-in peer speaking
+     * after the Java rows (Note [the PyTorch CPU peer] in BenchRuns). A stand-in peer speaking
      * the same protocol (test resource peer/FakeTorchPeer.java, 1000 ns a call) replaces PyTorch.
      */
     @Test
