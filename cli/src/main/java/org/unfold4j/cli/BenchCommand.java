@@ -41,10 +41,10 @@ import picocli.CommandLine.Option;
  * TorchCpuPeer) and the report (BenchReport); this class holds the options and runs the rest.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
-        description = {"Time unfold and fold on the standard shapes (see --shapes) and "
-                + "print the median time, GB/s moved (input + output bytes) and the ratio to the copy floor of the "
-                + "same bytes measured in the same run (System.arraycopy on Java, clEnqueueCopyBuffer on OpenCL); "
-                + "on OpenCL, CLBlast's im2col/col2im (one call per image) is timed as a peer."},
+        description = {"Time unfold and fold on the standard shapes (see --shapes) and print the median time, GB/s "
+                + "moved (input + output bytes) and the ratio to the copy floor of the same bytes measured in the "
+                + "same run (System.arraycopy on Java, clEnqueueCopyBuffer on OpenCL); on OpenCL, CLBlast's "
+                + "im2col/col2im (one call per image) is timed as a peer."},
         footer = {"", "Examples:", "  unfold4j bench --quick", "  unfold4j bench --backend all --json out/bench.json"})
 final class BenchCommand extends BaseCommand {
     @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|java|opencl|all",
