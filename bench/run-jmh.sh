@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the JMH benchmarks (Maven profile "bench": JMH, CLBlast through jocl-blast) and runs them.
+# Builds the JMH benchmarks (the library module's Maven profile "bench": JMH, CLBlast through
+# jocl-blast, the shapes of bench/shapes.tsv) into target/ and runs them.
 #   bench/run-jmh.sh                                   every benchmark, full settings
 #   bench/run-jmh.sh JavaBenchmarks -p shape=conv3x3   any JMH arguments (regex, -p, -f, -wi, -i, -rf json ...)
 #   bench/run-jmh.sh --with-nd4j Nd4jPeer              also build the ND4J peer (profile nd4j, ~130 MB download)
@@ -12,7 +13,7 @@ if [ "${1:-}" = "--with-nd4j" ]; then
   shift
 fi
 rm -rf target/bench-lib
-mvn -q -B -P "$profiles" -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true package
+mvn -q -B -P "$profiles" -pl library -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true package
 # Signal chaining for in-process OpenCL compilers (native-notes.md, "PoCL and the JVM").
 jsig="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/libjsig.so"
 [ -f "$jsig" ] && export LD_PRELOAD="$jsig${LD_PRELOAD:+:$LD_PRELOAD}"

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """PyTorch's F.unfold / F.fold on the CPU, as a peer that `unfold4j bench --torch-cpu` drives call
 by call, so that each shape's PyTorch calls alternate with the Java backend's calls in one loop and
-the shared machine's drift affects both alike (Note [the PyTorch CPU peer] in BenchCommand).
+the shared machine's drift affects both alike (Note [the PyTorch CPU peer] in BenchRuns).
 
     unfold4j bench --backend java --torch-cpu "/usr/bin/python3 bench/torch_cpu_peer.py"
 

@@ -10,18 +10,22 @@ median_ms, floor_ms, ratio -- the fields of `unfold4j bench --json`.
 """
 import argparse
 import json
+from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
-# name: (N, C, H, W, kernel, stride, padding, dilation) -- the performance issue's table.
-SHAPES = {
-    "conv3x3": (8, 64, 112, 112, (3, 3), 1, 1, 1),
-    "vit16": (32, 3, 224, 224, (16, 16), 16, 0, 1),
-    "tile256": (1, 3, 2048, 2048, (256, 256), 128, 0, 1),
-    "dilated": (8, 32, 64, 64, (3, 3), 1, 2, 2),
-    "seed": (2, 5, 3, 4, (2, 3), 1, 0, 1),
-}
+
+def read_shapes(path=Path(__file__).resolve().with_name("shapes.tsv")):
+    """name: (N, C, H, W, kernel, stride, padding, dilation), from shapes.tsv beside this script
+    (Note [one list of shapes] there; ci/gpu-bundle.sh copies both)."""
+    shapes = {}
+    rows = [line.rstrip("\n").split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    for name, n, c, h, w, kernel, s, p, d, _quick in rows[1:]:  # rows[0] is the header
+        k = tuple(int(v) for v in kernel.split(","))
+        shapes[name] = (int(n), int(c), int(h), int(w), k if len(k) == 2 else (k[0], k[0]), int(s), int(p), int(d))
+    return shapes
 
 
 def median_ms(fn, reps=50, warmup=10):
@@ -49,7 +53,7 @@ def main():
     device = torch.device("cuda")
     name = torch.cuda.get_device_name(device)
     results = []
-    for shape, (n, c, h, w, k, s, p, d) in SHAPES.items():
+    for shape, (n, c, h, w, k, s, p, d) in read_shapes().items():
         x = torch.rand(n, c, h, w, device=device)
         cols = F.unfold(x, k, dilation=d, padding=p, stride=s)
         moved = 4 * (x.numel() + cols.numel())

@@ -3,7 +3,8 @@
 # the GPU benchmarks on a machine with an NVIDIA driver but no Java, no OpenCL loader, no ICD
 # file and no network (the performance issue's run book):
 #   jre/      a jlink runtime (java.base, java.logging, java.desktop, jdk.unsupported)
-#   lib/      the unfold4j jar and its runtime jars (JOCL, CLBlast through jocl-blast, picocli, EJML)
+#   unfold4j-cli-*.jar  the command line, run with java -jar (its manifest names lib/'s jars)
+#   lib/      its runtime jars: the unfold4j library, JOCL, CLBlast through jocl-blast, picocli, EJML
 #   native/   this machine's OpenCL ICD loader, saved as the unversioned libOpenCL.so JOCL loads
 #   run.sh    on the GPU machine: bash run.sh OUT_DIR  ->  OUT_DIR/{devices.txt,unfold4j-opencl.json,torch.json,...}
 # Usage: ci/gpu-bundle.sh [BUNDLE_DIR]
@@ -18,11 +19,11 @@ loader=$(ldconfig -p | awk '/libOpenCL\.so\.1 .*x86-64/ {print $NF; exit}')
 mvn -q -B -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true clean package   # clean: no benchmark classes or profile jars
 rm -rf "$bundle"
 mkdir -p "$bundle/lib" "$bundle/native"
-cp target/unfold4j-*[0-9T].jar "$bundle/lib/" 2>/dev/null || cp target/unfold4j-*.jar "$bundle/lib/"
-rm -f "$bundle"/lib/*-sources.jar "$bundle"/lib/*-javadoc.jar
-cp target/lib/*.jar "$bundle/lib/"
+cp cli/target/unfold4j-cli-*[0-9T].jar "$bundle/" 2>/dev/null || cp cli/target/unfold4j-cli-*.jar "$bundle/"
+rm -f "$bundle"/*-sources.jar "$bundle"/*-javadoc.jar
+cp cli/target/lib/*.jar "$bundle/lib/"   # the library's jar among them
 cp -L "$loader" "$bundle/native/libOpenCL.so"
-cp bench/torch_peer.py "$bundle/"
+cp bench/torch_peer.py bench/shapes.tsv "$bundle/"   # the peer reads shapes.tsv beside itself
 jlink --add-modules java.base,java.logging,java.desktop,jdk.unsupported \
       --strip-debug --no-man-pages --no-header-files --compress=2 --output "$bundle/jre"
 
@@ -44,13 +45,14 @@ for d in /usr/local/nvidia/lib64 /usr/lib/x86_64-linux-gnu /usr/lib64; do
 done
 export LD_LIBRARY_PATH="$here/native:${LD_LIBRARY_PATH:-}"
 export LD_PRELOAD="$here/jre/lib/libjsig.so${LD_PRELOAD:+:$LD_PRELOAD}"  # native-notes.md, "PoCL and the JVM"
-java=("$here/jre/bin/java" -Xmx24g -cp "$here/lib/*" org.unfold4j.cli.Main)
+cli=$(ls "$here"/unfold4j-cli-*.jar | head -n 1)
+java=("$here/jre/bin/java" -Xmx24g -jar "$cli")
 { nvidia-smi -L 2>&1; uname -a; } > "$out/machine.txt"
 "${java[@]}" devices > "$out/devices.txt" 2>&1
 "${java[@]}" bench --backend opencl --json "$out/unfold4j-opencl.json" 2>&1 | tee "$out/unfold4j-opencl.txt"
 # Host-resident calls once more without overlapped transfers (README: unfold4j.overlapTransfers),
 # so the run shows what the overlap buys on this GPU.
-java_seq=("$here/jre/bin/java" -Xmx24g -Dunfold4j.overlapTransfers=false -cp "$here/lib/*" org.unfold4j.cli.Main)
+java_seq=("$here/jre/bin/java" -Xmx24g -Dunfold4j.overlapTransfers=false -jar "$cli")
 "${java_seq[@]}" bench --backend opencl --shapes conv3x3,vit16,dilated --reps 5 \
   --json "$out/unfold4j-opencl-sequential.json" 2>&1 | tee "$out/unfold4j-opencl-sequential.txt"
 if python3 -c 'import torch; assert torch.cuda.is_available()' 2>/dev/null; then

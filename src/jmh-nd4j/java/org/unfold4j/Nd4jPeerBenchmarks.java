@@ -30,8 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx12g"})
 public class Nd4jPeerBenchmarks {
-    @Param({"conv3x3", "vit16", "tile256", "dilated", "seed"})
-    public String shape;
+    /** Every shape of bench/shapes.tsv: JMH runs each constant of an enum {@code @Param} (-p shape=NAME for one). */
+    @Param
+    public BenchShape shape;
 
     private BenchShape s;
     private INDArray image, columns, imageOut, columnsOut;
@@ -39,7 +40,7 @@ public class Nd4jPeerBenchmarks {
 
     @Setup
     public void setUp() {
-        s = BenchShape.valueOf(shape);
+        s = shape;
         ColumnGeometry g = s.geometry();
         w = g.window();
         image = Nd4j.rand(DataType.FLOAT, s.n, s.c, s.h, s.w);

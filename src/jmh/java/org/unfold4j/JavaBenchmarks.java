@@ -28,8 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx12g"})
 public class JavaBenchmarks {
-    @Param({"conv3x3", "vit16", "tile256", "dilated", "seed"})
-    public String shape;
+    /** Every shape of bench/shapes.tsv: JMH runs each constant of an enum {@code @Param} (-p shape=NAME for one). */
+    @Param
+    public BenchShape shape;
 
     private BenchShape s;
     private Tensor image, columns, imageOut, columnsOut;
@@ -37,7 +38,7 @@ public class JavaBenchmarks {
 
     @Setup
     public void setUp() {
-        s = BenchShape.valueOf(shape);
+        s = shape;
         image = s.randomImage();
         columns = s.randomColumns();
         imageOut = Tensor.zeros(image.shape());

@@ -32,8 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx12g"})
 public class OpenCLBenchmarks {
-    @Param({"conv3x3", "vit16", "tile256", "dilated", "seed"})
-    public String shape;
+    /** Every shape of bench/shapes.tsv: JMH runs each constant of an enum {@code @Param} (-p shape=NAME for one). */
+    @Param
+    public BenchShape shape;
 
     private BenchShape s;
     private OpenCLBackend cl;
@@ -42,7 +43,7 @@ public class OpenCLBenchmarks {
 
     @Setup
     public void setUp() {
-        s = BenchShape.valueOf(shape);
+        s = shape;
         cl = Backend.openCL();
         image = s.randomImage();
         columns = s.randomColumns();

@@ -32,8 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx12g"})
 public class OpenCLKernelTimes {
-    @Param({"conv3x3", "vit16", "tile256", "dilated", "seed"})
-    public String shape;
+    /** Every shape of bench/shapes.tsv: JMH runs each constant of an enum {@code @Param} (-p shape=NAME for one). */
+    @Param
+    public BenchShape shape;
 
     private BenchShape s;
     private OpenCLBackend cl;
@@ -63,7 +64,7 @@ public class OpenCLKernelTimes {
 
     @Setup
     public void setUp() {
-        s = BenchShape.valueOf(shape);
+        s = shape;
         cl = OpenCLBackend.createProfiled(OpenCLRuntime.get().select(System.getProperty("unfold4j.device")));
         Tensor image = s.randomImage(), columns = s.randomColumns();
         dImage = cl.upload(image);

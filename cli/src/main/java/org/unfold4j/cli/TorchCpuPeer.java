@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * PyTorch on the CPU as a bench peer: a Python process ({@code bench/torch_cpu_peer.py}) that
  * answers one timed {@code F.unfold} or {@code F.fold} call per request, so that the bench can
  * put its calls between the Java backend's in one interleaved loop (Note [the PyTorch CPU peer]
- * in BenchCommand). Each call is timed inside Python; the pipe's round trip is not counted.
+ * in BenchRuns). Each call is timed inside Python; the pipe's round trip is not counted.
  */
 final class TorchCpuPeer implements AutoCloseable {
     private final Process process;
@@ -41,7 +41,7 @@ final class TorchCpuPeer implements AutoCloseable {
     }
 
     /** Makes the peer's input and columns for this shape. */
-    void shape(BenchCommand.Shape s) {
+    void shape(BenchShape s) {
         String answer = ask("shape " + s.n() + " " + s.c() + " " + s.h() + " " + s.w() + " " + s.k() + " " + s.kw()
                 + " " + s.s() + " " + s.p() + " " + s.d());
         if (!answer.equals("ok")) {

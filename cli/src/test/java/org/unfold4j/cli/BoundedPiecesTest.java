@@ -142,6 +142,7 @@ class BoundedPiecesTest {
                 "--tile-op", "invert", "--layout", "nhwc"},
             {"80000", "--kernel", "9", "--stride", "4", "--padding", "2", "--padding-mode", "circular", "--mode", "sum",
                 "--dtype", "float64"},
+            {"30000", "--kernel", "5", "--stride", "3", "--dilation", "2,1", "--padding", "1", "--mode", "sum"},
         };
         for (String[] c : exact) {
             if (backend.equals("opencl") && Arrays.asList(c).contains("float64") && !fp64()) {

@@ -52,7 +52,7 @@ final class FilterCommand extends BaseCommand {
         Picture pic = decode(image);
         // An odd filter with padding n/2 always fits the padded image: no size check needed here.
         try (ChosenBackend b = backend.open(); OutputFiles files = OutputFiles.open(out)) {
-            Filters.Plan plan = Filters.plan(pic, filter, b.backend(), run.memory()); // before any output
+            FilterProduct.Plan plan = FilterProduct.plan(pic, filter, b.backend(), run.memory()); // before any output
             say("backend: %s", b.describe());
             say("image: %s, %s", image == null ? "bundled photograph" : display(image), pic.size());
             say("warm-up: %.1f ms", b.warmUp());
@@ -64,13 +64,13 @@ final class FilterCommand extends BaseCommand {
 
     /** Filters, compares with the direct loop, writes filtered-KIND.png; returns the max difference. */
     static double filter(BaseCommand cmd, ChosenBackend b, OutputFiles files, Picture pic, Filters.Kind kind,
-                         float[] filter, Filters.Plan plan) {
+                         float[] filter, FilterProduct.Plan plan) {
         int n = (int) Math.round(Math.sqrt(filter.length));
         int c = pic.channels();
         long l = (long) pic.height() * pic.width();
         RunOptions run = cmd.runOptions();
         Progress progress = run.progress();
-        Filters.Result r = Filters.viaUnfold(pic, filter, b.backend(), plan, progress);
+        FilterProduct.Result r = FilterProduct.viaUnfold(pic, filter, b.backend(), plan, progress);
         cmd.say("%s %dx%d filter as unfold + matrix product + view%s:", kind.label(), n, n, r.bands() == 1 ? ""
                 : " (in " + r.bands() + " bands of image rows)");
         cmd.say("  unfold [1, %d, %d, %d] -> [1, %d, %d] (padding %d): %.2f ms", c, pic.height(), pic.width(),

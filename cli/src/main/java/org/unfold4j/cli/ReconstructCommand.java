@@ -33,24 +33,8 @@ final class ReconstructCommand extends BaseCommand {
             description = "A PNG, JPEG, GIF, BMP or TIFF file (default: the bundled photograph).")
     Path image;
 
-    @Option(names = "--kernel", required = true, converter = Pair.Converter.class, paramLabel = "K[,K]",
-            description = "Tile size: K, or height,width.")
-    Pair kernel;
-
-    @Option(names = "--stride", converter = Pair.Converter.class, paramLabel = "S[,S]",
-            description = "Step between tiles (default: the tile size, so tiles do not overlap).")
-    Pair stride;
-
-    @Option(names = "--padding", defaultValue = "0", converter = Pair.Converter.class, paramLabel = "P[,P]",
-            description = "Padding on each side: the unfold reads it as --padding-mode says, the fold drops it "
-                    + "(default: ${DEFAULT-VALUE}).")
-    Pair padding;
-
-    @Option(names = "--padding-mode", defaultValue = "zeros", paramLabel = "zeros|reflect|replicate|circular",
-            description = "What the unfold reads in the padding: zeros; reflect (padding smaller than the image); "
-                    + "replicate; circular (padding at most the image), as PyTorch's F.pad. The fold always drops "
-                    + "the padding, whatever the mode. Default: ${DEFAULT-VALUE}.")
-    String paddingMode;
+    @Mixin
+    WindowOptions windowOptions;
 
     @Option(names = "--dtype", defaultValue = "float32", paramLabel = "float32|float64",
             description = "The element type of the tiles; fold sums floating-point values, so uint8 and int32 are "
@@ -92,12 +76,12 @@ final class ReconstructCommand extends BaseCommand {
             throw new BadInputException("--mode must be sum or mean, not '" + mode + "'");
         }
         TileOp op = TileOp.parse(tileOp);
-        Settings settings = new Settings(Choices.paddingMode(paddingMode), Choices.foldableDtype(dtype),
+        Settings settings = new Settings(windowOptions.paddingMode(), Choices.foldableDtype(dtype),
                 Choices.layout(layout));
         Picture pic = decode(image);
-        Window window = Windows.of(kernel, stride == null ? kernel : stride, padding, new Pair(1, 1), pic);
-        Windows.checkPaddingMode(settings.paddingMode(), padding, pic);
-        settings.unfold(window).geometry(settings.dtype(), settings.imageShape(pic)); // every check before any output
+        Window window = windowOptions.window(windowOptions.kernel); // tiles side by side unless --stride is given
+        // Every check before any output (Note [shape rules in one place]).
+        Windows.check(settings.unfold(window), settings.dtype(), settings.imageShape(pic), pic);
         try (ChosenBackend b = backend.open()) {
             b.requireSupports(settings.dtype());
             try (OutputFiles files = OutputFiles.open(out)) {

@@ -31,27 +31,8 @@ final class PatchesCommand extends BaseCommand {
             description = "A PNG, JPEG, GIF, BMP or TIFF file (default: the bundled photograph).")
     Path image;
 
-    @Option(names = "--kernel", required = true, converter = Pair.Converter.class, paramLabel = "K[,K]",
-            description = "Window size: K, or height,width.")
-    Pair kernel;
-
-    @Option(names = "--stride", defaultValue = "1", converter = Pair.Converter.class, paramLabel = "S[,S]",
-            description = "Step between windows (default: ${DEFAULT-VALUE}).")
-    Pair stride;
-
-    @Option(names = "--padding", defaultValue = "0", converter = Pair.Converter.class, paramLabel = "P[,P]",
-            description = "Padding on each side, read as --padding-mode says (default: ${DEFAULT-VALUE}).")
-    Pair padding;
-
-    @Option(names = "--padding-mode", defaultValue = "zeros", paramLabel = "zeros|reflect|replicate|circular",
-            description = "What the padding holds, as PyTorch's F.pad: zeros; reflect, the image mirrored without "
-                    + "repeating the edge (padding smaller than the image); replicate, the edge pixel repeated; "
-                    + "circular, the image wrapped around (padding at most the image). Default: ${DEFAULT-VALUE}.")
-    String paddingMode;
-
-    @Option(names = "--dilation", defaultValue = "1", converter = Pair.Converter.class, paramLabel = "D[,D]",
-            description = "Spacing between a window's pixels (default: ${DEFAULT-VALUE}).")
-    Pair dilation;
+    @Mixin
+    WindowOptions windowOptions;
 
     @Option(names = "--dtype", defaultValue = "float32", paramLabel = "float32|float64|uint8|int32",
             description = "The element type unfolded and written to patches.npy ('<f4', '<f8', '|u1', '<i4'); "
@@ -89,15 +70,15 @@ final class PatchesCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        PaddingMode pm = Choices.paddingMode(paddingMode);
+        PaddingMode pm = windowOptions.paddingMode();
         DType type = Choices.dtype(dtype);
         ImageLayout imageLayout = Choices.layout(layout);
         ColumnLayout columnLayout = Choices.outputLayout(outputLayout);
         Picture pic = decode(image);
-        Window window = Windows.of(kernel, stride, padding, dilation, pic);
-        Windows.checkPaddingMode(pm, padding, pic);
+        Window window = windowOptions.window(new Pair(1, 1));
         Unfold spec = Unfold.of(window).withPaddingMode(pm).withImageLayout(imageLayout).withColumnLayout(columnLayout);
-        ColumnGeometry g = spec.geometry(type, Bands.imageShape(pic, imageLayout)); // every check before any output
+        // Every check before any output (Note [shape rules in one place]).
+        ColumnGeometry g = Windows.check(spec, type, Bands.imageShape(pic, imageLayout), pic);
         try (ChosenBackend b = backend.open()) {
             b.requireSupports(type);
             try (OutputFiles files = OutputFiles.open(out)) {

@@ -2,6 +2,7 @@ package org.unfold4j.cli;
 
 import java.nio.file.Path;
 import org.unfold4j.DType;
+import org.unfold4j.ImageLayout;
 import org.unfold4j.Unfold;
 import org.unfold4j.Window;
 import picocli.CommandLine.Command;
@@ -47,7 +48,8 @@ final class DemoCommand extends BaseCommand {
     public Integer call() {
         Picture pic = decode(image);
         Window window = Windows.of(new Pair(KERNEL, KERNEL), new Pair(STRIDE, STRIDE), new Pair(0, 0),
-                new Pair(1, 1), pic);
+                new Pair(1, 1));
+        Windows.check(Unfold.of(window), DType.FLOAT32, Bands.imageShape(pic, ImageLayout.CHANNELS_FIRST), pic);
         long start = System.nanoTime();
         float[] gaussian = Filters.kernel(Filters.Kind.gaussian, 5, 0);
         try (ChosenBackend b = backend.open(); OutputFiles files = OutputFiles.open(out)) {
@@ -55,7 +57,7 @@ final class DemoCommand extends BaseCommand {
             PatchesCommand.Plan patches = PatchesCommand.plan(this, files, pic, Unfold.of(window), DType.FLOAT32, b);
             int tileRows = ReconstructCommand.plan(this, b, pic, window, TileOp.none,
                     ReconstructCommand.Settings.DEFAULT);
-            Filters.Plan filter = Filters.plan(pic, gaussian, b.backend(), run.memory());
+            FilterProduct.Plan filter = FilterProduct.plan(pic, gaussian, b.backend(), run.memory());
             say("unfold4j demo");
             say("backend: %s", b.describe());
             say("image: %s, %s (channels x height x width, values 0..255)",

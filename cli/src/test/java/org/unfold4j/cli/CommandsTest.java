@@ -190,6 +190,24 @@ class CommandsTest {
         assertSamePixels(ImageIO.read(ImageFiles.class.getResource(ImageFiles.BUNDLED)), png(out.resolve("reconstruction-mean.png")));
     }
 
+    /**
+     * reconstruct takes --dilation (the window options are one mixin, WindowOptions): dilated tiles
+     * (3x3, dilation 2, stride 1, padding 2, as a "same" convolution) cover every pixel, so the mean
+     * gives the image back; 288 x 448 tiles where the undilated window would make 290 x 450.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.unfold4j.cli.Cli#backends")
+    void reconstructMeanWithDilationReturnsTheImage(String backend) throws IOException {
+        Cli.assumeBackend(backend);
+        Path out = tmp.resolve("rd");
+        Cli.Run r = Cli.run("reconstruct", "--kernel", "3", "--stride", "1", "--dilation", "2", "--padding", "2",
+                "--mode", "mean", "--backend", backend, "--out", out.toString()).expectSuccess();
+        assertTrue(r.out().contains("(129024 tiles of 3x3"), r.out());
+        assertTrue(r.out().contains("max |reconstruction - image| = 0 (exact)"), r.out());
+        assertFalse(r.out().contains("pixels by none"), r.out());
+        assertSamePixels(ImageIO.read(ImageFiles.class.getResource(ImageFiles.BUNDLED)), png(out.resolve("reconstruction-mean.png")));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.unfold4j.cli.Cli#backends")
     void reconstructSumShowsTheOverlap(String backend) throws IOException {
@@ -283,7 +301,7 @@ class CommandsTest {
             for (Filters.Kind kind : Filters.Kind.values()) {
                 for (int n : new int[] {3, 7}) {
                     float[] filter = Filters.kernel(kind, n, 0);
-                    float[] via = Filters.viaUnfold(x, filter, b.backend()).image().data();
+                    float[] via = FilterProduct.viaUnfold(x, filter, b.backend()).image().data();
                     float[] direct = Filters.direct(x, filter).data();
                     double max = 0;
                     for (int i = 0; i < via.length; i++) {
@@ -319,7 +337,7 @@ class CommandsTest {
         assertTrue(r.out().contains("cores check"), r.out());
         JsonNode rows = new ObjectMapper().readTree(json.toFile());
         // OpenCL adds host-resident rows ("opencl-host", against the bare transfer) after each shape's device rows;
-        // Java its allocating calls ("java-alloc", Note [the PyTorch CPU peer] in BenchCommand) after the calls into outputs.
+        // Java its allocating calls ("java-alloc", Note [the PyTorch CPU peer] in BenchRuns) after the calls into outputs.
         List<String> kinds = backend.equals("opencl") ? List.of("opencl", "opencl", "opencl-host", "opencl-host")
                 : List.of(backend, backend, backend + "-alloc", backend + "-alloc");
         assertEquals(2 * kinds.size(), rows.size(), rows.toString());
@@ -338,7 +356,7 @@ class CommandsTest {
             if (row.get("backend").asText().equals("opencl")) {
                 // Kernel times from profiling events, for the call, the copy floor and (where present) CLBlast.
                 assertTrue(row.get("kernel_ms").asDouble() > 0 && row.get("floor_kernel_ms").asDouble() > 0, row.toString());
-                if (Filters.clBlastUnavailableReason() == null) {
+                if (ClBlastSgemm.unavailableReason() == null) {
                     assertTrue(row.get("peer_ms").asDouble() > 0 && row.get("peer_kernel_ms").asDouble() > 0, row.toString());
                 }
             }
@@ -354,7 +372,7 @@ class CommandsTest {
 
     /**
      * --torch-cpu: the peer's calls are timed in the Java bench's loop and written as torch-cpu rows
-     * after the Java rows (Note [the PyTorch CPU peer] in BenchCommand). A stand-in peer speaking
+     * after the Java rows (Note [the PyTorch CPU peer] in BenchRuns). A stand-in peer speaking
      * the same protocol (test resource peer/FakeTorchPeer.java, 1000 ns a call) replaces PyTorch.
      */
     @Test
