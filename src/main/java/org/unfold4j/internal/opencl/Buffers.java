@@ -64,7 +64,7 @@ final class Buffers {
             int[] err = new int[1];
             mem = clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, err);
             if (user && isOutOfMemory(err[0])) {
-                // Host calls' kept buffers (Note [staging buffers]) must not cost a caller's tensor its memory.
+                // Host calls' kept buffers (Note [staging buffers] in HostCalls) must not cost a caller's tensor its memory.
                 releaseIdleStaging.run();
                 mem = clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, err);
             }
