@@ -56,10 +56,11 @@ public final class DeviceBuffer implements Runnable {
      * DeviceCalls' interop) ask for read() or write() access, wait on Access.waitList(...)
      * (which flushes the queues of the events waited for: Note [lazy flush]), and record their
      * command with Access.enqueued or Access.finished while they still hold the queue.
-     * Recording happens before the call returns, so calls ordered by the program (one thread, or threads that synchronise between calls) are ordered on the
-     * device. Calls on one buffer made concurrently from several threads with nothing ordering
-     * them are ordered either way, but each still waits for everything recorded before it began,
-     * and no event is lost (a write keeps the reads recorded while it was being enqueued).
+     * Recording happens before the call returns, so calls ordered by the program (one thread,
+     * or threads that synchronise between calls) are ordered on the device. Calls on one buffer
+     * made concurrently from several threads with nothing ordering them are ordered either way,
+     * but each still waits for everything recorded before it began, and no event is lost (a
+     * write keeps the reads recorded while it was being enqueued).
      */
 
     /** The allocator, told when this buffer is released. */
