@@ -5,12 +5,14 @@
 //
 // Specialisation (prepended #defines, besides those of common.cl):
 //   PAD_MODE  0 zeros, 1 reflect, 2 replicate, 3 circular (as F.pad; limits checked on the host)
-//   ORDER     the column side's axes from slowest to fastest after n (ColumnGeometry.columnOrder):
+//   ORDER     the column side's axes from slowest to fastest after n (View.columnOrder):
 //             0 (c, k, l) columns (PyTorch's row order for either image layout)
 //             2 (l, c, k) patches, channels-first      3 (l, k, c) patches, channels-last
 //   Two entry points share the geometry: unfold (one work-item per output element, for GPUs)
 //   and unfold_rows (one work-item per output row in PyTorch's column order, for CPU devices
 //   such as PoCL, where per-element index arithmetic costs more than the copy).
+// The PAD_MODE and ORDER numbers are defined in one place, the host's KernelCodes (Note [kernel
+// codes]); the tests below use them and nothing else.
 #ifndef PAD_MODE
   #define PAD_MODE 0
 #endif
@@ -27,8 +29,10 @@ inline INDEX_T source(const INDEX_T raw, const INDEX_T size)
     return raw < 0 ? -raw : (raw >= size ? 2 * (size - 1) - raw : raw);
 #elif PAD_MODE == 2
     return raw < 0 ? 0 : (raw >= size ? size - 1 : raw);
-#else
+#elif PAD_MODE == 3
     return raw < 0 ? raw + size : (raw >= size ? raw - size : raw);
+#else
+  #error "PAD_MODE is not one of KernelCodes' PAD_ codes"
 #endif
 }
 
@@ -45,8 +49,10 @@ __kernel void unfold(__global const T* restrict input,
     const INDEX_T l = idx % V(P_L), k = idx / V(P_L) % V(P_K), c = idx / V(P_L) / V(P_K) % V(P_C);
 #elif ORDER == 2
     const INDEX_T k = idx % V(P_K), c = idx / V(P_K) % V(P_C), l = idx / V(P_K) / V(P_C) % V(P_L);
-#else
+#elif ORDER == 3
     const INDEX_T c = idx % V(P_C), k = idx / V(P_C) % V(P_K), l = idx / V(P_C) / V(P_K) % V(P_L);
+#else
+  #error "ORDER is not one of KernelCodes' ORDER_ codes"
 #endif
     const INDEX_T n = idx / (V(P_C) * V(P_K) * V(P_L));
     const INDEX_T ox = l % V(P_BLOCKS_W), oy = l / V(P_BLOCKS_W) % V(P_BLOCKS_H), oz = l / V(P_BLOCKS_W) / V(P_BLOCKS_H);

@@ -6,6 +6,7 @@ import org.jocl.cl_command_queue;
 import org.jocl.cl_mem;
 import org.unfold4j.internal.Op;
 import org.unfold4j.internal.opencl.DeviceBuffer;
+import org.unfold4j.internal.opencl.OpenCLConfig;
 import org.unfold4j.internal.opencl.OpenCLEngine;
 
 /**
@@ -77,12 +78,22 @@ public final class OpenCLBackend extends Backend {
         return new OpenCLBackend(device, false, true);
     }
 
+    /**
+     * A new backend on {@code device} built with {@code config} (tests: allocation limits, kernel
+     * families, variants); {@code OpenCLConfig.defaults(device.facts())} is what the public
+     * factories use.
+     */
+    static OpenCLBackend create(OpenCLDevice device, OpenCLConfig config) {
+        Objects.requireNonNull(device, "device");
+        return new OpenCLBackend(device, new OpenCLEngine(device.facts(), Objects.requireNonNull(config, "config"), false, false));
+    }
+
     /** A backend whose {@link #close()} does nothing, for {@link Backend#defaultBackend()}. */
     static OpenCLBackend createShared(OpenCLDevice device) {
         return new OpenCLBackend(device, true, false);
     }
 
-    /** The engine behind this backend (tests reach its settings and counters through it). */
+    /** The engine behind this backend (tests reach its configuration, counters and fault injection through it). */
     OpenCLEngine openCLEngine() {
         return engine;
     }

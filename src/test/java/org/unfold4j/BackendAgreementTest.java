@@ -28,9 +28,7 @@ class BackendAgreementTest {
     void longIndexKernelsMatchJavaBitForBit() {
         TestBackends.openCL();
         for (boolean rowKernels : new boolean[] {true, false}) {
-            try (OpenCLBackend longIndex = Backend.openCL(TestBackends.openCL().deviceName())) {
-                longIndex.openCLEngine().forceLongIndex = true;
-                longIndex.openCLEngine().rowKernels = rowKernels;
+            try (OpenCLBackend longIndex = TestBackends.withConfig(c -> c.withForceLongIndex(true).withRowKernels(rowKernels))) {
                 compareOnRandomCases(longIndex, 60, 12);
             }
         }
@@ -45,8 +43,8 @@ class BackendAgreementTest {
         Tensor cols = unfold.apply(image, Backend.java());
         Fold fold = Fold.of(40, 33, unfold.window());
         for (OpenCLBackend cl : bothKernelFamilies()) {
-            assertTensorEquals(cols, unfold.apply(image, cl), "unfold on " + cl.openCLEngine().rowKernels);
-            assertTensorEquals(fold.apply(cols, Backend.java()), fold.apply(cols, cl), "fold, row kernels " + cl.openCLEngine().rowKernels);
+            assertTensorEquals(cols, unfold.apply(image, cl), "unfold on " + cl.openCLEngine().config().rowKernels());
+            assertTensorEquals(fold.apply(cols, Backend.java()), fold.apply(cols, cl), "fold, row kernels " + cl.openCLEngine().config().rowKernels());
         }
     }
 
@@ -64,11 +62,11 @@ class BackendAgreementTest {
             Tensor cols = unfold.apply(image, Backend.java());
             Tensor randomCols = RandomCases.tensor(r, cols.shape());
             for (OpenCLBackend cl : bothKernelFamilies()) {
-                assertTensorEquals(cols, unfold.apply(image, cl), unfold + ", row kernels " + cl.openCLEngine().rowKernels);
+                assertTensorEquals(cols, unfold.apply(image, cl), unfold + ", row kernels " + cl.openCLEngine().config().rowKernels());
                 for (FoldMode mode : FoldMode.values()) {
                     Fold fold = Fold.of(40, 48, unfold.window()).withMode(mode);
                     assertTensorEquals(fold.apply(randomCols, Backend.java()), fold.apply(randomCols, cl),
-                            fold + ", row kernels " + cl.openCLEngine().rowKernels);
+                            fold + ", row kernels " + cl.openCLEngine().config().rowKernels());
                 }
             }
         }

@@ -205,8 +205,9 @@ class ConcurrencyTest {
         Tensor small = RandomCases.tensor(new Random(4), 1, 1, 8, 8);
         Tensor smallCols = unfold.apply(small, Backend.java());
         Tensor smallBack = fold.apply(smallCols, Backend.java());
-        try (OpenCLBackend cl = Backend.openCL(device)) {
-            long perImage = unfold.geometry(1, 1, 8, 8).columnElements() * 4;
+        long perImage = unfold.geometry(1, 1, 8, 8).columnElements() * 4;
+        try (OpenCLBackend cl = TestBackends.withConfig(c -> c.withAllocationLimit(perImage))) {  // one image per chunk
+            assertEquals(device, cl.deviceName());
             Runnable b = () -> {
                 assertEquals(smallCols, unfold.apply(small, cl));
                 assertEquals(smallBack, fold.apply(smallCols, cl));
@@ -215,7 +216,6 @@ class ConcurrencyTest {
                 }
             };
             b.run();  // builds the programs
-            cl.openCLEngine().allocationLimit = perImage;  // one image per chunk
             long t0 = System.nanoTime();
             for (int i = 0; i < 3; i++) {
                 b.run();

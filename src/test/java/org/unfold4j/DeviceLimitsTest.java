@@ -118,90 +118,104 @@ class DeviceLimitsTest {
         }
     }
 
+    /** A fresh backend whose largest buffer is {@code bytes}. */
+    static OpenCLBackend limited(long bytes) {
+        OpenCLBackend cl = TestBackends.withConfig(c -> c.withAllocationLimit(bytes));
+        assertEquals(bytes, cl.openCLEngine().config().allocationLimit());
+        return cl;
+    }
+
     @Test
     void hostCallsSplitOverTheBatchAndStayExact() {
-        try (OpenCLBackend cl = freshBackend()) {
-            int checked = 0;
-            List<Op> ops = new ArrayList<>(planeSplittable());
-            ops.addAll(imageSplittableOnly());
-            for (Op op : ops) {
-                if (op.geometry().batch() < 2) {
-                    continue;
-                }
-                for (long images = 1; images < op.geometry().batch(); images++) {
-                    cl.openCLEngine().allocationLimit = images * op.bytesPerImage();
-                    assertTrue(op.bytesUnsplit() > cl.openCLEngine().allocationLimit, "the whole call must not fit: " + op);
+        int checked = 0;
+        List<Op> ops = new ArrayList<>(planeSplittable());
+        ops.addAll(imageSplittableOnly());
+        for (Op op : ops) {
+            if (op.geometry().batch() < 2) {
+                continue;
+            }
+            for (long images = 1; images < op.geometry().batch(); images++) {
+                try (OpenCLBackend cl = limited(images * op.bytesPerImage())) {
+                    assertTrue(op.bytesUnsplit() > cl.openCLEngine().config().allocationLimit(), "the whole call must not fit: " + op);
                     assertEqualsJava(op, op.apply().apply(op.input(), cl), "chunks of " + images + " images");
                     checked++;
+                    assertEquals(0, TestBackends.buffersBeyondTheCache(cl), "chunk buffers left behind by " + op);
                 }
-                assertEquals(0, TestBackends.buffersBeyondTheCache(cl), "chunk buffers left behind by " + op);
             }
-            assertTrue(checked >= 20, "only " + checked + " batch splits checked");
         }
+        assertTrue(checked >= 20, "only " + checked + " batch splits checked");
     }
 
     @Test
     void hostCallsSplitOverChannelsWhenOneImageIsTooLarge() {
-        try (OpenCLBackend cl = freshBackend()) {
-            int checked = 0;
-            for (Op op : planeSplittable()) {
-                long channels = op.geometry().channels();
-                assertEquals(5, channels);
-                // 1, 2 or 3 planes a chunk: chunks cross image boundaries when the batch has several images.
-                for (long planes = 1; planes < channels; planes++) {
-                    cl.openCLEngine().allocationLimit = planes * op.bytesPerPlane();
-                    assertTrue(op.bytesPerImage() > cl.openCLEngine().allocationLimit, "one image must not fit: " + op);
+        int checked = 0;
+        for (Op op : planeSplittable()) {
+            long channels = op.geometry().channels();
+            assertEquals(5, channels);
+            // 1, 2 or 3 planes a chunk: chunks cross image boundaries when the batch has several images.
+            for (long planes = 1; planes < channels; planes++) {
+                try (OpenCLBackend cl = limited(planes * op.bytesPerPlane())) {
+                    assertTrue(op.bytesPerImage() > cl.openCLEngine().config().allocationLimit(), "one image must not fit: " + op);
                     assertEqualsJava(op, op.apply().apply(op.input(), cl), "chunks of " + planes + " planes");
                     checked++;
+                    assertEquals(0, TestBackends.buffersBeyondTheCache(cl), "chunk buffers left behind by " + op);
                 }
-                assertEquals(0, TestBackends.buffersBeyondTheCache(cl), "chunk buffers left behind by " + op);
             }
-            assertTrue(checked >= 40, "only " + checked + " channel splits checked");
         }
+        assertTrue(checked >= 40, "only " + checked + " channel splits checked");
     }
 
     @Test
     void onePlaneOrUnsplittableImageAboveTheLimitIsAClearError() {
-        try (OpenCLBackend cl = freshBackend()) {
-            for (Op op : planeSplittable()) {
-                cl.openCLEngine().allocationLimit = op.bytesPerPlane() - 1;
+        for (Op op : planeSplittable()) {
+            try (OpenCLBackend cl = limited(op.bytesPerPlane() - 1)) {
                 OpenCLException e = assertThrows(OpenCLException.class, () -> op.apply().apply(op.input(), cl), op::toString);
                 assertMentions(e, op.name(), String.valueOf(op.bytesPerPlane()), String.valueOf(op.bytesPerPlane() - 1),
                         "one channel of one image");
+                assertEquals(0, TestBackends.buffersBeyondTheCache(cl));
+                assertEquals(0, cl.openTensorCount());
+                stillWorks(cl);
             }
-            for (Op op : imageSplittableOnly()) {
-                cl.openCLEngine().allocationLimit = op.bytesPerImage() - 1;
+        }
+        for (Op op : imageSplittableOnly()) {
+            try (OpenCLBackend cl = limited(op.bytesPerImage() - 1)) {
                 OpenCLException e = assertThrows(OpenCLException.class, () -> op.apply().apply(op.input(), cl), op::toString);
                 assertMentions(e, op.name(), String.valueOf(op.bytesPerImage()), String.valueOf(op.bytesPerImage() - 1),
                         "one image");
+                assertEquals(0, TestBackends.buffersBeyondTheCache(cl));
+                assertEquals(0, cl.openTensorCount());
+                stillWorks(cl);
             }
-            assertEquals(0, TestBackends.buffersBeyondTheCache(cl));
-            assertEquals(0, cl.openTensorCount());
-            stillWorks(cl);
+        }
+        try (OpenCLBackend cl = freshBackend()) {
+            stillWorksAtTheDevicesLimit(cl);
         }
     }
 
     @Test
     void uploadsAndDeviceResultsAboveTheLimitAreAClearError() {
-        try (OpenCLBackend cl = freshBackend()) {
-            Tensor image = data(new Random(41), DType.FLOAT32, 2, 3, 10, 10);  // 2,400 bytes
-            cl.openCLEngine().allocationLimit = 2399;
+        Tensor image = data(new Random(41), DType.FLOAT32, 2, 3, 10, 10);  // 2,400 bytes
+        try (OpenCLBackend cl = limited(2399)) {
             OpenCLException e = assertThrows(OpenCLException.class, () -> cl.upload(image));
             assertMentions(e, "upload", "2400 bytes", "2399 bytes");
             assertEquals(0, TestBackends.buffersBeyondTheCache(cl));
             assertEquals(0, cl.openTensorCount());
-
-            cl.openCLEngine().allocationLimit = 2400;
+            stillWorks(cl);
+        }
+        Unfold u = Unfold.of(3).withPadding(1);  // [2, 27, 100]: 21,600 bytes, no splitting on the device
+        try (OpenCLBackend cl = limited(2400)) {
             try (DeviceTensor x = cl.upload(image)) {
-                Unfold u = Unfold.of(3).withPadding(1);  // [2, 27, 100]: 21,600 bytes, no splitting on the device
-                e = assertThrows(OpenCLException.class, () -> u.apply(x));
+                OpenCLException e = assertThrows(OpenCLException.class, () -> u.apply(x));
                 assertMentions(e, "unfold output", "21600 bytes", "2400 bytes");
                 assertEquals(1, TestBackends.buffersBeyondTheCache(cl), "only the input is left");
                 assertEquals(1, cl.openTensorCount());
-                cl.openCLEngine().allocationLimit = 21_600;
-                try (DeviceTensor cols = u.apply(x)) {
-                    assertEquals(u.apply(image, Backend.java()), cols.download());
-                }
+            }
+            assertEquals(0, TestBackends.buffersBeyondTheCache(cl));
+            stillWorks(cl);
+        }
+        try (OpenCLBackend cl = limited(21_600)) {
+            try (DeviceTensor x = cl.upload(image); DeviceTensor cols = u.apply(x)) {
+                assertEquals(u.apply(image, Backend.java()), cols.download());
             }
             assertEquals(0, TestBackends.buffersBeyondTheCache(cl));
             stillWorks(cl);
@@ -214,9 +228,30 @@ class DeviceLimitsTest {
         }
     }
 
-    /** With the device's real limit back, every kind of call works and is exact. */
+    /**
+     * After errors, a backend still works: host calls, device calls, uploads and downloads that
+     * fit its limit are exact and leave nothing behind (the limit is fixed for a backend's life).
+     */
     private static void stillWorks(OpenCLBackend cl) {
-        cl.openCLEngine().allocationLimit = cl.device().maxAllocation();
+        Random r = new Random(43);
+        Unfold u = Unfold.of(2);
+        Tensor image = data(r, DType.FLOAT32, 1, 1, 2, 2);  // 16 bytes; columns [1, 4, 1]: 16 bytes
+        assertTrue(16 <= cl.openCLEngine().config().allocationLimit(), "the check must fit the limit");
+        Tensor cols = u.apply(image, Backend.java());
+        Fold f = Fold.of(2, 2, u.window());
+        assertEquals(cols, u.apply(image, cl), "a host unfold after the errors");
+        assertEquals(f.apply(cols, Backend.java()), f.apply(cols, cl), "a host fold after the errors");
+        try (DeviceTensor x = cl.upload(image); DeviceTensor c = u.apply(x)) {
+            assertEquals(image, x.download());
+            assertEquals(cols, c.download());
+        }
+        assertEquals(0, TestBackends.buffersBeyondTheCache(cl));
+        assertEquals(0, cl.openTensorCount());
+    }
+
+    /** With the device's real limit, every kind of call works and is exact. */
+    private static void stillWorksAtTheDevicesLimit(OpenCLBackend cl) {
+        assertEquals(cl.device().maxAllocation(), cl.openCLEngine().config().allocationLimit());
         for (Op op : planeSplittable().subList(0, 3)) {
             assertEqualsJava(op, op.apply().apply(op.input(), cl), "after the errors");
         }
@@ -274,13 +309,12 @@ class DeviceLimitsTest {
     /** The same check at a small size, with the 64-bit and the 32-bit index kernels: the check itself works. */
     @Test
     void wideUint8CheckWorksAtASmallSize() {
-        try (OpenCLBackend cl = freshBackend()) {
-            for (boolean longIndex : new boolean[] {true, false}) {
-                cl.openCLEngine().forceLongIndex = longIndex;
+        for (boolean longIndex : new boolean[] {true, false}) {
+            try (OpenCLBackend cl = TestBackends.withConfig(c -> c.withForceLongIndex(longIndex))) {
                 checkWideUint8(cl, 64, 1000, 3);
                 checkWideUint8(cl, 3, 200_000, 4);
+                assertEquals(0, TestBackends.buffersBeyondTheCache(cl));
             }
-            assertEquals(0, TestBackends.buffersBeyondTheCache(cl));
         }
     }
 

@@ -178,7 +178,7 @@ class DirtyOutputTest {
     }
 
     static String describe(Backend b) {
-        return b instanceof OpenCLBackend cl ? b + (cl.openCLEngine().rowKernels ? ", row kernels" : ", element kernels") : b.toString();
+        return b instanceof OpenCLBackend cl ? b + (cl.openCLEngine().config().rowKernels() ? ", row kernels" : ", element kernels") : b.toString();
     }
 
     /** A tensor of the type and shape with no zero element: NaNs with payloads, huge and negative values. */

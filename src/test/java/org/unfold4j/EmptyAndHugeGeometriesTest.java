@@ -55,7 +55,7 @@ class EmptyAndHugeGeometriesTest {
     }
 
     private static String label(Backend b) {
-        return b instanceof OpenCLBackend cl ? "opencl (" + (cl.openCLEngine().rowKernels ? "row" : "element") + " kernels)" : b.name();
+        return b instanceof OpenCLBackend cl ? "opencl (" + (cl.openCLEngine().config().rowKernels() ? "row" : "element") + " kernels)" : b.name();
     }
 
     /** The two examples of the issue, with PyTorch's stated results. */

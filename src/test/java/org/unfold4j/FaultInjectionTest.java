@@ -95,8 +95,7 @@ class FaultInjectionTest {
     @TestFactory
     Stream<DynamicTest> everyCallFailsOnceInOverlappedHostCalls() {
         return operations().stream().filter(Operation::mayRetry).map(op -> DynamicTest.dynamicTest(op.name(), () -> {
-            try (OpenCLBackend cl = Backend.openCL(TestBackends.openCL().deviceName())) {
-                cl.openCLEngine().overlapTransfers = true;
+            try (OpenCLBackend cl = TestBackends.withConfig(c -> c.withOverlapTransfers(true))) {
                 assertExact(op, op.run().apply(cl), "warm-up");
                 sweep(op, n -> cl, false);
             }

@@ -108,9 +108,8 @@ class FeatureAgreementTest {
     void longIndexKernelsMatchJava() {
         TestBackends.openCL();
         int unfoldCases = 0, foldCases = 0;
-        try (OpenCLBackend longIndex = Backend.openCL(TestBackends.openCL().deviceName())) {
-            longIndex.openCLEngine().forceLongIndex = true;
-            longIndex.openCLEngine().rowKernels = !longIndex.openCLEngine().rowKernels;  // the other kernel family than the shared backend's
+        // The other kernel family than the shared backend's.
+        try (OpenCLBackend longIndex = TestBackends.withConfig(c -> c.withForceLongIndex(true).withRowKernels(!c.rowKernels()))) {
             Random r = new Random(0x10_4E_1DL);
             int i = 0;
             for (FeatureCase.Kind kind : FeatureCase.KINDS) {
@@ -150,19 +149,19 @@ class FeatureAgreementTest {
     void specialisedKernelsMatchJava() {
         TestBackends.openCL();
         int cases = 0;
-        try (OpenCLBackend specialised = Backend.openCL(TestBackends.openCL().deviceName())) {
-            specialised.openCLEngine().specialiseFrom = 0;
+        try (OpenCLBackend rows = TestBackends.withConfig(c -> c.withSpecialiseFrom(0).withRowKernels(true));
+             OpenCLBackend elements = TestBackends.withConfig(c -> c.withSpecialiseFrom(0).withRowKernels(false))) {
             Random r = new Random(0x5BEC_1A1L);
             for (FeatureCase.Kind kind : FeatureCase.KINDS) {
                 for (PaddingMode mode : PaddingMode.values()) {
-                    specialised.openCLEngine().rowKernels = cases % 3 != 0;  // both kernel families
+                    OpenCLBackend specialised = cases % 3 != 0 ? rows : elements;  // both kernel families
                     ColumnLayout columns = ColumnLayout.values()[(mode.ordinal() + cases) % 2];
                     DType dtype = DType.values()[(mode.ordinal() + kind.rank()) % DType.values().length];
                     compareUnfold(List.of(specialised), FeatureCase.random(r, kind, mode, columns, dtype), r,
                             "specialised, case " + cases++);
                 }
                 for (FoldMode foldMode : FoldMode.values()) {
-                    specialised.openCLEngine().rowKernels = cases % 2 == 0;
+                    OpenCLBackend specialised = cases % 2 == 0 ? rows : elements;
                     ColumnLayout columns = ColumnLayout.values()[cases % 2];
                     FeatureCase f = FeatureCase.random(r, kind, PaddingMode.ZEROS, columns, FLOAT_TYPES[cases % 2]);
                     compareFold(List.of(specialised), f, foldMode, r, "specialised, case " + cases++);
@@ -178,7 +177,7 @@ class FeatureAgreementTest {
     }
 
     private static String family(OpenCLBackend b) {
-        return b + (b.openCLEngine().rowKernels ? ", row kernels" : ", element kernels");
+        return b + (b.openCLEngine().config().rowKernels() ? ", row kernels" : ", element kernels");
     }
 
     private static void compareUnfold(List<OpenCLBackend> openCL, FeatureCase f, Random r, String where) {

@@ -1,7 +1,9 @@
 package org.unfold4j;
 
 import org.unfold4j.internal.geometry.SharedRules;
+import org.unfold4j.internal.opencl.KernelVariant;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -188,7 +190,7 @@ class FoldFastPathsTest {
                     ColumnGeometry g = Unfold.of(c.window()).geometry(c.image());
                     org.junit.jupiter.api.Assertions.assertTrue(SharedRules.foldsByRowClasses(Fold.of((int) c.image()[2], (int) c.image()[3], c.window())
                             .geometry(g.columnsShape()).view()), "not a row-class fold: " + c);
-                    // OpenCLBackend.plan takes fold_row_classes when a class's scratch fits half the local memory.
+                    // KernelVariant.FOLD_ROW_CLASSES applies when a class's scratch fits half the local memory.
                     long scratch = (c.image()[2] + c.window().strideH() - 1) / c.window().strideH()
                             * (c.image()[3] + SharedRules.ROW_CLASS_PAD) * 4;
                     org.junit.jupiter.api.Assertions.assertTrue(scratch <= usual.device().facts().localMemory() / 2,
@@ -201,10 +203,9 @@ class FoldFastPathsTest {
                     }
                     Tensor cols = Tensor.of(values, g.columnsShape());
                     Tensor expected = fold.apply(cols, Backend.java());
-                    try (OpenCLBackend interleaved = OpenCLBackend.create(usual.device())) {
-                        interleaved.openCLEngine().rowKernels = true;
-                        interleaved.openCLEngine().interleaveWorkItems = true;
+                    try (OpenCLBackend interleaved = TestBackends.withConfig(k -> k.withRowKernels(true).withInterleaveWorkItems(true))) {
                         TensorAssert.assertTensorEquals(expected, fold.apply(cols, interleaved), c + " " + mode);
+                        assertTrue(interleaved.openCLEngine().launches(KernelVariant.FOLD_ROW_CLASSES) > 0, "fold_row_classes ran: " + c);
                     }
                 }));
             }
@@ -222,7 +223,7 @@ class FoldFastPathsTest {
     }
 
     private static String describe(Backend b) {
-        return b instanceof OpenCLBackend cl ? b + (cl.openCLEngine().rowKernels ? ", row kernels" : ", element kernels") : b.toString();
+        return b instanceof OpenCLBackend cl ? b + (cl.openCLEngine().config().rowKernels() ? ", row kernels" : ", element kernels") : b.toString();
     }
 
     /** fold by definition: each column value added into the pixel its window and tap land on; mean divides by the count. */

@@ -45,7 +45,7 @@ class GoldenCasesTest {
     }
 
     private static String kernels(OpenCLBackend b) {
-        return b.openCLEngine().rowKernels ? ", row kernels" : ", element kernels";
+        return b.openCLEngine().config().rowKernels() ? ", row kernels" : ", element kernels";
     }
 
     private static Stream<DynamicNode> cases(Backend backend, String variant) {

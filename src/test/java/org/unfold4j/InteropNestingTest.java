@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * No combination of threads, nesting and closing makes {@link OpenCLBackend#interop} hang (Note
- * [calls, nesting and close] in {@code OpenCLBackend}): calls made inside a body on its thread
+ * [calls, nesting and close] in {@code Lanes}): calls made inside a body on its thread
  * run on the body's queue, calls from threads a body waits for get a queue of their own,
  * {@code close()} inside a body fails at once, and {@code close()} from elsewhere never waits.
  * Each test runs on a fresh backend under a preemptive timeout, so that a hang fails it.
@@ -47,6 +47,11 @@ class InteropNestingTest {
 
     private static OpenCLBackend fresh() {
         return Backend.openCL(TestBackends.openCL().deviceName());
+    }
+
+    /** A fresh backend with overlapped host calls on or off. */
+    private static OpenCLBackend fresh(boolean overlapTransfers) {
+        return TestBackends.withConfig(c -> c.withOverlapTransfers(overlapTransfers));
     }
 
     private static Tensor image(int seed) {
@@ -81,8 +86,7 @@ class InteropNestingTest {
      */
     @Test
     void aNestedCallRunsOnTheBodysQueueInOrder() {
-        try (OpenCLBackend cl = fresh()) {
-            cl.openCLEngine().overlapTransfers = false;
+        try (OpenCLBackend cl = fresh(false)) {
             long[] shape = {1, 50, 200, 200};
             try (DeviceTensor big = cl.upload(Tensor.zeros(shape))) {
                 for (int i = 1; i <= 20; i++) {
@@ -112,8 +116,7 @@ class InteropNestingTest {
     @ParameterizedTest(name = "{0} threads, overlapped transfers {1}")
     @CsvSource({"4, false", "4, true", "8, false", "8, true"})
     void threadsMakeNestedCallsInsideBodies(int threads, boolean overlap) throws Exception {
-        try (OpenCLBackend cl = fresh()) {
-            cl.openCLEngine().overlapTransfers = overlap;
+        try (OpenCLBackend cl = fresh(overlap)) {
             CyclicBarrier allInside = new CyclicBarrier(threads);
             List<Throwable> failures = onThreads(threads, t -> {
                 Tensor host = image(100 + t);
@@ -260,8 +263,7 @@ class InteropNestingTest {
     void closingWhileOtherThreadsCallAndNestFailsCleanly() throws Exception {
         Random timing = new Random(31);
         for (int round = 0; round < 12; round++) {
-            OpenCLBackend cl = fresh();
-            cl.openCLEngine().overlapTransfers = round % 2 == 1;
+            OpenCLBackend cl = fresh(round % 2 == 1);
             int threads = OpenCLBackend.MAX_QUEUES + 2;  // more bodies than queues
             CyclicBarrier start = new CyclicBarrier(threads + 1);
             String where = "round " + round;

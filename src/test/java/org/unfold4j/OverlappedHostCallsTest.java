@@ -13,16 +13,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Host calls with overlapped transfers (Note [overlapped host calls] in {@code OpenCLBackend}):
+ * Host calls with overlapped transfers (Note [overlapped host calls] in {@code HostCalls}):
  * the default on GPUs, switched on by hand here so that PoCL runs them too. They give the Java
  * backend's bits for every kind of case and chunking, really use a second command queue, and
  * neither deadlock nor go wrong when many threads compete for the queues.
  */
 class OverlappedHostCallsTest {
     private static OpenCLBackend overlapping() {
-        OpenCLBackend cl = Backend.openCL(TestBackends.openCL().deviceName());
-        cl.openCLEngine().overlapTransfers = true;
-        return cl;
+        return TestBackends.withConfig(c -> c.withOverlapTransfers(true));
+    }
+
+    /** Overlapping, with the given allocation limit (0: the device's). */
+    private static OpenCLBackend overlapping(long allocationLimit) {
+        return TestBackends.withConfig(c -> (allocationLimit > 0 ? c.withAllocationLimit(allocationLimit) : c).withOverlapTransfers(true));
     }
 
     /** Every image kind, padding mode, column layout and type, unfold and fold, batches of 2 to 9, with and without a lowered allocation limit. */
@@ -35,17 +38,18 @@ class OverlappedHostCallsTest {
                 for (DType dtype : DType.values()) {
                     long seed = 0x0E7A_0000L + combination++;
                     tests.add(DynamicTest.dynamicTest(kind + " " + mode + " " + dtype, () -> {
-                        try (OpenCLBackend cl = overlapping()) {
-                            Random r = new Random(seed);
-                            ColumnLayout columns = ColumnLayout.values()[r.nextInt(2)];
-                            FeatureCase f = FeatureCase.random(r, kind, mode, columns, dtype).withBatch(2 + r.nextInt(8));
-                            if (r.nextBoolean()) {
-                                // One or two images per chunk: the limit, not the aim of four chunks, sets the size.
-                                long perImage = Math.max(f.unfold().geometry(dtype, f.imageShape()).columnElements(),
-                                        Tensor.elementCount(f.imageShape())) / f.n * dtype.bytes();
-                                cl.openCLEngine().allocationLimit = perImage * (1 + r.nextInt(2));
-                            }
-                            String where = f + ", seed " + seed + ", allocation limit " + cl.openCLEngine().allocationLimit;
+                        Random r = new Random(seed);
+                        ColumnLayout columns = ColumnLayout.values()[r.nextInt(2)];
+                        FeatureCase f = FeatureCase.random(r, kind, mode, columns, dtype).withBatch(2 + r.nextInt(8));
+                        long limit = 0;
+                        if (r.nextBoolean()) {
+                            // One or two images per chunk: the limit, not the aim of four chunks, sets the size.
+                            long perImage = Math.max(f.unfold().geometry(dtype, f.imageShape()).columnElements(),
+                                    Tensor.elementCount(f.imageShape())) / f.n * dtype.bytes();
+                            limit = perImage * (1 + r.nextInt(2));
+                        }
+                        try (OpenCLBackend cl = overlapping(limit)) {
+                            String where = f + ", seed " + seed + ", allocation limit " + cl.openCLEngine().config().allocationLimit();
                             if (cl.supports(dtype)) {
                                 Tensor image = f.randomImage(r);
                                 FeatureReference.assertSameBits(f.unfold().apply(image, Backend.java()),
@@ -75,8 +79,7 @@ class OverlappedHostCallsTest {
             assertEquals(unfold.apply(batch, Backend.java()), unfold.apply(batch, cl));
             assertEquals(2, cl.openCLEngine().queueCount(), "queues opened by one batched host call");
         }
-        try (OpenCLBackend cl = Backend.openCL(TestBackends.openCL().deviceName())) {
-            cl.openCLEngine().overlapTransfers = false;
+        try (OpenCLBackend cl = TestBackends.withConfig(c -> c.withOverlapTransfers(false))) {
             assertEquals(unfold.apply(batch, Backend.java()), unfold.apply(batch, cl));
             assertEquals(1, cl.openCLEngine().queueCount(), "queues opened by one host call in sequence");
         }
@@ -91,8 +94,7 @@ class OverlappedHostCallsTest {
     void hostCallsReuseTheirQueuesBuffers() {
         Unfold unfold = Unfold.of(3).withPadding(1);
         Tensor small = RandomCases.tensor(new Random(22), 1, 2, 9, 9), large = RandomCases.tensor(new Random(23), 1, 2, 30, 30);
-        try (OpenCLBackend cl = Backend.openCL(TestBackends.openCL().deviceName())) {
-            cl.openCLEngine().overlapTransfers = false;
+        try (OpenCLBackend cl = TestBackends.withConfig(c -> c.withOverlapTransfers(false))) {
             assertEquals(unfold.apply(small, Backend.java()), unfold.apply(small, cl));
             assertEquals(2, cl.openCLEngine().liveBufferCount(), "one input and one output buffer kept");
             assertEquals(0, cl.openTensorCount(), "kept buffers are not the caller's tensors");

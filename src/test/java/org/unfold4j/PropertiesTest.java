@@ -540,7 +540,7 @@ class PropertiesTest {
     }
 
     private static String family(Backend b) {
-        return b instanceof OpenCLBackend cl ? (cl.openCLEngine().rowKernels ? ", row kernels" : ", element kernels") : "";
+        return b instanceof OpenCLBackend cl ? (cl.openCLEngine().config().rowKernels() ? ", row kernels" : ", element kernels") : "";
     }
 
     /**

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Assumptions;
+import org.unfold4j.internal.opencl.OpenCLConfig;
 
 /**
  * The backends every contract test runs on: Java always, OpenCL where a runtime exists. Without
@@ -36,7 +38,7 @@ final class TestBackends {
 
     /**
      * The OpenCL buffers {@code cl} holds beyond the ones host calls keep for the next call
-     * (Note [staging buffers] in {@code OpenCLBackend}): what a leak check counts.
+     * (Note [staging buffers] in {@code HostCalls}): what a leak check counts.
      */
     static int buffersBeyondTheCache(OpenCLBackend cl) {
         try {
@@ -53,12 +55,22 @@ final class TestBackends {
     static synchronized OpenCLBackend otherKernelFamily() {
         if (otherKernelFamily == null) {
             OpenCLBackend usual = openCL();
-            otherKernelFamily = OpenCLBackend.create(usual.device());
-            otherKernelFamily.openCLEngine().rowKernels = !usual.openCLEngine().rowKernels;
+            boolean rows = usual.openCLEngine().config().rowKernels();
+            otherKernelFamily = withConfig(c -> c.withRowKernels(!rows));
             OpenCLBackend b = otherKernelFamily;
             Runtime.getRuntime().addShutdownHook(new Thread(b::close));
         }
         return otherKernelFamily;
+    }
+
+    /**
+     * A new OpenCL backend on the shared backend's device, built with what {@code change} makes of
+     * the device's default configuration (a test switch, a kernel family, an allocation limit);
+     * the caller closes it. Skips (or fails) as {@link #openCL()} does without OpenCL.
+     */
+    static OpenCLBackend withConfig(UnaryOperator<OpenCLConfig> change) {
+        OpenCLDevice device = openCL().device();
+        return OpenCLBackend.create(device, change.apply(OpenCLConfig.defaults(device.facts())));
     }
 
     /** Whether OpenCL tests can run here. */

@@ -15,7 +15,8 @@ import java.util.function.Function;
  * a program that cycles through more shapes than that pays a rebuild per call, never unbounded
  * memory.
  *
- * @param <K> the key (a {@code View}, or a record of a view and the settings a plan depends on)
+ * @param <K> the key (a {@code View}, or a record of a view and the operation; a backend's settings
+ *            are fixed at its construction, so they need no place in the key)
  * @param <V> the plan
  */
 public final class PlanCache<K, V> {
@@ -40,19 +41,6 @@ public final class PlanCache<K, V> {
             plans.putIfAbsent(key, plan);
         }
         return plan;
-    }
-
-    /**
-     * Replaces the plan for {@code key}.
-     *
-     * @param key  the geometry (and settings)
-     * @param plan the plan
-     */
-    public void put(K key, V plan) {
-        if (plans.size() >= LIMIT) {
-            plans.clear();
-        }
-        plans.put(key, plan);
     }
 
     /** {@return how many plans are kept now (tests)} */

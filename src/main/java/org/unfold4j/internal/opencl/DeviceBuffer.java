@@ -52,17 +52,19 @@ public final class DeviceBuffer implements Runnable {
      * finished when interop returns). Staging buffers of host calls follow the same rules,
      * though they never leave their queue.
      *
-     * The rule is applied here only: OpenCLBackend asks for read() or write() access, waits on
-     * Access.waitList(...) (which flushes the queues of the events waited for: Note [lazy
-     * flush]), and records its command with Access.enqueued or Access.finished while it still
-     * holds its queue. Recording happens before the call returns, so calls ordered by the
-     * program (one thread, or threads that synchronise between calls) are ordered on the
-     * device. Calls on one buffer made concurrently from several threads with nothing ordering
-     * them are ordered either way, but each still waits for everything recorded before it began,
-     * and no event is lost (a write keeps the reads recorded while it was being enqueued).
+     * The rule is applied here only: the engine's commands (Lane's transfers, Launcher's kernels,
+     * DeviceCalls' interop) ask for read() or write() access, wait on Access.waitList(...)
+     * (which flushes the queues of the events waited for: Note [lazy flush]), and record their
+     * command with Access.enqueued or Access.finished while they still hold the queue.
+     * Recording happens before the call returns, so calls ordered by the program (one thread,
+     * or threads that synchronise between calls) are ordered on the device. Calls on one buffer
+     * made concurrently from several threads with nothing ordering them are ordered either way,
+     * but each still waits for everything recorded before it began, and no event is lost (a
+     * write keeps the reads recorded while it was being enqueued).
      */
 
-    private final OpenCLEngine backend;
+    /** The allocator, told when this buffer is released. */
+    private final Buffers backend;
     private final String description;
     /** The buffer's size in bytes (0 for an empty tensor, which has no cl_mem). */
     private final long bytes;
@@ -73,7 +75,7 @@ public final class DeviceBuffer implements Runnable {
     private final List<Entry> reads = new ArrayList<>(2);
     private boolean closed;
 
-    DeviceBuffer(OpenCLEngine backend, cl_mem mem, long bytes, String description) {
+    DeviceBuffer(Buffers backend, cl_mem mem, long bytes, String description) {
         this.backend = backend;
         this.mem = mem;
         this.bytes = bytes;
@@ -83,11 +85,6 @@ public final class DeviceBuffer implements Runnable {
     /** {@return the buffer's size in bytes} */
     long bytes() {
         return bytes;
-    }
-
-    /** {@return the engine that allocated this buffer} */
-    public OpenCLEngine engine() {
-        return backend;
     }
 
     /**
