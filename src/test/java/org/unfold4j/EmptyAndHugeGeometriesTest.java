@@ -380,7 +380,7 @@ class EmptyAndHugeGeometriesTest {
      */
     @Test
     void unfoldThroughWindowGroupsMatchesTheDefinition() {
-        for (Reference.Geometry g : JavaWindowGroupsTest.WINDOW_GROUP_UNFOLDS) {
+        for (Case g : JavaWindowGroupsTest.WINDOW_GROUP_UNFOLDS) {
             float[] image = new float[g.imageElements()];
             for (int i = 0; i < image.length; i++) {
                 image[i] = i % 1013;

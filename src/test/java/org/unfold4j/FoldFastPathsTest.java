@@ -154,9 +154,9 @@ class FoldFastPathsTest {
             Tensor colsDouble = Tensor.of(wide, g.columnsShape());
             Tensor javaDouble = fold.apply(colsDouble, Backend.java());
             for (Backend b : backends()) {
-                FeatureReference.assertSameBits(javaResult, fold.apply(cols, b), c + " " + mode + " gaussian on " + describe(b));
+                Reference.assertSameBits(javaResult, fold.apply(cols, b), c + " " + mode + " gaussian on " + describe(b));
                 if (b.supports(DType.FLOAT64)) {
-                    FeatureReference.assertSameBits(javaDouble, fold.apply(colsDouble, b),
+                    Reference.assertSameBits(javaDouble, fold.apply(colsDouble, b),
                             c + " " + mode + " float64 on " + describe(b));
                 }
             }

@@ -16,7 +16,7 @@ class JavaAlongKernelTest {
     @Test
     void patchesAreTheTransposedColumnsWhenEachRowHoldsOneWindow() {
         // Width 4, kernel (2, 4): one window a row, 4 window rows; padding 1 in height.
-        Reference.Geometry g = new Reference.Geometry(true, 2, 3, 5, 4, 2, 4, 1, 1, 1, 0, 1, 1);
+        Case g = Case.of2d(true, 2, 3, 5, 4, 2, 4, 1, 1, 1, 0, 1, 1);
         float[] x = new float[g.imageElements()];
         for (int i = 0; i < x.length; i++) {
             x[i] = i * 3 % 101 - 40;
