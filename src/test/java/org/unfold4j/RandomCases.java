@@ -17,8 +17,9 @@ import org.quicktheories.generators.SourceDSL;
  *
  * <ul>
  *   <li>{@link #valid(Random, Case.Kind, PaddingMode, ColumnLayout, DType)} (and its 2-D
- *       float32 form {@link #valid2d}) draws valid cases from a {@link Random}, for the random
- *       agreement, semantics, adjointness and round-trip tests;</li>
+ *       float32 form {@link #valid2d}, and {@link #tiling2d} for windows that tile the image)
+ *       draws valid cases from a {@link Random}, for the random agreement, semantics,
+ *       adjointness and round-trip tests;</li>
  *   <li>{@link #cases} is the QuickTheories generator of the property tests, valid and invalid
  *       cases alike, built from QuickTheories' primitives so that a failure shrinks (see *       [shrinking] in PropertiesTest's class comment).</li>
  * </ul>
@@ -75,6 +76,17 @@ final class RandomCases {
     /** A random valid 2-D float32 channels-first case in zeros mode and the columns layout. */
     static Case valid2d(Random r) {
         return valid(r, Case.KINDS.get(1), PaddingMode.ZEROS, ColumnLayout.COLUMNS, DType.FLOAT32);
+    }
+
+    /**
+     * A random tiling 2-D float32 case: kernel 1..5 per dimension, stride = kernel, sizes 1..4
+     * kernels, no padding, dilation 1, so that the windows tile the image exactly; batch 1..3
+     * when {@code batched}, 1..4 channels.
+     */
+    static Case tiling2d(Random r, boolean batched) {
+        int kh = 1 + r.nextInt(5), kw = 1 + r.nextInt(5);
+        return Case.of2d(batched, batched ? 1 + r.nextInt(3) : 1, 1 + r.nextInt(4), kh * (1 + r.nextInt(4)),
+                kw * (1 + r.nextInt(4)), kh, kw, 1, 1, 0, 0, kh, kw);
     }
 
     // ------------------------------------------------------------------ QuickTheories driver

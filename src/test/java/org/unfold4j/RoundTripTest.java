@@ -33,11 +33,7 @@ class RoundTripTest {
             Random r = new Random(TILING_SEED);
             List<Executable> checks = new ArrayList<>();
             for (int i = 0; i < TILING_CASES; i++) {
-                int kh = 1 + r.nextInt(5), kw = 1 + r.nextInt(5);
-                boolean batched = i % 3 != 0;
-                Case g = Case.of2d(batched, batched ? 1 + r.nextInt(3) : 1,
-                        1 + r.nextInt(4), kh * (1 + r.nextInt(4)), kw * (1 + r.nextInt(4)),
-                        kh, kw, 1, 1, 0, 0, kh, kw);
+                Case g = RandomCases.tiling2d(r, i % 3 != 0);
                 float[] x = RandomCases.gaussian(r, g.imageElements());
                 String where = "seed " + TILING_SEED + ", case " + i + ": " + g + " on " + backend;
                 checks.add(() -> {
