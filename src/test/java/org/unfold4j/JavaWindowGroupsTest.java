@@ -16,10 +16,10 @@ import org.junit.jupiter.api.Test;
  * profile, which runs it for each mutant of JavaBackend; EmptyAndHugeGeometriesTest checks the
  * groups on every backend, next to GiB-sized working-memory tests that PIT cannot afford.
  *
- * <p>Each expected value comes from the definitions, computed here by plain loops: unfold from
+ * <p>Each expected value comes from the definitions, by the reference's plain loops: unfold from
  * {@link Reference#unfold}, fold from {@link Reference#fold(Case, float[])}, the sum of every tap
- * onto its pixel (the values are small integers, so any summation order gives the same bits), mean
- * as that sum divided once by the window count.
+ * onto its pixel (the values are small integers, so any summation order gives the same bits),
+ * mean as that sum divided once by the window count.
  */
 class JavaWindowGroupsTest {
 

@@ -275,7 +275,6 @@ final class Reference {
 
     /** Fold in float32: each pixel sums its windows in ascending flat kernel offset from +0; mean divides by the coverage. */
     static float[] fold(Case f, float[] columns) {
-        int[] count = coverage(f);
         float[] out = new float[f.imageElements()];
         taps(f, false, (image, column) -> {
             if (image >= 0) {
@@ -283,6 +282,7 @@ final class Reference {
             }
         });
         if (f.foldMode() == FoldMode.MEAN) {
+            int[] count = coverage(f);
             for (int i = 0; i < out.length; i++) {
                 out[i] = count[i] > 0 ? out[i] / (float) count[i] : 0f;
             }
@@ -292,7 +292,6 @@ final class Reference {
 
     /** Fold in float64, in the same order as {@link #fold(Case, float[])}. */
     static double[] fold(Case f, double[] columns) {
-        int[] count = coverage(f);
         double[] out = new double[f.imageElements()];
         taps(f, false, (image, column) -> {
             if (image >= 0) {
@@ -300,6 +299,7 @@ final class Reference {
             }
         });
         if (f.foldMode() == FoldMode.MEAN) {
+            int[] count = coverage(f);
             for (int i = 0; i < out.length; i++) {
                 out[i] = count[i] > 0 ? out[i] / (double) count[i] : 0d;
             }
