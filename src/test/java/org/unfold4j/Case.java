@@ -114,7 +114,10 @@ record Case(int[] kernel, int[] dilation, int[] padding, int[] stride, PaddingMo
         return kernel.length;
     }
 
-    /** PyTorch's block count along dimension {@code d}, {@code floor((size + 2·pad − dil·(k−1) − 1) / stride) + 1}; may be below 1. */
+    /**
+     * PyTorch's block count along dimension {@code d},
+     * {@code floor((size + 2·pad − dil·(k−1) − 1) / stride) + 1}; may be below 1.
+     */
     int blocks(int d) {
         return Math.floorDiv(size[d] + 2 * padding[d] - dilation[d] * (kernel[d] - 1) - 1, stride[d]) + 1;
     }

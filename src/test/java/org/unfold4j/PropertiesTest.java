@@ -529,7 +529,8 @@ class PropertiesTest {
                 mean[i] = coverage[i] > 0 ? x[i] : 0;
             }
             Tensor input = cast(x, c.geometry().dtype(), imageShape);
-            Tensor expectedSum = cast(sum, c.geometry().dtype(), imageShape), expectedMean = cast(mean, c.geometry().dtype(), imageShape);
+            DType dtype = c.geometry().dtype();
+            Tensor expectedSum = cast(sum, dtype, imageShape), expectedMean = cast(mean, dtype, imageShape);
             Unfold unfold = c.unfold();
             Fold fold = c.geometry().fold();
             for (Path path : paths) {

@@ -21,7 +21,8 @@ import org.quicktheories.generators.SourceDSL;
  *       draws valid cases from a {@link Random}, for the random agreement, semantics,
  *       adjointness and round-trip tests;</li>
  *   <li>{@link #cases} is the QuickTheories generator of the property tests, valid and invalid
- *       cases alike, built from QuickTheories' primitives so that a failure shrinks (see *       [shrinking] in PropertiesTest's class comment).</li>
+ *       cases alike, built from QuickTheories' primitives so that a failure shrinks (see
+ *       PropertiesTest's class comment).</li>
  * </ul>
  */
 final class RandomCases {

@@ -246,7 +246,10 @@ final class Reference {
         }
     }
 
-    /** For each element of the unfold output (in the case's column layout), the flat index of the input element it copies, or -1 for a zero. */
+    /**
+     * For each element of the unfold output (in the case's column layout), the flat index of the
+     * input element it copies, or -1 for a zero.
+     */
     static int[] unfoldSources(Case f) {
         int[] src = new int[f.columnElements()];
         taps(f, true, (image, column) -> src[column] = image);

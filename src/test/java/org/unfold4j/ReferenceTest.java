@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -282,9 +281,6 @@ class ReferenceTest {
     void conv2dOfAHandWorkedCase() {
         Case g = Case.of2d(true, 1, 1, 2, 2, 1, 2, 1, 1, 0, 0, 1, 1);
         double[] out = Reference.conv2d(g, new float[] {1, 2, 3, 4}, 1, new float[] {1, 10});
-        assertArrayEquals(new double[] {21, 43}, out);
-        if (out.length != 2) {
-            fail("conv2d output " + out.length);
-        }
+        assertArrayEquals(new double[] {1 + 10 * 2, 3 + 10 * 4}, out);
     }
 }
