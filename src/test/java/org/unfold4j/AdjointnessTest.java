@@ -23,10 +23,10 @@ class AdjointnessTest {
     private static final long SEED = 0xAD_101_17L;
     private static final int CASES = 50;
 
-    static List<Reference.Geometry> geometries(Random r) {
-        List<Reference.Geometry> geometries = new ArrayList<>(Reference.edgeCases());
+    static List<Case> geometries(Random r) {
+        List<Case> geometries = new ArrayList<>(Case.edgeCases2d());
         while (geometries.size() < CASES) {
-            geometries.add(Reference.random(r));
+            geometries.add(RandomCases.valid2d(r));
         }
         return geometries;
     }
@@ -35,19 +35,19 @@ class AdjointnessTest {
     Stream<DynamicTest> foldIsTheAdjointOfUnfold() {
         return PerBackend.tests("<unfold(x), y> == <x, fold(y)>", backend -> {
             Random r = new Random(SEED);
-            List<Reference.Geometry> geometries = geometries(r);
+            List<Case> geometries = geometries(r);
             List<Executable> checks = new ArrayList<>();
             int unbatched = 0, strided = 0, dilated = 0, padded = 0, oneByOne = 0, nonSquare = 0;
             for (int i = 0; i < geometries.size(); i++) {
-                Reference.Geometry g = geometries.get(i);
+                Case g = geometries.get(i);
                 unbatched += g.batched() ? 0 : 1;
-                strided += g.sh() > 1 || g.sw() > 1 ? 1 : 0;
-                dilated += g.dh() > 1 || g.dw() > 1 ? 1 : 0;
-                padded += g.ph() > 0 || g.pw() > 0 ? 1 : 0;
-                oneByOne += g.kh() == 1 && g.kw() == 1 ? 1 : 0;
-                nonSquare += g.kh() != g.kw() ? 1 : 0;
-                float[] x = Reference.gaussian(r, g.imageElements());
-                float[] y = Reference.gaussian(r, g.columnElements());
+                strided += g.stride()[0] > 1 || g.stride()[1] > 1 ? 1 : 0;
+                dilated += g.dilation()[0] > 1 || g.dilation()[1] > 1 ? 1 : 0;
+                padded += g.padding()[0] > 0 || g.padding()[1] > 0 ? 1 : 0;
+                oneByOne += g.kernel()[0] == 1 && g.kernel()[1] == 1 ? 1 : 0;
+                nonSquare += g.kernel()[0] != g.kernel()[1] ? 1 : 0;
+                float[] x = RandomCases.gaussian(r, g.imageElements());
+                float[] y = RandomCases.gaussian(r, g.columnElements());
                 String where = "seed " + SEED + ", case " + i + ": " + g + " on " + backend;
                 checks.add(() -> adjointCase(backend, g, x, y, where));
             }
@@ -60,7 +60,7 @@ class AdjointnessTest {
         });
     }
 
-    private static void adjointCase(Backend backend, Reference.Geometry g, float[] x, float[] y, String where) {
+    private static void adjointCase(Backend backend, Case g, float[] x, float[] y, String where) {
         Tensor unfolded = g.unfold().apply(Tensor.of(x, g.imageShape()), backend);
         assertArrayEquals(g.columnsShape(), unfolded.shape(), "unfold shape, " + where);
         Tensor folded = g.fold().apply(Tensor.of(y, g.columnsShape()), backend);

@@ -88,38 +88,13 @@ class BackendAgreementTest {
             }
             Tensor columns = Tensor.of(cols, g.columnsShape());
             Fold fold = Fold.of(13, 14, w);
-            Tensor expected = naiveFoldSum(g, cols);
+            // Fold by its definition: every value added, in ascending kernel-offset order, to a zeroed image.
+            Case reference = Case.of(w, true, 2, 3, 13, 14);
+            Tensor expected = Tensor.of(Reference.fold(reference, cols), reference.imageShape());
             for (Backend b : DirtyOutputTest.backends()) {
                 assertTensorEquals(expected, fold.apply(columns, b), DirtyOutputTest.describe(b) + " " + unfold);
             }
         }
-    }
-
-    /** Fold by its definition: every value added, in ascending kernel-offset order, to a zeroed image. */
-    private static Tensor naiveFoldSum(ColumnGeometry g, float[] cols) {
-        Window w = g.window();
-        int c = (int) g.channels(), h = (int) g.height(), wd = (int) g.width();
-        int kh = w.kernelH(), kw = w.kernelW(), bh = (int) g.blocksH(), bw = (int) g.blocksW();
-        float[] out = new float[(int) g.imageElements()];
-        for (int n = 0; n < g.batch(); n++) {
-            for (int ch = 0; ch < c; ch++) {
-                for (int ki = 0; ki < kh; ki++) {
-                    for (int kj = 0; kj < kw; kj++) {
-                        for (int oy = 0; oy < bh; oy++) {
-                            for (int ox = 0; ox < bw; ox++) {
-                                int y = oy * w.strideH() - w.paddingH() + ki * w.dilationH();
-                                int x = ox * w.strideW() - w.paddingW() + kj * w.dilationW();
-                                if (y >= 0 && y < h && x >= 0 && x < wd) {
-                                    int row = (n * c + ch) * kh * kw + ki * kw + kj;
-                                    out[((n * c + ch) * h + y) * wd + x] += cols[row * bh * bw + oy * bw + ox];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return Tensor.of(out, g.imageShape());
     }
 
     @Test
@@ -148,8 +123,9 @@ class BackendAgreementTest {
     private static void compareOnRandomCases(OpenCLBackend openCL, int count, long seed) {
         Random r = new Random(seed);
         for (int i = 0; i < count; i++) {
-            Unfold unfold = RandomCases.unfold(r);
-            long[] shape = RandomCases.imageShape(r, unfold.window());
+            Case g = RandomCases.valid2d(r);
+            Unfold unfold = g.unfold();
+            long[] shape = g.imageShape();
             Tensor image = RandomCases.tensor(r, shape);
             String what = "case " + i + " (seed " + seed + "): " + unfold + " on " + Arrays.toString(shape);
 

@@ -27,31 +27,31 @@ class ConvolutionEquivalenceTest {
     @TestFactory
     Stream<DynamicTest> articleCase() {
         return PerBackend.tests("conv2d(x (1,3,10,12), w (2,3,4,5)) == view(w) @ unfold(x)", backend ->
-                check(backend, new Reference.Geometry(true, 1, 3, 10, 12, 4, 5, 1, 1, 0, 0, 1, 1), 2, 7, 8, SEED));
+                check(backend, Case.of2d(true, 1, 3, 10, 12, 4, 5, 1, 1, 0, 0, 1, 1), 2, 7, 8, SEED));
     }
 
     /** The same with padding 1 and stride 2 → (1, 2, 5, 5). */
     @TestFactory
     Stream<DynamicTest> paddedAndStrided() {
         return PerBackend.tests("conv2d(x, w, stride=2, padding=1) == view(w) @ unfold(x)", backend ->
-                check(backend, new Reference.Geometry(true, 1, 3, 10, 12, 4, 5, 1, 1, 1, 1, 2, 2), 2, 5, 5, SEED + 1));
+                check(backend, Case.of2d(true, 1, 3, 10, 12, 4, 5, 1, 1, 1, 1, 2, 2), 2, 5, 5, SEED + 1));
     }
 
     /** Batch of 2, dilation (2, 3), mixed padding and stride, kernel (3, 2) → (2, 4, 4, 5). */
     @TestFactory
     Stream<DynamicTest> batchedDilated() {
         return PerBackend.tests("conv2d(x (2,3,10,12), w (4,3,3,2), dilation=(2,3), padding=(1,0), stride=(2,2))",
-                backend -> check(backend, new Reference.Geometry(true, 2, 3, 10, 12, 3, 2, 2, 3, 1, 0, 2, 2),
+                backend -> check(backend, Case.of2d(true, 2, 3, 10, 12, 3, 2, 2, 3, 1, 0, 2, 2),
                         4, 4, 5, SEED + 2));
     }
 
-    private static void check(Backend backend, Reference.Geometry g, int outChannels, int bh, int bw, long seed) {
+    private static void check(Backend backend, Case g, int outChannels, int bh, int bw, long seed) {
         String where = "seed " + seed + ", " + g + ", " + outChannels + " output channels, on " + backend;
-        assertEquals(bh, g.blocksH(), "output height, " + where);
-        assertEquals(bw, g.blocksW(), "output width, " + where);
+        assertEquals(bh, g.blocks(0), "output height, " + where);
+        assertEquals(bw, g.blocks(1), "output width, " + where);
         Random r = new Random(seed);
-        float[] x = Reference.gaussian(r, g.imageElements());
-        float[] w = Reference.gaussian(r, outChannels * g.rows());
+        float[] x = RandomCases.gaussian(r, g.imageElements());
+        float[] w = RandomCases.gaussian(r, outChannels * g.rows());
         double[] conv = Reference.conv2d(g, x, outChannels, w);
 
         Tensor cols = g.unfold().apply(Tensor.of(x, g.imageShape()), backend);

@@ -103,7 +103,7 @@ class DeviceOrderingStressTest {
     private static void checkAll(List<DeviceTensor> outs, java.util.function.IntFunction<Tensor> expected, String what) {
         try {
             for (int i = 0; i < outs.size(); i++) {
-                FeatureReference.assertSameBits(expected.apply(i), outs.get(i).download(), what + ", iteration " + i);
+                Reference.assertSameBits(expected.apply(i), outs.get(i).download(), what + ", iteration " + i);
             }
         } finally {
             outs.forEach(DeviceTensor::close);

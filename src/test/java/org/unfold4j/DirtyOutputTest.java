@@ -14,7 +14,7 @@ import org.junit.jupiter.api.TestFactory;
  * into-variants {@code apply(x, out, backend)} and, on OpenCL, device outputs
  * {@code apply(DeviceTensor, DeviceTensor)}, on Java and on both OpenCL kernel families. The
  * result must be the fresh-output result bit for bit, and that must be the reference
- * ({@link FeatureReference}, exact: fold's columns are small integers, so every sum is exact in
+ * ({@link Reference}, exact: fold's columns are small integers, so every sum is exact in
  * any order and every mean is one correctly rounded division).
  *
  * <p>The garbage has no zero anywhere (NaNs with a payload, huge values, -1 bit patterns), so a
@@ -34,8 +34,8 @@ import org.junit.jupiter.api.TestFactory;
  * {@link #unfoldGeometries()} and {@link #foldGeometries()} for which cases kill which.
  */
 class DirtyOutputTest {
-    private static FeatureCase c2(int[] k, int[] d, int[] p, int[] s, int... size) {
-        return new FeatureCase(k, d, p, s, PaddingMode.ZEROS, ImageLayout.CHANNELS_FIRST, ColumnLayout.COLUMNS,
+    private static Case c2(int[] k, int[] d, int[] p, int[] s, int... size) {
+        return new Case(k, d, p, s, PaddingMode.ZEROS, ImageLayout.CHANNELS_FIRST, ColumnLayout.COLUMNS,
                 DType.FLOAT32, true, 2, 2, size);
     }
 
@@ -50,7 +50,7 @@ class DirtyOutputTest {
      * Runs.zero's strided fills skipped ("... channels-last" / "patches layout" variants);
      * Runs.zero's int32 fill skipped (every padded case in int32).
      */
-    static List<FeatureCase> unfoldGeometries() {
+    static List<Case> unfoldGeometries() {
         return List.of(
                 // windowRuns with plane copies (stride 1, as many windows per row as pixels)
                 c2(a(3, 3), a(1, 1), a(1, 1), a(1, 1), 5, 6),
@@ -70,16 +70,16 @@ class DirtyOutputTest {
                 c2(a(4, 4), a(1, 1), a(0, 0), a(4, 4), 8, 12),
                 c2(a(2, 2), a(1, 1), a(1, 0), a(3, 3), 8, 8),
                 // 1-D: padded stride 1, strided with padding
-                new FeatureCase(a(3), a(1), a(2), a(1), PaddingMode.ZEROS, ImageLayout.CHANNELS_FIRST,
+                new Case(a(3), a(1), a(2), a(1), PaddingMode.ZEROS, ImageLayout.CHANNELS_FIRST,
                         ColumnLayout.COLUMNS, DType.FLOAT32, true, 2, 3, a(6)),
-                new FeatureCase(a(2), a(2), a(1), a(3), PaddingMode.ZEROS, ImageLayout.CHANNELS_FIRST,
+                new Case(a(2), a(2), a(1), a(3), PaddingMode.ZEROS, ImageLayout.CHANNELS_FIRST,
                         ColumnLayout.COLUMNS, DType.FLOAT32, false, 1, 2, a(9)),
                 // 3-D: padded depth (whole window planes in the padding), kernel runs, tiling patches
-                new FeatureCase(a(2, 2, 2), a(1, 1, 1), a(1, 1, 0), a(1, 2, 1), PaddingMode.ZEROS,
+                new Case(a(2, 2, 2), a(1, 1, 1), a(1, 1, 0), a(1, 2, 1), PaddingMode.ZEROS,
                         ImageLayout.CHANNELS_FIRST, ColumnLayout.COLUMNS, DType.FLOAT32, true, 2, 2, a(3, 4, 5)),
-                new FeatureCase(a(2, 2, 6), a(1, 1, 1), a(1, 0, 1), a(1, 1, 1), PaddingMode.ZEROS,
+                new Case(a(2, 2, 6), a(1, 1, 1), a(1, 0, 1), a(1, 1, 1), PaddingMode.ZEROS,
                         ImageLayout.CHANNELS_FIRST, ColumnLayout.COLUMNS, DType.FLOAT32, true, 1, 2, a(2, 3, 4)),
-                new FeatureCase(a(2, 2, 3), a(1, 1, 1), a(0, 0, 0), a(2, 2, 3), PaddingMode.ZEROS,
+                new Case(a(2, 2, 3), a(1, 1, 1), a(0, 0, 0), a(2, 2, 3), PaddingMode.ZEROS,
                         ImageLayout.CHANNELS_FIRST, ColumnLayout.COLUMNS, DType.FLOAT32, true, 2, 2, a(4, 4, 6)));
     }
 
@@ -89,7 +89,7 @@ class DirtyOutputTest {
      * GAPS_W); a wrong stride in the 3-D tiling-patch fold ("3-D tiling patches", also by
      * {@link #foldOfUnfoldOfTilingPatchesIsTheImage}).
      */
-    static List<FeatureCase> foldGeometries() {
+    static List<Case> foldGeometries() {
         return List.of(
                 // patches tiling the image: patchRow / fold_patches
                 c2(a(4, 4), a(1, 1), a(0, 0), a(4, 4), 8, 12),
@@ -108,40 +108,37 @@ class DirtyOutputTest {
                 c2(a(3, 3), a(2, 2), a(2, 1), a(2, 1), 7, 8),
                 c2(a(8, 8), a(1, 1), a(1, 1), a(4, 4), 12, 10),
                 // 1-D
-                new FeatureCase(a(3), a(1), a(1), a(2), PaddingMode.ZEROS, ImageLayout.CHANNELS_FIRST,
+                new Case(a(3), a(1), a(1), a(2), PaddingMode.ZEROS, ImageLayout.CHANNELS_FIRST,
                         ColumnLayout.COLUMNS, DType.FLOAT32, true, 2, 3, a(9)),
-                new FeatureCase(a(2), a(1), a(0), a(3), PaddingMode.ZEROS, ImageLayout.CHANNELS_FIRST,
+                new Case(a(2), a(1), a(0), a(3), PaddingMode.ZEROS, ImageLayout.CHANNELS_FIRST,
                         ColumnLayout.COLUMNS, DType.FLOAT32, true, 2, 2, a(10)),
                 // 3-D: overlapping padded, disjoint with gaps, tiling patches
-                new FeatureCase(a(2, 2, 2), a(1, 1, 1), a(1, 1, 0), a(1, 2, 1), PaddingMode.ZEROS,
+                new Case(a(2, 2, 2), a(1, 1, 1), a(1, 1, 0), a(1, 2, 1), PaddingMode.ZEROS,
                         ImageLayout.CHANNELS_FIRST, ColumnLayout.COLUMNS, DType.FLOAT32, true, 2, 2, a(3, 4, 5)),
-                new FeatureCase(a(1, 2, 2), a(1, 1, 1), a(0, 0, 0), a(2, 3, 3), PaddingMode.ZEROS,
+                new Case(a(1, 2, 2), a(1, 1, 1), a(0, 0, 0), a(2, 3, 3), PaddingMode.ZEROS,
                         ImageLayout.CHANNELS_FIRST, ColumnLayout.COLUMNS, DType.FLOAT32, true, 2, 2, a(3, 7, 8)),
-                new FeatureCase(a(2, 2, 3), a(1, 1, 1), a(0, 0, 0), a(2, 2, 3), PaddingMode.ZEROS,
+                new Case(a(2, 2, 3), a(1, 1, 1), a(0, 0, 0), a(2, 2, 3), PaddingMode.ZEROS,
                         ImageLayout.CHANNELS_FIRST, ColumnLayout.COLUMNS, DType.FLOAT32, true, 2, 2, a(4, 4, 6)));
     }
 
     /** Each geometry in its layouts: channels-last (2-D only) and patch-major columns as well. */
-    private static List<FeatureCase> layouts(FeatureCase f) {
-        List<FeatureCase> r = new ArrayList<>();
+    private static List<Case> layouts(Case f) {
+        List<Case> r = new ArrayList<>();
         r.add(f);
-        r.add(new FeatureCase(f.kernel, f.dilation, f.padding, f.stride, f.mode, f.imageLayout, ColumnLayout.PATCHES,
-                f.dtype, f.batched, f.n, f.c, f.size));
+        r.add(f.withLayouts(f.imageLayout(), ColumnLayout.PATCHES));
         if (f.rank() == 2) {
-            r.add(new FeatureCase(f.kernel, f.dilation, f.padding, f.stride, f.mode, ImageLayout.CHANNELS_LAST,
-                    ColumnLayout.COLUMNS, f.dtype, f.batched, f.n, f.c, f.size));
-            r.add(new FeatureCase(f.kernel, f.dilation, f.padding, f.stride, f.mode, ImageLayout.CHANNELS_LAST,
-                    ColumnLayout.PATCHES, f.dtype, f.batched, f.n, f.c, f.size));
+            r.add(f.withLayouts(ImageLayout.CHANNELS_LAST, ColumnLayout.COLUMNS));
+            r.add(f.withLayouts(ImageLayout.CHANNELS_LAST, ColumnLayout.PATCHES));
         }
         return r;
     }
 
-    static List<FeatureCase> unfoldCases() {
-        List<FeatureCase> cases = new ArrayList<>();
-        for (FeatureCase g : unfoldGeometries()) {
-            for (FeatureCase f : layouts(g)) {
+    static List<Case> unfoldCases() {
+        List<Case> cases = new ArrayList<>();
+        for (Case g : unfoldGeometries()) {
+            for (Case f : layouts(g)) {
                 for (PaddingMode mode : PaddingMode.values()) {
-                    FeatureCase m = f.withMode(mode);
+                    Case m = f.withMode(mode);
                     if (!m.valid()) {
                         continue;
                     }
@@ -157,10 +154,10 @@ class DirtyOutputTest {
         return cases;
     }
 
-    static List<FeatureCase> foldCases() {
-        List<FeatureCase> cases = new ArrayList<>();
-        for (FeatureCase g : foldGeometries()) {
-            for (FeatureCase f : layouts(g)) {
+    static List<Case> foldCases() {
+        List<Case> cases = new ArrayList<>();
+        for (Case g : foldGeometries()) {
+            for (Case f : layouts(g)) {
                 cases.add(f);
                 cases.add(f.withDtype(DType.FLOAT64));
             }
@@ -224,9 +221,9 @@ class DirtyOutputTest {
     }
 
     /** Small integers as the case's float type, so that fold sums are exact. */
-    static Tensor integerColumns(Random r, FeatureCase f) {
+    static Tensor integerColumns(Random r, Case f) {
         int count = f.columnElements();
-        if (f.dtype == DType.FLOAT64) {
+        if (f.dtype() == DType.FLOAT64) {
             double[] v = new double[count];
             for (int i = 0; i < count; i++) {
                 v[i] = r.nextInt(33) - 16;
@@ -255,8 +252,8 @@ class DirtyOutputTest {
      * A loop that skips what the backend does not support must not pass by skipping everything:
      * Java runs every case, OpenCL at least every case but float64 ones.
      */
-    private static void assertEveryCaseRan(Backend b, int compared, List<FeatureCase> cases) {
-        long needed = b instanceof OpenCLBackend ? cases.stream().filter(f -> f.dtype != DType.FLOAT64).count() : cases.size();
+    private static void assertEveryCaseRan(Backend b, int compared, List<Case> cases) {
+        long needed = b instanceof OpenCLBackend ? cases.stream().filter(f -> f.dtype() != DType.FLOAT64).count() : cases.size();
         org.junit.jupiter.api.Assertions.assertTrue(compared >= needed,
                 describe(b) + " ran " + compared + " of " + cases.size() + " cases, expected at least " + needed);
     }
@@ -264,23 +261,23 @@ class DirtyOutputTest {
     @TestFactory
     Stream<DynamicTest> unfoldIntoGarbageGivesTheFreshResult() {
         List<DynamicTest> tests = new ArrayList<>();
-        List<FeatureCase> cases = unfoldCases();
+        List<Case> cases = unfoldCases();
         for (Backend b : backends()) {
             tests.add(DynamicTest.dynamicTest("unfold, " + cases.size() + " cases on " + describe(b), () -> {
                 int compared = 0;
-                for (FeatureCase f : cases) {
-                    if (!b.supports(f.dtype)) {
+                for (Case f : cases) {
+                    if (!b.supports(f.dtype())) {
                         continue;
                     }
                     compared++;
                     Random r = new Random(f.toString().hashCode());
                     Unfold u = f.unfold();
-                    Tensor x = f.randomImage(r), other = f.randomImage(r);
-                    Tensor expected = FeatureReference.unfold(f, x);
+                    Tensor x = RandomCases.image(r, f), other = RandomCases.image(r, f);
+                    Tensor expected = Reference.unfold(f, x);
                     String what = "unfold " + f + " on " + describe(b);
                     Tensor fresh = u.apply(x, b);
                     assertTensorEquals(expected, fresh, "fresh output, " + what);
-                    Tensor dirty = garbage(r, f.dtype, f.columnsShape());
+                    Tensor dirty = garbage(r, f.dtype(), f.columnsShape());
                     u.apply(x, dirty, b);
                     assertTensorEquals(fresh, dirty, "garbage-filled output, " + what);
                     // The output of another input: the stale values of a reused buffer.
@@ -288,7 +285,7 @@ class DirtyOutputTest {
                     u.apply(x, reused, b);
                     assertTensorEquals(fresh, reused, "output reused from another input, " + what);
                     if (b instanceof OpenCLBackend cl) {
-                        try (DeviceTensor in = cl.upload(x); DeviceTensor out = cl.upload(garbage(r, f.dtype, f.columnsShape()))) {
+                        try (DeviceTensor in = cl.upload(x); DeviceTensor out = cl.upload(garbage(r, f.dtype(), f.columnsShape()))) {
                             u.apply(in, out);
                             assertTensorEquals(fresh, out.download(), "garbage-filled device output, " + what);
                         }
@@ -303,12 +300,12 @@ class DirtyOutputTest {
     @TestFactory
     Stream<DynamicTest> foldIntoGarbageGivesTheFreshResult() {
         List<DynamicTest> tests = new ArrayList<>();
-        List<FeatureCase> cases = foldCases();
+        List<Case> cases = foldCases();
         for (Backend b : backends()) {
             tests.add(DynamicTest.dynamicTest("fold, " + cases.size() + " cases in both modes on " + describe(b), () -> {
                 int compared = 0;
-                for (FeatureCase f : cases) {
-                    if (!b.supports(f.dtype)) {
+                for (Case f : cases) {
+                    if (!b.supports(f.dtype())) {
                         continue;
                     }
                     compared++;
@@ -316,18 +313,18 @@ class DirtyOutputTest {
                         Random r = new Random(f.toString().hashCode() * 31 + mode.ordinal());
                         Fold fold = f.fold(mode);
                         Tensor cols = integerColumns(r, f), other = integerColumns(r, f);
-                        Tensor expected = asType(FeatureReference.fold(f, mode, cols.toDoubleArray()), f.dtype, f.imageShape());
+                        Tensor expected = asType(Reference.fold(f.withFoldMode(mode), cols.toDoubleArray()), f.dtype(), f.imageShape());
                         String what = "fold " + mode + " " + f + " on " + describe(b);
                         Tensor fresh = fold.apply(cols, b);
                         assertTensorEquals(expected, fresh, "fresh output, " + what);
-                        Tensor dirty = garbage(r, f.dtype, f.imageShape());
+                        Tensor dirty = garbage(r, f.dtype(), f.imageShape());
                         fold.apply(cols, dirty, b);
                         assertTensorEquals(fresh, dirty, "garbage-filled output, " + what);
                         Tensor reused = fold.apply(other, b);
                         fold.apply(cols, reused, b);
                         assertTensorEquals(fresh, reused, "output reused from other columns, " + what);
                         if (b instanceof OpenCLBackend cl) {
-                            try (DeviceTensor in = cl.upload(cols); DeviceTensor out = cl.upload(garbage(r, f.dtype, f.imageShape()))) {
+                            try (DeviceTensor in = cl.upload(cols); DeviceTensor out = cl.upload(garbage(r, f.dtype(), f.imageShape()))) {
                                 fold.apply(in, out);
                                 assertTensorEquals(fresh, out.download(), "garbage-filled device output, " + what);
                             }
@@ -348,27 +345,27 @@ class DirtyOutputTest {
      */
     @TestFactory
     Stream<DynamicTest> foldOfUnfoldOfTilingPatchesIsTheImage() {
-        List<FeatureCase> geometries = List.of(
-                new FeatureCase(a(4), a(1), a(0), a(4), PaddingMode.ZEROS, ImageLayout.CHANNELS_FIRST,
+        List<Case> geometries = List.of(
+                new Case(a(4), a(1), a(0), a(4), PaddingMode.ZEROS, ImageLayout.CHANNELS_FIRST,
                         ColumnLayout.COLUMNS, DType.FLOAT32, true, 2, 3, a(12)),
                 c2(a(4, 4), a(1, 1), a(0, 0), a(4, 4), 8, 12),
                 c2(a(2, 3), a(1, 1), a(0, 0), a(2, 3), 6, 6),
-                new FeatureCase(a(2, 2, 3), a(1, 1, 1), a(0, 0, 0), a(2, 2, 3), PaddingMode.ZEROS,
+                new Case(a(2, 2, 3), a(1, 1, 1), a(0, 0, 0), a(2, 2, 3), PaddingMode.ZEROS,
                         ImageLayout.CHANNELS_FIRST, ColumnLayout.COLUMNS, DType.FLOAT32, true, 2, 2, a(4, 4, 6)),
-                new FeatureCase(a(3, 2, 2), a(1, 1, 1), a(0, 0, 0), a(3, 2, 2), PaddingMode.ZEROS,
+                new Case(a(3, 2, 2), a(1, 1, 1), a(0, 0, 0), a(3, 2, 2), PaddingMode.ZEROS,
                         ImageLayout.CHANNELS_FIRST, ColumnLayout.COLUMNS, DType.FLOAT32, false, 1, 2, a(6, 4, 2)));
         List<DynamicTest> tests = new ArrayList<>();
         for (Backend b : backends()) {
             tests.add(DynamicTest.dynamicTest("tiling patches on " + describe(b), () -> {
-                for (FeatureCase g : geometries) {
-                    for (FeatureCase f0 : layouts(g)) {
+                for (Case g : geometries) {
+                    for (Case f0 : layouts(g)) {
                         for (DType t : List.of(DType.FLOAT32, DType.FLOAT64)) {
-                            FeatureCase f = f0.withDtype(t);
+                            Case f = f0.withDtype(t);
                             if (!b.supports(t)) {
                                 continue;
                             }
                             Random r = new Random(f.toString().hashCode());
-                            Tensor x = f.randomImage(r);
+                            Tensor x = RandomCases.image(r, f);
                             Tensor cols = f.unfold().apply(x, b);
                             for (FoldMode mode : FoldMode.values()) {
                                 Tensor out = garbage(r, t, f.imageShape());

@@ -286,6 +286,7 @@ class EmptyAndHugeGeometriesTest {
             assertTrue(foldBytes <= outputBytes / 64, "fold allocated " + foldBytes + " bytes reading a "
                     + outputBytes + "-byte input");
         }
+        // Closed forms rather than Reference, whose per-element tables would not fit beside the 1 GiB columns.
         float[] c = cols.data();
         for (int k = 0; k < kernel; k++) {
             for (int o = 0; o < windows; o++) {
@@ -336,6 +337,7 @@ class EmptyAndHugeGeometriesTest {
         assertAllocatesAtMost(samples / 2 / 4, "strided uint8 unfold of 2^25 samples",
                 () -> everyOther.apply(x, strided, Backend.java()));
         byte[] got = strided.toByteArray();
+        // A closed form rather than Reference, whose tables for 2^25 samples would dwarf what is measured.
         for (int o = 0; o < samples / 2; o++) {
             if (got[o] != bytes[2 * o]) {
                 fail("window " + o + " is " + got[o] + ", expected sample " + 2 * o + " = " + bytes[2 * o]);
@@ -364,13 +366,9 @@ class EmptyAndHugeGeometriesTest {
         Tensor folded = Tensor.zeros(1, 1, h, w);
         assertAllocatesAtMost(4L * h * w / 4, "row-class fold of 16384 x 64, kernel (1, 33)",
                 () -> Fold.of(h, w, wide).apply(cols, folded, Backend.java()));
-        float[] f = folded.data();
-        for (int p = 0; p < xs.length; p++) {
-            int px = p % w, covering = Math.min(px, bw - 1) - Math.max(0, px - kw + 1) + 1;
-            if (f[p] != xs[p] * covering) {
-                fail("pixel " + p + " folds to " + f[p] + ", expected " + xs[p] + " x " + covering + " windows");
-            }
-        }
+        // Integers: every sum is exact, so the reference's order is no constraint here.
+        assertArrayEquals(Reference.fold(Case.of(wide, true, 1, 1, h, w), cols.toFloatArray()), folded.data(),
+                "row-class fold of 16384 x 64 against the reference");
     }
 
     /**
@@ -380,7 +378,7 @@ class EmptyAndHugeGeometriesTest {
      */
     @Test
     void unfoldThroughWindowGroupsMatchesTheDefinition() {
-        for (Reference.Geometry g : JavaWindowGroupsTest.WINDOW_GROUP_UNFOLDS) {
+        for (Case g : JavaWindowGroupsTest.WINDOW_GROUP_UNFOLDS) {
             float[] image = new float[g.imageElements()];
             for (int i = 0; i < image.length; i++) {
                 image[i] = i % 1013;
@@ -399,17 +397,7 @@ class EmptyAndHugeGeometriesTest {
         Tensor x = Tensor.of(volume, 1, 1, 4, 30, 90);
         Tensor cols = Unfold.of(w3).apply(x, Backend.java());
         float[] c = cols.toFloatArray();
-        int bd = 2, bh = 15, bw = 30, l = bd * bh * bw;
-        for (int k = 0; k < 8; k++) {
-            int kz = k / 4, ky = k / 2 % 2, kx = k % 2;
-            for (int o = 0; o < l; o++) {
-                int oz = o / (bh * bw), oy = o / bw % bh, ox = o % bw;
-                float want = volume[((oz * 2 + kz) * 30 + oy * 2 + ky) * 90 + ox * 3 + kx];
-                if (c[k * l + o] != want) {
-                    fail("3-D column (" + k + ", " + o + ") is " + c[k * l + o] + ", expected " + want);
-                }
-            }
-        }
+        assertArrayEquals(Reference.unfold(Case.of(w3, true, 1, 1, 4, 30, 90), volume), c, "3-D columns against the reference");
         for (Backend b : backends()) {
             assertArrayEquals(c, Unfold.of(w3).apply(x, b).toFloatArray(), "3-D on " + label(b));
         }

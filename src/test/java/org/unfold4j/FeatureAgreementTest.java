@@ -39,7 +39,7 @@ class FeatureAgreementTest {
         List<DynamicTest> tests = new ArrayList<>();
         AtomicInteger compared = new AtomicInteger();
         int combination = 0;
-        for (FeatureCase.Kind kind : FeatureCase.KINDS) {
+        for (Case.Kind kind : Case.KINDS) {
             for (PaddingMode mode : PaddingMode.values()) {
                 for (ColumnLayout columns : ColumnLayout.values()) {
                     for (DType dtype : DType.values()) {
@@ -48,7 +48,7 @@ class FeatureAgreementTest {
                             List<OpenCLBackend> openCL = bothKernelFamilies();
                             Random r = new Random(seed);
                             for (int i = 0; i < UNFOLD_CASES_PER_COMBINATION; i++) {
-                                compareUnfold(openCL, FeatureCase.random(r, kind, mode, columns, dtype), r,
+                                compareUnfold(openCL, RandomCases.valid(r, kind, mode, columns, dtype), r,
                                         "case " + i + " of seed " + seed);
                                 compared.incrementAndGet();
                             }
@@ -71,7 +71,7 @@ class FeatureAgreementTest {
         List<DynamicTest> tests = new ArrayList<>();
         AtomicInteger compared = new AtomicInteger();
         int combination = 0;
-        for (FeatureCase.Kind kind : FeatureCase.KINDS) {
+        for (Case.Kind kind : Case.KINDS) {
             for (ColumnLayout columns : ColumnLayout.values()) {
                 for (DType dtype : FLOAT_TYPES) {
                     for (FoldMode foldMode : FoldMode.values()) {
@@ -80,7 +80,7 @@ class FeatureAgreementTest {
                             List<OpenCLBackend> openCL = bothKernelFamilies();
                             Random r = new Random(seed);
                             for (int i = 0; i < FOLD_CASES_PER_COMBINATION; i++) {
-                                FeatureCase f = FeatureCase.random(r, kind, PaddingMode.ZEROS, columns, dtype);
+                                Case f = RandomCases.valid(r, kind, PaddingMode.ZEROS, columns, dtype);
                                 compareFold(openCL, f, foldMode, r, "case " + i + " of seed " + seed);
                                 compared.incrementAndGet();
                             }
@@ -112,14 +112,14 @@ class FeatureAgreementTest {
         try (OpenCLBackend longIndex = TestBackends.withConfig(c -> c.withForceLongIndex(true).withRowKernels(!c.rowKernels()))) {
             Random r = new Random(0x10_4E_1DL);
             int i = 0;
-            for (FeatureCase.Kind kind : FeatureCase.KINDS) {
+            for (Case.Kind kind : Case.KINDS) {
                 for (PaddingMode mode : PaddingMode.values()) {
                     for (ColumnLayout columns : ColumnLayout.values()) {
                         // One type per (mode, column order), each type four times: 16 kernel variants to build.
                         int order = (columns == ColumnLayout.COLUMNS ? 0 : 2) + (kind.layout() == ImageLayout.CHANNELS_LAST ? 1 : 0);
                         DType dtype = DType.values()[(mode.ordinal() + order) % DType.values().length];
                         i++;
-                        compareUnfold(List.of(longIndex), FeatureCase.random(r, kind, mode, columns, dtype), r,
+                        compareUnfold(List.of(longIndex), RandomCases.valid(r, kind, mode, columns, dtype), r,
                                 "long index, case " + i);
                         unfoldCases++;
                     }
@@ -127,7 +127,7 @@ class FeatureAgreementTest {
                 for (ColumnLayout columns : ColumnLayout.values()) {
                     for (DType dtype : FLOAT_TYPES) {
                         for (FoldMode foldMode : FoldMode.values()) {
-                            FeatureCase f = FeatureCase.random(r, kind, PaddingMode.ZEROS, columns, dtype);
+                            Case f = RandomCases.valid(r, kind, PaddingMode.ZEROS, columns, dtype);
                             compareFold(List.of(longIndex), f, foldMode, r, "long index, case " + i++);
                             foldCases++;
                         }
@@ -152,18 +152,18 @@ class FeatureAgreementTest {
         try (OpenCLBackend rows = TestBackends.withConfig(c -> c.withSpecialiseFrom(0).withRowKernels(true));
              OpenCLBackend elements = TestBackends.withConfig(c -> c.withSpecialiseFrom(0).withRowKernels(false))) {
             Random r = new Random(0x5BEC_1A1L);
-            for (FeatureCase.Kind kind : FeatureCase.KINDS) {
+            for (Case.Kind kind : Case.KINDS) {
                 for (PaddingMode mode : PaddingMode.values()) {
                     OpenCLBackend specialised = cases % 3 != 0 ? rows : elements;  // both kernel families
                     ColumnLayout columns = ColumnLayout.values()[(mode.ordinal() + cases) % 2];
                     DType dtype = DType.values()[(mode.ordinal() + kind.rank()) % DType.values().length];
-                    compareUnfold(List.of(specialised), FeatureCase.random(r, kind, mode, columns, dtype), r,
+                    compareUnfold(List.of(specialised), RandomCases.valid(r, kind, mode, columns, dtype), r,
                             "specialised, case " + cases++);
                 }
                 for (FoldMode foldMode : FoldMode.values()) {
                     OpenCLBackend specialised = cases % 2 == 0 ? rows : elements;
                     ColumnLayout columns = ColumnLayout.values()[cases % 2];
-                    FeatureCase f = FeatureCase.random(r, kind, PaddingMode.ZEROS, columns, FLOAT_TYPES[cases % 2]);
+                    Case f = RandomCases.valid(r, kind, PaddingMode.ZEROS, columns, FLOAT_TYPES[cases % 2]);
                     compareFold(List.of(specialised), f, foldMode, r, "specialised, case " + cases++);
                 }
             }
@@ -180,8 +180,8 @@ class FeatureAgreementTest {
         return b + (b.openCLEngine().config().rowKernels() ? ", row kernels" : ", element kernels");
     }
 
-    private static void compareUnfold(List<OpenCLBackend> openCL, FeatureCase f, Random r, String where) {
-        Tensor image = f.randomImage(r);
+    private static void compareUnfold(List<OpenCLBackend> openCL, Case f, Random r, String where) {
+        Tensor image = RandomCases.image(r, f);
         Tensor expected = f.unfold().apply(image, Backend.java());
         assertTrue(Arrays.equals(f.columnsShape(), expected.shape()),
                 () -> "Java's shape " + Arrays.toString(expected.shape()) + ", unfold " + where + ": " + f);
@@ -190,8 +190,8 @@ class FeatureAgreementTest {
         }
     }
 
-    private static void compareFold(List<OpenCLBackend> openCL, FeatureCase f, FoldMode foldMode, Random r, String where) {
-        Tensor columns = f.randomColumns(r);
+    private static void compareFold(List<OpenCLBackend> openCL, Case f, FoldMode foldMode, Random r, String where) {
+        Tensor columns = RandomCases.columns(r, f);
         Fold fold = f.fold(foldMode);
         Tensor expected = fold.apply(columns, Backend.java());
         assertTrue(Arrays.equals(f.imageShape(), expected.shape()),

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.function.Executable;
 
 /**
  * The extended features mean what PyTorch's primitives mean, on every backend: unfold with a
- * padding mode, channels-last input and patch-major output against {@link FeatureReference}
+ * padding mode, channels-last input and patch-major output against {@link Reference}
  * (bit for bit, every type), fold sum and mean against the reference scatter-add and coverage
  * count, {@code fold_mean(unfold(x)) == x} wherever a window covers x (and 0 elsewhere), and
  * adjointness {@code <unfold(x), y> == <x, fold(y)>} for 1-D and 3-D windows.
@@ -34,31 +34,31 @@ class FeatureSemanticsTest {
      * padding = size, replicate padding far beyond the size, windows wholly in the zero padding,
      * and a channels-last patch case with every mode.
      */
-    static List<FeatureCase> edgeCases() {
-        List<FeatureCase> list = new ArrayList<>();
+    static List<Case> edgeCases() {
+        List<Case> list = new ArrayList<>();
         ImageLayout cf = ImageLayout.CHANNELS_FIRST, cl = ImageLayout.CHANNELS_LAST;
         ColumnLayout cols = ColumnLayout.COLUMNS, patches = ColumnLayout.PATCHES;
         // reflect, padding = size - 1 in both dimensions
-        list.add(new FeatureCase(new int[] {3, 2}, new int[] {1, 2}, new int[] {2, 3}, new int[] {1, 1},
+        list.add(new Case(new int[] {3, 2}, new int[] {1, 2}, new int[] {2, 3}, new int[] {1, 1},
                 PaddingMode.REFLECT, cf, cols, DType.FLOAT32, true, 2, 2, new int[] {3, 4}));
         // circular, padding = size
-        list.add(new FeatureCase(new int[] {3, 3}, new int[] {1, 1}, new int[] {2, 3}, new int[] {2, 1},
+        list.add(new Case(new int[] {3, 3}, new int[] {1, 1}, new int[] {2, 3}, new int[] {2, 1},
                 PaddingMode.CIRCULAR, cf, patches, DType.INT32, false, 1, 3, new int[] {2, 3}));
         // replicate, padding larger than the size
-        list.add(new FeatureCase(new int[] {2, 3}, new int[] {2, 1}, new int[] {3, 4}, new int[] {1, 2},
+        list.add(new Case(new int[] {2, 3}, new int[] {2, 1}, new int[] {3, 4}, new int[] {1, 2},
                 PaddingMode.REPLICATE, cl, patches, DType.UINT8, true, 1, 3, new int[] {1, 2}));
         // 1-D: reflect padding = size - 1 with dilation; circular padding = size with stride
-        list.add(new FeatureCase(new int[] {3}, new int[] {2}, new int[] {4}, new int[] {1},
+        list.add(new Case(new int[] {3}, new int[] {2}, new int[] {4}, new int[] {1},
                 PaddingMode.REFLECT, cf, cols, DType.FLOAT64, true, 2, 2, new int[] {5}));
-        list.add(new FeatureCase(new int[] {2}, new int[] {3}, new int[] {4}, new int[] {3},
+        list.add(new Case(new int[] {2}, new int[] {3}, new int[] {4}, new int[] {3},
                 PaddingMode.CIRCULAR, cf, patches, DType.FLOAT32, false, 1, 2, new int[] {4}));
         // 1-D, zeros: windows wholly in the padding
-        list.add(new FeatureCase(new int[] {1}, new int[] {1}, new int[] {3}, new int[] {1},
+        list.add(new Case(new int[] {1}, new int[] {1}, new int[] {3}, new int[] {1},
                 PaddingMode.ZEROS, cf, cols, DType.INT32, true, 2, 1, new int[] {2}));
         // 3-D: circular padding = size along depth; reflect padding = size - 1 along depth and height
-        list.add(new FeatureCase(new int[] {2, 2, 3}, new int[] {1, 2, 1}, new int[] {2, 1, 1}, new int[] {1, 2, 2},
+        list.add(new Case(new int[] {2, 2, 3}, new int[] {1, 2, 1}, new int[] {2, 1, 1}, new int[] {1, 2, 2},
                 PaddingMode.CIRCULAR, cf, cols, DType.FLOAT32, true, 1, 2, new int[] {2, 3, 4}));
-        list.add(new FeatureCase(new int[] {2, 2, 3}, new int[] {1, 2, 1}, new int[] {1, 2, 1}, new int[] {1, 1, 2},
+        list.add(new Case(new int[] {2, 2, 3}, new int[] {1, 2, 1}, new int[] {1, 2, 1}, new int[] {1, 1, 2},
                 PaddingMode.REFLECT, cf, patches, DType.UINT8, false, 1, 2, new int[] {2, 3, 4}));
         // Note [border runs]: taps with no window inside, whose windows read left of the image and
         // then right of it (stride 5 over 3 pixels, reflect padding 2: raw -2 then 3), along the
@@ -66,18 +66,18 @@ class FeatureSemanticsTest {
         // then 4). Fails without the split at the image (one run from the first source): case
         // out of bounds or wrong values, checked by removing the split in JavaBackend.
         for (PaddingMode mode : new PaddingMode[] {PaddingMode.REFLECT, PaddingMode.CIRCULAR, PaddingMode.REPLICATE}) {
-            list.add(new FeatureCase(new int[] {1, 1}, new int[] {1, 1}, new int[] {2, 2}, new int[] {5, 5},
+            list.add(new Case(new int[] {1, 1}, new int[] {1, 1}, new int[] {2, 2}, new int[] {5, 5},
                     mode, cf, cols, DType.FLOAT32, true, 1, 2, new int[] {3, 3}));
-            list.add(new FeatureCase(new int[] {1, 2}, new int[] {1, 6}, new int[] {0, 2}, new int[] {1, 1},
+            list.add(new Case(new int[] {1, 2}, new int[] {1, 6}, new int[] {0, 2}, new int[] {1, 1},
                     mode, cf, cols, DType.FLOAT32, true, 1, 2, new int[] {2, 3}));
         }
         for (PaddingMode mode : PaddingMode.values()) {
-            list.add(new FeatureCase(new int[] {3, 2}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1},
+            list.add(new Case(new int[] {3, 2}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1},
                     mode, cl, patches, DType.FLOAT32, true, 2, 3, new int[] {3, 4}));
-            list.add(new FeatureCase(new int[] {2, 3}, new int[] {2, 1}, new int[] {1, 2}, new int[] {2, 1},
+            list.add(new Case(new int[] {2, 3}, new int[] {2, 1}, new int[] {1, 2}, new int[] {2, 1},
                     mode, cl, cols, DType.INT32, false, 1, 2, new int[] {3, 3}));
         }
-        for (FeatureCase f : list) {
+        for (Case f : list) {
             if (!f.valid()) {
                 throw new IllegalStateException("edge case is not one PyTorch accepts: " + f);
             }
@@ -90,12 +90,12 @@ class FeatureSemanticsTest {
     Stream<DynamicTest> unfoldMatchesPaddedReference() {
         return PerBackend.tests("unfold == F.pad + plain unfold, permuted", backend -> {
             Random r = new Random(UNFOLD_SEED);
-            List<FeatureCase> cases = new ArrayList<>(edgeCases());
-            for (FeatureCase.Kind kind : FeatureCase.KINDS) {
+            List<Case> cases = new ArrayList<>(edgeCases());
+            for (Case.Kind kind : Case.KINDS) {
                 for (PaddingMode mode : PaddingMode.values()) {
                     for (ColumnLayout columns : ColumnLayout.values()) {
                         for (DType dtype : DType.values()) {
-                            cases.add(FeatureCase.random(r, kind, mode, columns, dtype));
+                            cases.add(RandomCases.valid(r, kind, mode, columns, dtype));
                         }
                     }
                 }
@@ -103,15 +103,15 @@ class FeatureSemanticsTest {
             List<Executable> checks = new ArrayList<>();
             int padReads = 0;
             for (int i = 0; i < cases.size(); i++) {
-                FeatureCase f = cases.get(i);
-                Tensor image = f.randomImage(r);
+                Case f = cases.get(i);
+                Tensor image = RandomCases.image(r, f);
                 String what = "case " + i + " (seed " + UNFOLD_SEED + "): " + f + " on " + backend;
-                for (int src : FeatureReference.unfoldSources(f)) {
+                for (int src : Reference.unfoldSources(f)) {
                     padReads += src < 0 ? 1 : 0;
                 }
                 checks.add(() -> {
                     Tensor got = f.unfold().apply(image, backend);
-                    FeatureReference.assertSameBits(FeatureReference.unfold(f, image), got, what);
+                    Reference.assertSameBits(Reference.unfold(f, image), got, what);
                 });
             }
             assertEquals(edgeCases().size() + 128, cases.size());
@@ -128,18 +128,18 @@ class FeatureSemanticsTest {
             List<Executable> checks = new ArrayList<>();
             int uncovered = 0, overlapped = 0;
             int i = 0;
-            for (FeatureCase.Kind kind : FeatureCase.KINDS) {
+            for (Case.Kind kind : Case.KINDS) {
                 for (ColumnLayout columns : ColumnLayout.values()) {
                     for (DType dtype : FLOAT_TYPES) {
                         for (FoldMode foldMode : FoldMode.values()) {
                             for (int repeat = 0; repeat < 2; repeat++, i++) {
-                                FeatureCase f = FeatureCase.random(r, kind, PaddingMode.ZEROS, columns, dtype);
-                                for (int count : FeatureReference.coverage(f)) {
+                                Case f = RandomCases.valid(r, kind, PaddingMode.ZEROS, columns, dtype);
+                                for (int count : Reference.coverage(f)) {
                                     uncovered += count == 0 ? 1 : 0;
                                     overlapped += count > 1 ? 1 : 0;
                                 }
-                                Tensor input = f.randomColumns(r);
-                                double[] expected = FeatureReference.fold(f, foldMode, input.toDoubleArray());
+                                Tensor input = RandomCases.columns(r, f);
+                                double[] expected = Reference.fold(f.withFoldMode(foldMode), input.toDoubleArray());
                                 // float32 sums rounded in float: PyTorch's golden tolerance; float64 far tighter.
                                 double tolerance = dtype == DType.FLOAT32 ? 1e-5 : 1e-12;
                                 String what = "fold " + foldMode + ", case " + i + " (seed " + FOLD_SEED + "): " + f
@@ -148,7 +148,7 @@ class FeatureSemanticsTest {
                                     Tensor got = f.fold(foldMode).apply(input, backend);
                                     assertEquals(dtype, got.dtype(), "dtype, " + what);
                                     assertArrayEquals(f.imageShape(), got.shape(), "shape, " + what);
-                                    FeatureReference.assertClose(expected, got, tolerance, what);
+                                    Reference.assertClose(expected, got, tolerance, what);
                                 });
                             }
                         }
@@ -171,37 +171,37 @@ class FeatureSemanticsTest {
     Stream<DynamicTest> foldMeanInvertsUnfold() {
         return PerBackend.tests("fold_mean(unfold(x)) == x where covered", backend -> {
             Random r = new Random(ROUND_TRIP_SEED);
-            List<FeatureCase> cases = new ArrayList<>();
-            for (FeatureCase.Kind kind : FeatureCase.KINDS) {
+            List<Case> cases = new ArrayList<>();
+            for (Case.Kind kind : Case.KINDS) {
                 for (PaddingMode mode : PaddingMode.values()) {
                     for (ColumnLayout columns : ColumnLayout.values()) {
                         for (DType dtype : FLOAT_TYPES) {
-                            cases.add(FeatureCase.random(r, kind, mode, columns, dtype));
+                            cases.add(RandomCases.valid(r, kind, mode, columns, dtype));
                         }
                     }
                 }
             }
             // Strides beyond the window: pixels no window covers, in every rank.
-            cases.add(new FeatureCase(new int[] {2}, new int[] {1}, new int[] {1}, new int[] {4},
+            cases.add(new Case(new int[] {2}, new int[] {1}, new int[] {1}, new int[] {4},
                     PaddingMode.REFLECT, ImageLayout.CHANNELS_FIRST, ColumnLayout.COLUMNS, DType.FLOAT32,
                     true, 2, 2, new int[] {11}));
-            cases.add(new FeatureCase(new int[] {2, 1}, new int[] {2, 1}, new int[] {0, 1}, new int[] {3, 3},
+            cases.add(new Case(new int[] {2, 1}, new int[] {2, 1}, new int[] {0, 1}, new int[] {3, 3},
                     PaddingMode.REPLICATE, ImageLayout.CHANNELS_LAST, ColumnLayout.PATCHES, DType.FLOAT64,
                     true, 1, 3, new int[] {8, 7}));
-            cases.add(new FeatureCase(new int[] {1, 2, 2}, new int[] {1, 1, 2}, new int[] {0, 0, 0}, new int[] {2, 3, 3},
+            cases.add(new Case(new int[] {1, 2, 2}, new int[] {1, 1, 2}, new int[] {0, 0, 0}, new int[] {2, 3, 3},
                     PaddingMode.ZEROS, ImageLayout.CHANNELS_FIRST, ColumnLayout.PATCHES, DType.FLOAT32,
                     false, 1, 2, new int[] {3, 5, 6}));
             List<Executable> checks = new ArrayList<>();
             int covered = 0, uncovered = 0, overlapped = 0;
             for (int i = 0; i < cases.size(); i++) {
-                FeatureCase f = cases.get(i);
-                int[] count = FeatureReference.coverage(f);
+                Case f = cases.get(i);
+                int[] count = Reference.coverage(f);
                 for (int k : count) {
                     covered += k > 0 ? 1 : 0;
                     uncovered += k == 0 ? 1 : 0;
                     overlapped += k > 1 ? 1 : 0;
                 }
-                Tensor x = f.randomImage(r);
+                Tensor x = RandomCases.image(r, f);
                 String what = "case " + i + " (seed " + ROUND_TRIP_SEED + "): " + f + " on " + backend;
                 checks.add(() -> roundTrip(backend, f, x, count, what));
             }
@@ -211,7 +211,7 @@ class FeatureSemanticsTest {
         });
     }
 
-    private static void roundTrip(Backend backend, FeatureCase f, Tensor x, int[] count, String what) {
+    private static void roundTrip(Backend backend, Case f, Tensor x, int[] count, String what) {
         Tensor back = f.fold(FoldMode.MEAN).apply(f.unfold().apply(x, backend), backend);
         assertEquals(x.dtype(), back.dtype(), "dtype, " + what);
         assertArrayEquals(x.shape(), back.shape(), "shape, " + what);
@@ -237,13 +237,13 @@ class FeatureSemanticsTest {
         return PerBackend.tests("N = 0 with every rank, mode, layout and type", backend -> {
             Random r = new Random(0xE3_0000L);
             List<Executable> checks = new ArrayList<>();
-            for (FeatureCase.Kind kind : FeatureCase.KINDS) {
+            for (Case.Kind kind : Case.KINDS) {
                 for (PaddingMode mode : PaddingMode.values()) {
                     for (ColumnLayout columns : ColumnLayout.values()) {
                         for (DType dtype : DType.values()) {
-                            FeatureCase one = FeatureCase.random(r, kind, mode, columns, dtype);
-                            FeatureCase f = new FeatureCase(one.kernel, one.dilation, one.padding, one.stride, mode,
-                                    kind.layout(), columns, dtype, true, 0, one.c, one.size);
+                            Case one = RandomCases.valid(r, kind, mode, columns, dtype);
+                            Case f = new Case(one.kernel(), one.dilation(), one.padding(), one.stride(), mode,
+                                    kind.layout(), columns, dtype, true, 0, one.c(), one.size());
                             String what = f + " on " + backend;
                             checks.add(() -> {
                                 Tensor cols = f.unfold().apply(Tensor.zeros(dtype, f.imageShape()), backend);
@@ -271,16 +271,16 @@ class FeatureSemanticsTest {
             Random r = new Random(ADJOINT_SEED);
             List<Executable> checks = new ArrayList<>();
             int i = 0;
-            for (FeatureCase.Kind kind : List.of(FeatureCase.KINDS.get(0), FeatureCase.KINDS.get(3))) {
+            for (Case.Kind kind : List.of(Case.KINDS.get(0), Case.KINDS.get(3))) {
                 for (ColumnLayout columns : ColumnLayout.values()) {
                     for (DType dtype : FLOAT_TYPES) {
                         for (int repeat = 0; repeat < 6; repeat++, i++) {
-                            FeatureCase f = FeatureCase.random(r, kind, PaddingMode.ZEROS, columns, dtype);
-                            while (Arrays.stream(FeatureReference.unfoldSources(f)).allMatch(s -> s < 0)) {
-                                f = FeatureCase.random(r, kind, PaddingMode.ZEROS, columns, dtype);  // all in the padding
+                            Case f = RandomCases.valid(r, kind, PaddingMode.ZEROS, columns, dtype);
+                            while (Arrays.stream(Reference.unfoldSources(f)).allMatch(s -> s < 0)) {
+                                f = RandomCases.valid(r, kind, PaddingMode.ZEROS, columns, dtype);  // all in the padding
                             }
-                            FeatureCase g = f;
-                            Tensor x = f.randomImage(r), y = f.randomColumns(r);
+                            Case g = f;
+                            Tensor x = RandomCases.image(r, f), y = RandomCases.columns(r, f);
                             String what = "case " + i + " (seed " + ADJOINT_SEED + "): " + f + " on " + backend;
                             checks.add(() -> adjoint(backend, g, x, y, what));
                         }
@@ -292,11 +292,11 @@ class FeatureSemanticsTest {
         });
     }
 
-    private static void adjoint(Backend backend, FeatureCase f, Tensor x, Tensor y, String what) {
+    private static void adjoint(Backend backend, Case f, Tensor x, Tensor y, String what) {
         double[] u = f.unfold().apply(x, backend).toDoubleArray();
         double[] folded = f.fold(FoldMode.SUM).apply(y, backend).toDoubleArray();
         double[] xs = x.toDoubleArray(), ys = y.toDoubleArray();
-        double[] reference = FeatureReference.unfold(f, x).toDoubleArray();
+        double[] reference = Reference.unfold(f, x).toDoubleArray();
         double lhs = 0, rhs = 0, ref = 0, scale = 0;
         for (int i = 0; i < ys.length; i++) {
             lhs += u[i] * ys[i];

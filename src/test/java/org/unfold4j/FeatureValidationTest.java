@@ -32,15 +32,15 @@ class FeatureValidationTest {
 
     /** Rejected as {@link #assertRejected}, and {@code input} (every bit of it) is as before. */
     private static void assertRejectedUnchanged(Tensor input, Executable call, String... mentions) {
-        long[] before = FeatureReference.rawBits(input);
+        long[] before = Reference.bits(input);
         long[] shape = input.shape();
         assertRejected(call, mentions);
         assertArrayEquals(shape, input.shape(), "input shape changed");
-        assertArrayEquals(before, FeatureReference.rawBits(input), "input values changed");
+        assertArrayEquals(before, Reference.bits(input), "input values changed");
     }
 
     private static Tensor random(DType dtype, long... shape) {
-        return FeatureCase.randomTensor(new Random(Tensor.elementCount(shape)), dtype, shape);
+        return RandomCases.values(new Random(Tensor.elementCount(shape)), dtype, shape);
     }
 
     private static Unfold unfold(Window w, PaddingMode mode) {

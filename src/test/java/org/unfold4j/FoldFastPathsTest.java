@@ -17,46 +17,60 @@ import org.junit.jupiter.api.TestFactory;
  * (JavaBackend's flat gather), overlapping windows wider than the windows per row without padding
  * or dilation (JavaBackend.rowClass, fold.cl's fold_row_classes), and stride-1 kernels of three or
  * more taps (three taps added in one pass), each next to a geometry just outside its conditions.
- * Integer-valued columns make every sum exact in any order, so each backend is checked against a
- * plain scatter-add written here; gaussian columns check that OpenCL (both kernel families) gives
- * the Java backend's bits.
+ * Integer-valued columns make every sum exact in any order, so each backend is checked against
+ * the plain scatter-add of {@link Reference#fold(Case, float[])}; gaussian columns check that
+ * OpenCL (both kernel families) gives the Java backend's bits.
  */
 class FoldFastPathsTest {
-    record Case(String name, long[] image, Window window) {
+    /** A named {@link Case}: the tests here know their geometries by what they exercise. */
+    record Named(String name, Case geometry) {
+        /** A batched float32 channels-first case of image {@code [n, c, h, w]} and window {@code w}. */
+        Named(String name, long[] image, Window window) {
+            this(name, Case.of(window, true, (int) image[0], (int) image[1], (int) image[2], (int) image[3]));
+        }
+
+        long[] image() {
+            return geometry.imageShape();
+        }
+
+        Window window() {
+            return geometry.window();
+        }
+
         @Override
         public String toString() {
             return name;
         }
     }
 
-    static List<Case> cases() {
+    static List<Named> cases() {
         return List.of(
-                new Case("patches 4x4 over 12x8", new long[] {2, 3, 12, 8}, new Window(4, 4, 1, 1, 0, 0, 4, 4)),
-                new Case("patches with uncovered border", new long[] {2, 2, 10, 9}, new Window(4, 4, 1, 1, 0, 0, 4, 4)),
-                new Case("tile-like k8 s4 over 20x16", new long[] {2, 3, 20, 16}, new Window(8, 8, 1, 1, 0, 0, 4, 4)),
-                new Case("tile-like k(6,7) s(3,2) over 15x12", new long[] {1, 2, 15, 12}, new Window(6, 7, 1, 1, 0, 0, 3, 2)),
-                new Case("tile-like with stride beyond the kernel rows", new long[] {2, 1, 9, 10}, new Window(5, 6, 1, 1, 0, 0, 6, 3)),
-                new Case("tile-like with a stride far beyond the height", new long[] {2, 3, 4, 12}, new Window(4, 8, 1, 1, 0, 0, 1 << 30, 2)),
-                new Case("tall image: one class of 8000 rows, beyond PoCL's local memory (fold_rows instead)",
+                new Named("patches 4x4 over 12x8", new long[] {2, 3, 12, 8}, new Window(4, 4, 1, 1, 0, 0, 4, 4)),
+                new Named("patches with uncovered border", new long[] {2, 2, 10, 9}, new Window(4, 4, 1, 1, 0, 0, 4, 4)),
+                new Named("tile-like k8 s4 over 20x16", new long[] {2, 3, 20, 16}, new Window(8, 8, 1, 1, 0, 0, 4, 4)),
+                new Named("tile-like k(6,7) s(3,2) over 15x12", new long[] {1, 2, 15, 12}, new Window(6, 7, 1, 1, 0, 0, 3, 2)),
+                new Named("tile-like with stride beyond the kernel rows", new long[] {2, 1, 9, 10}, new Window(5, 6, 1, 1, 0, 0, 6, 3)),
+                new Named("tile-like with a stride far beyond the height", new long[] {2, 3, 4, 12}, new Window(4, 8, 1, 1, 0, 0, 1 << 30, 2)),
+                new Named("tall image: one class of 8000 rows, beyond PoCL's local memory (fold_rows instead)",
                         new long[] {1, 2, 8000, 12}, new Window(1, 8, 1, 1, 0, 0, 1, 2)),
-                new Case("wide with padding (general path)", new long[] {1, 2, 12, 10}, new Window(8, 8, 1, 1, 1, 1, 4, 4)),
-                new Case("wide with dilation (general path)", new long[] {1, 2, 14, 14}, new Window(4, 5, 2, 2, 0, 0, 2, 2)),
-                new Case("stride-1 k3 p1", new long[] {2, 3, 9, 11}, new Window(3, 3, 1, 1, 1, 1, 1, 1)),
-                new Case("stride-1 k5 d2 p3", new long[] {1, 2, 13, 12}, new Window(5, 5, 2, 2, 3, 3, 1, 1)),
+                new Named("wide with padding (general path)", new long[] {1, 2, 12, 10}, new Window(8, 8, 1, 1, 1, 1, 4, 4)),
+                new Named("wide with dilation (general path)", new long[] {1, 2, 14, 14}, new Window(4, 5, 2, 2, 0, 0, 2, 2)),
+                new Named("stride-1 k3 p1", new long[] {2, 3, 9, 11}, new Window(3, 3, 1, 1, 1, 1, 1, 1)),
+                new Named("stride-1 k5 d2 p3", new long[] {1, 2, 13, 12}, new Window(5, 5, 2, 2, 3, 3, 1, 1)),
                 // 3 x 3 stride-1 kernels (three taps added in one pass): with dilation and padding (dilated's),
                 // without padding, and an image too small for any pixel to get all three taps of a row.
-                new Case("stride-1 k3 d2 p2", new long[] {2, 3, 10, 11}, new Window(3, 3, 2, 2, 2, 2, 1, 1)),
-                new Case("stride-1 k3 p0", new long[] {1, 2, 7, 9}, new Window(3, 3, 1, 1, 0, 0, 1, 1)),
-                new Case("stride-1 k3 d3 p2 over 5x4", new long[] {1, 2, 5, 4}, new Window(3, 3, 3, 3, 2, 2, 1, 1)),
-                new Case("stride-1 k(2,7) p(0,2)", new long[] {2, 2, 6, 15}, new Window(2, 7, 1, 1, 0, 2, 1, 1)),
+                new Named("stride-1 k3 d2 p2", new long[] {2, 3, 10, 11}, new Window(3, 3, 2, 2, 2, 2, 1, 1)),
+                new Named("stride-1 k3 p0", new long[] {1, 2, 7, 9}, new Window(3, 3, 1, 1, 0, 0, 1, 1)),
+                new Named("stride-1 k3 d3 p2 over 5x4", new long[] {1, 2, 5, 4}, new Window(3, 3, 3, 3, 2, 2, 1, 1)),
+                new Named("stride-1 k(2,7) p(0,2)", new long[] {2, 2, 6, 15}, new Window(2, 7, 1, 1, 0, 2, 1, 1)),
                 // Note [window groups] in JavaBackend: groups of 10 window rows (the last of 5), and rows of 1,050
                 // windows in groups of 1,024 and 26; Note [row-class strips]: classes of 1,500 rows in strips of
                 // 1,170, kernel rows crossing the strips' edges.
-                new Case("patches 2x2 over 50x200 (window groups of 10 rows, the last of 5)", new long[] {1, 2, 50, 200},
+                new Named("patches 2x2 over 50x200 (window groups of 10 rows, the last of 5)", new long[] {1, 2, 50, 200},
                         new Window(2, 2, 1, 1, 0, 0, 2, 2)),
-                new Case("patches 2x2 over 4x2100 (rows of 1050 windows in two groups)", new long[] {1, 2, 4, 2100},
+                new Named("patches 2x2 over 4x2100 (rows of 1050 windows in two groups)", new long[] {1, 2, 4, 2100},
                         new Window(2, 2, 1, 1, 0, 0, 2, 2)),
-                new Case("tall tile-like k(5,24) s2 over 3001x40 (row classes in strips)", new long[] {1, 1, 3001, 40},
+                new Named("tall tile-like k(5,24) s2 over 3001x40 (row classes in strips)", new long[] {1, 1, 3001, 40},
                         new Window(5, 24, 1, 1, 0, 0, 2, 2)));
     }
 
@@ -116,13 +130,13 @@ class FoldFastPathsTest {
 
     /** A check of one case and fold mode, given the fold and the geometry of its columns. */
     interface CaseCheck {
-        void run(Case c, FoldMode mode, Fold fold, ColumnGeometry g) throws Throwable;
+        void run(Named c, FoldMode mode, Fold fold, ColumnGeometry g) throws Throwable;
     }
 
     /** One dynamic test per case and fold mode. */
     private static Stream<DynamicTest> forEachCaseAndMode(CaseCheck check) {
         List<DynamicTest> tests = new ArrayList<>();
-        for (Case c : cases()) {
+        for (Named c : cases()) {
             for (FoldMode mode : FoldMode.values()) {
                 Fold fold = Fold.of((int) c.image()[2], (int) c.image()[3], c.window()).withMode(mode);
                 tests.add(DynamicTest.dynamicTest(c + " " + mode,
@@ -141,7 +155,7 @@ class FoldFastPathsTest {
                 values[i] = r.nextInt(17) - 8;
             }
             Tensor cols = Tensor.of(values, g.columnsShape());
-            float[] expected = scatterAdd(c, g, values, mode);
+            float[] expected = Reference.fold(c.geometry().withFoldMode(mode), values);
             for (Backend b : backends()) {
                 assertArrayEquals(expected, fold.apply(cols, b).toFloatArray(), c + " " + mode + " on " + describe(b));
             }
@@ -156,9 +170,9 @@ class FoldFastPathsTest {
             Tensor colsDouble = Tensor.of(wide, g.columnsShape());
             Tensor javaDouble = fold.apply(colsDouble, Backend.java());
             for (Backend b : backends()) {
-                FeatureReference.assertSameBits(javaResult, fold.apply(cols, b), c + " " + mode + " gaussian on " + describe(b));
+                Reference.assertSameBits(javaResult, fold.apply(cols, b), c + " " + mode + " gaussian on " + describe(b));
                 if (b.supports(DType.FLOAT64)) {
-                    FeatureReference.assertSameBits(javaDouble, fold.apply(colsDouble, b),
+                    Reference.assertSameBits(javaDouble, fold.apply(colsDouble, b),
                             c + " " + mode + " float64 on " + describe(b));
                 }
             }
@@ -178,12 +192,12 @@ class FoldFastPathsTest {
      */
     @TestFactory
     Stream<DynamicTest> rowClassScratchIsPerWorkItem() {
-        List<Case> cases = List.of(
-                new Case("6 items", new long[] {2, 3, 9, 10}, new Window(5, 6, 1, 1, 0, 0, 1, 3)),
-                new Case("24 items", new long[] {2, 3, 20, 16}, new Window(8, 8, 1, 1, 0, 0, 4, 4)),
-                new Case("300 items, two groups", new long[] {10, 10, 15, 12}, new Window(6, 7, 1, 1, 0, 0, 3, 2)));
+        List<Named> cases = List.of(
+                new Named("6 items", new long[] {2, 3, 9, 10}, new Window(5, 6, 1, 1, 0, 0, 1, 3)),
+                new Named("24 items", new long[] {2, 3, 20, 16}, new Window(8, 8, 1, 1, 0, 0, 4, 4)),
+                new Named("300 items, two groups", new long[] {10, 10, 15, 12}, new Window(6, 7, 1, 1, 0, 0, 3, 2)));
         List<DynamicTest> tests = new ArrayList<>();
-        for (Case c : cases) {
+        for (Named c : cases) {
             for (FoldMode mode : FoldMode.values()) {
                 tests.add(DynamicTest.dynamicTest(c + " " + mode, () -> {
                     OpenCLBackend usual = TestBackends.openCL();
@@ -224,43 +238,5 @@ class FoldFastPathsTest {
 
     private static String describe(Backend b) {
         return b instanceof OpenCLBackend cl ? b + (cl.openCLEngine().config().rowKernels() ? ", row kernels" : ", element kernels") : b.toString();
-    }
-
-    /** fold by definition: each column value added into the pixel its window and tap land on; mean divides by the count. */
-    private static float[] scatterAdd(Case c, ColumnGeometry g, float[] cols, FoldMode mode) {
-        Window w = c.window();
-        int n = (int) c.image()[0], ch = (int) c.image()[1], h = (int) c.image()[2], wd = (int) c.image()[3];
-        int bh = (int) g.view().blocks3()[1], bw = (int) g.view().blocks3()[2], kh = w.kernelH(), kw = w.kernelW();
-        float[] image = new float[n * ch * h * wd];
-        int[] count = new int[h * wd];
-        for (int b = 0; b < n; b++) {
-            for (int cc = 0; cc < ch; cc++) {
-                for (int ky = 0; ky < kh; ky++) {
-                    for (int kx = 0; kx < kw; kx++) {
-                        for (int oy = 0; oy < bh; oy++) {
-                            for (int ox = 0; ox < bw; ox++) {
-                                int y = oy * w.strideH() - w.paddingH() + ky * w.dilationH();
-                                int x = ox * w.strideW() - w.paddingW() + kx * w.dilationW();
-                                if (y < 0 || y >= h || x < 0 || x >= wd) {
-                                    continue;
-                                }
-                                int row = (cc * kh + ky) * kw + kx;
-                                image[((b * ch + cc) * h + y) * wd + x] += cols[(b * ch * kh * kw + row) * bh * bw + oy * bw + ox];
-                                if (b == 0 && cc == 0) {
-                                    count[y * wd + x]++;
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        if (mode == FoldMode.MEAN) {
-            for (int i = 0; i < image.length; i++) {
-                int k = count[i % (h * wd)];
-                image[i] = k == 0 ? 0f : image[i] / k;
-            }
-        }
-        return image;
     }
 }

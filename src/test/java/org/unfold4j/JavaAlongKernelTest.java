@@ -16,7 +16,7 @@ class JavaAlongKernelTest {
     @Test
     void patchesAreTheTransposedColumnsWhenEachRowHoldsOneWindow() {
         // Width 4, kernel (2, 4): one window a row, 4 window rows; padding 1 in height.
-        Reference.Geometry g = new Reference.Geometry(true, 2, 3, 5, 4, 2, 4, 1, 1, 1, 0, 1, 1);
+        Case g = Case.of2d(true, 2, 3, 5, 4, 2, 4, 1, 1, 1, 0, 1, 1);
         float[] x = new float[g.imageElements()];
         for (int i = 0; i < x.length; i++) {
             x[i] = i * 3 % 101 - 40;
@@ -25,16 +25,10 @@ class JavaAlongKernelTest {
         float[] columns = g.unfold().apply(image, Backend.java()).toFloatArray();
         assertArrayEquals(Reference.unfold(g, x), columns, "columns along the kernel");
         Tensor patches = g.unfold().withColumnLayout(ColumnLayout.PATCHES).apply(image, Backend.java());
-        long[] shape = patches.shape();  // [N, L, C·K]
-        int n = (int) shape[0], l = (int) shape[1], rows = (int) shape[2];
-        float[] expected = new float[columns.length];
-        for (int b = 0; b < n; b++) {
-            for (int r = 0; r < rows; r++) {
-                for (int o = 0; o < l; o++) {
-                    expected[(b * l + o) * rows + r] = columns[(b * rows + r) * l + o];
-                }
-            }
-        }
+        // The reference's patches are the transposed columns, [N, L, C·K].
+        Case patchMajor = g.withLayouts(ImageLayout.CHANNELS_FIRST, ColumnLayout.PATCHES);
+        assertArrayEquals(patchMajor.columnsShape(), patches.shape(), "patches shape");
+        float[] expected = Reference.unfold(patchMajor, x);
         assertArrayEquals(expected, patches.toFloatArray(), "patches along the kernel");
     }
 }

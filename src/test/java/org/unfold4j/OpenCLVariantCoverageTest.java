@@ -20,7 +20,7 @@ import org.unfold4j.internal.opencl.OpenCLConfig;
  * Every kernel variant (KernelVariant, Note [choosing a variant]) is reached and agrees with the
  * Java backend bit for bit. For each variant, a backend allowed only that variant (and the element
  * variant every geometry falls back to) runs the standard cases of its operation: the fold
- * fast-path cases of {@link FoldFastPathsTest}, random feature cases ({@link FeatureCase}) and
+ * fast-path cases of {@link FoldFastPathsTest}, random feature cases ({@link RandomCases#valid}) and
  * random 2-D cases ({@link RandomCases}), plus the wide kernels of {@link BackendAgreementTest}.
  * The variant's launch counter must have gone up and no other row variant's (EJML's numChecked
  * pattern: a suite that never reaches the code under test must not pass). Variants that a
@@ -63,7 +63,7 @@ class OpenCLVariantCoverageTest {
                     continue;  // float64 on a device without cl_khr_fp64
                 }
                 long before = cl.openCLEngine().launches(variant);
-                FeatureReference.assertSameBits(c.expected(), c.run().apply(cl), variant + ", " + c.name());
+                Reference.assertSameBits(c.expected(), c.run().apply(cl), variant + ", " + c.name());
                 checked++;
                 reached += cl.openCLEngine().launches(variant) > before ? 1 : 0;
             }
@@ -85,20 +85,20 @@ class OpenCLVariantCoverageTest {
         Random r = new Random(op == Op.UNFOLD ? 0xC0_7E_12L : 0xC0_7E_F0L);
         // Random feature cases: every image kind and padding mode (unfold), both column layouts, types spread over them.
         int i = 0;
-        for (FeatureCase.Kind kind : FeatureCase.KINDS) {
+        for (Case.Kind kind : Case.KINDS) {
             for (ColumnLayout columns : ColumnLayout.values()) {
                 if (op == Op.UNFOLD) {
                     for (PaddingMode mode : PaddingMode.values()) {
                         DType dtype = DType.values()[i++ % DType.values().length];
-                        FeatureCase f = FeatureCase.random(r, kind, mode, columns, dtype);
-                        Tensor image = f.randomImage(r);
+                        Case f = RandomCases.valid(r, kind, mode, columns, dtype);
+                        Tensor image = RandomCases.image(r, f);
                         checks.add(new Check(f.toString(), f.unfold().apply(image, java), b -> f.unfold().apply(image, b)));
                     }
                 } else {
                     for (FoldMode mode : FoldMode.values()) {
                         DType dtype = i++ % 2 == 0 ? DType.FLOAT32 : DType.FLOAT64;
-                        FeatureCase f = FeatureCase.random(r, kind, PaddingMode.ZEROS, columns, dtype);
-                        Tensor cols = f.randomColumns(r);
+                        Case f = RandomCases.valid(r, kind, PaddingMode.ZEROS, columns, dtype);
+                        Tensor cols = RandomCases.columns(r, f);
                         checks.add(new Check(f + " " + mode, f.fold(mode).apply(cols, java), b -> f.fold(mode).apply(cols, b)));
                     }
                 }
@@ -106,31 +106,32 @@ class OpenCLVariantCoverageTest {
         }
         // Random 2-D cases.
         for (int n = 0; n < 20; n++) {
-            Unfold u = RandomCases.unfold(r);
-            long[] shape = RandomCases.imageShape(r, u.window());
+            Case drawn = RandomCases.valid2d(r);
+            Unfold u = drawn.unfold();
+            long[] shape = drawn.imageShape();
             Tensor image = RandomCases.tensor(r, shape);
             if (op == Op.UNFOLD) {
                 checks.add(new Check("random " + u + " " + Arrays.toString(shape), u.apply(image, java),
                         b -> u.apply(image, b)));
             } else {
                 Tensor cols = RandomCases.tensor(r, u.geometry(shape).columnsShape());
-                Fold f = Fold.of((int) shape[shape.length - 2], (int) shape[shape.length - 1], u.window());
+                Fold f = drawn.fold();
                 checks.add(new Check("random " + f + " " + Arrays.toString(shape), f.apply(cols, java), b -> f.apply(cols, b)));
             }
         }
         // The fold fast paths' cases (row classes, patches, tall images, the stride-1 passes).
-        for (FoldFastPathsTest.Case c : FoldFastPathsTest.cases()) {
-            ColumnGeometry g = Unfold.of(c.window()).geometry(c.image());
-            int h = (int) c.image()[2], w = (int) c.image()[3];
+        for (FoldFastPathsTest.Named named : FoldFastPathsTest.cases()) {
+            Case c = named.geometry();
+            ColumnGeometry g = c.unfold().geometry(c.imageShape());
             if (op == Op.UNFOLD) {
-                Tensor image = RandomCases.tensor(r, c.image());
-                Unfold u = Unfold.of(c.window());
-                checks.add(new Check(c.name(), u.apply(image, java), b -> u.apply(image, b)));
+                Tensor image = RandomCases.tensor(r, c.imageShape());
+                Unfold u = c.unfold();
+                checks.add(new Check(named.name(), u.apply(image, java), b -> u.apply(image, b)));
             } else {
                 Tensor cols = RandomCases.tensor(r, g.columnsShape());
                 for (FoldMode mode : FoldMode.values()) {
-                    Fold f = Fold.of(h, w, c.window()).withMode(mode);
-                    checks.add(new Check(c.name() + " " + mode, f.apply(cols, java), b -> f.apply(cols, b)));
+                    Fold f = c.fold(mode);
+                    checks.add(new Check(named.name() + " " + mode, f.apply(cols, java), b -> f.apply(cols, b)));
                 }
             }
         }

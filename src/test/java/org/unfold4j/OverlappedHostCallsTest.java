@@ -33,32 +33,32 @@ class OverlappedHostCallsTest {
     Stream<DynamicTest> overlappedCallsGiveTheJavaResultsBitForBit() {
         List<DynamicTest> tests = new ArrayList<>();
         int combination = 0;
-        for (FeatureCase.Kind kind : FeatureCase.KINDS) {
+        for (Case.Kind kind : Case.KINDS) {
             for (PaddingMode mode : PaddingMode.values()) {
                 for (DType dtype : DType.values()) {
                     long seed = 0x0E7A_0000L + combination++;
                     tests.add(DynamicTest.dynamicTest(kind + " " + mode + " " + dtype, () -> {
                         Random r = new Random(seed);
                         ColumnLayout columns = ColumnLayout.values()[r.nextInt(2)];
-                        FeatureCase f = FeatureCase.random(r, kind, mode, columns, dtype).withBatch(2 + r.nextInt(8));
+                        Case f = RandomCases.valid(r, kind, mode, columns, dtype).withBatch(2 + r.nextInt(8));
                         long limit = 0;
                         if (r.nextBoolean()) {
                             // One or two images per chunk: the limit, not the aim of four chunks, sets the size.
                             long perImage = Math.max(f.unfold().geometry(dtype, f.imageShape()).columnElements(),
-                                    Tensor.elementCount(f.imageShape())) / f.n * dtype.bytes();
+                                    Tensor.elementCount(f.imageShape())) / f.n() * dtype.bytes();
                             limit = perImage * (1 + r.nextInt(2));
                         }
                         try (OpenCLBackend cl = overlapping(limit)) {
                             String where = f + ", seed " + seed + ", allocation limit " + cl.openCLEngine().config().allocationLimit();
                             if (cl.supports(dtype)) {
-                                Tensor image = f.randomImage(r);
-                                FeatureReference.assertSameBits(f.unfold().apply(image, Backend.java()),
+                                Tensor image = RandomCases.image(r, f);
+                                Reference.assertSameBits(f.unfold().apply(image, Backend.java()),
                                         f.unfold().apply(image, cl), "overlapped unfold, " + where);
                             }
                             if ((dtype == DType.FLOAT32 || dtype == DType.FLOAT64) && cl.supports(dtype)) {
-                                Tensor cols = f.randomColumns(r);
+                                Tensor cols = RandomCases.columns(r, f);
                                 FoldMode foldMode = FoldMode.values()[r.nextInt(2)];
-                                FeatureReference.assertSameBits(f.fold(foldMode).apply(cols, Backend.java()),
+                                Reference.assertSameBits(f.fold(foldMode).apply(cols, Backend.java()),
                                         f.fold(foldMode).apply(cols, cl), "overlapped fold " + foldMode + ", " + where);
                             }
                             assertEquals(0, TestBackends.buffersBeyondTheCache(cl), "chunk buffers left behind, " + where);

@@ -21,10 +21,8 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.quicktheories.api.Pair;
 import org.quicktheories.core.Gen;
-import org.quicktheories.generators.Generate;
-import org.quicktheories.generators.SourceDSL;
+import org.unfold4j.RandomCases.Drawn;
 
 /**
  * Property-based tests (QuickTheories, inside plain JUnit 5 tests) over random geometries: rank 1
@@ -32,7 +30,7 @@ import org.quicktheories.generators.SourceDSL;
  * modes and element types, valid and invalid alike.
  *
  * <ul>
- *   <li>Unfold and fold: the Java backend accepts exactly the geometries {@link NdReference}
+ *   <li>Unfold and fold: the Java backend accepts exactly the geometries {@link Reference}
  *       accepts and then equals the naive reference bit for bit; every other path (OpenCL on host
  *       tensors, OpenCL on device tensors) gives bit-identical results, or all reject the input
  *       with an {@link IllegalArgumentException}. Specs are built inside the check, so a
@@ -78,190 +76,21 @@ class PropertiesTest {
 
     // ------------------------------------------------------------------ generated cases
 
-    /**
-     * One generated case: a spec (possibly invalid), the image-side sizes, batch and channels,
-     * an element type, a shape defect (0 for none) and a seed for the data.
-     */
-    record Case(NdReference.Spec spec, boolean batched, int n, int c, long[] size, DType dtype, int defect, long seed) {
-
-        /** The unfold input shape: {@code [N, C, *size]} or {@code [N, *size, C]}, without N when unbatched, then the defect. */
-        long[] imageShape() {
-            List<Long> s = new ArrayList<>();
-            if (batched) {
-                s.add((long) n);
-            }
-            boolean last = spec.imageLayout() == ImageLayout.CHANNELS_LAST;
-            if (!last) {
-                s.add((long) c);
-            }
-            for (long v : size) {
-                s.add(v);
-            }
-            if (last) {
-                s.add((long) c);
-            }
-            if (defect == 1) {
-                s.remove(s.size() - 1);   // a dimension missing
-            } else if (defect == 2) {
-                s.add(2L);                // a dimension too many
-            }
-            return s.stream().mapToLong(Long::longValue).toArray();
-        }
-
-        /** The fold input shape for output size {@link #size}: {@code [N, C·K, L]} or patches {@code [N, L, C·K]}, then the defect. */
-        long[] columnsShape() {
-            int r = spec.rank();
-            long volume = spec.kernelVolume();
-            long l = 1;
-            for (int d = 0; d < r; d++) {
-                int stride = Math.max(1, spec.stride()[d]);
-                long extent = (long) spec.dilation()[d] * (spec.kernel()[d] - 1) + 1;
-                l *= Math.max(0, Math.floorDiv(size[d] + 2L * spec.padding()[d] - extent, stride) + 1);
-            }
-            long rows = Math.max(0, c * volume);
-            if (defect == 1) {
-                rows++;                   // not a multiple of the kernel volume (unless it is 1)
-            } else if (defect == 2) {
-                l++;                      // not the block count
-            }
-            List<Long> s = new ArrayList<>();
-            if (batched) {
-                s.add((long) n);
-            }
-            if (spec.columnLayout() == ColumnLayout.PATCHES) {
-                s.add(l);
-                s.add(rows);
-            } else {
-                s.add(rows);
-                s.add(l);
-            }
-            if (defect == 3) {
-                s.add(1L);                // a dimension too many
-            }
-            return s.stream().mapToLong(Long::longValue).toArray();
-        }
-
-        @Override
-        public String toString() {
-            return "Case[" + spec + ", " + (batched ? "n=" + n + ", " : "unbatched, ") + "c=" + c + ", size="
-                    + Arrays.toString(size) + ", " + dtype + ", defect=" + defect + ", image shape "
-                    + Arrays.toString(imageShape()) + ", columns shape " + Arrays.toString(columnsShape())
-                    + ", data seed " + seed + "]";
-        }
+    /** The cases: {@link RandomCases#cases}, a geometry (possibly invalid), a shape defect and a data seed. */
+    private static Gen<Drawn> anyUnfold() {
+        return RandomCases.anyUnfold();
     }
 
-    /** Mostly {@code [lo, hi]}; with {@code invalid}, one draw in 40 from {@code [badLo, badHi]}. */
-    private static Gen<Integer> param(int lo, int hi, int badLo, int badHi, boolean invalid) {
-        Gen<Integer> good = SourceDSL.integers().between(lo, hi);
-        if (!invalid) {
-            return good;
-        }
-        // Shrinks towards the first (valid) range.
-        return Generate.frequency(Pair.of(39, good), Pair.of(1, SourceDSL.integers().between(badLo, badHi)));
+    private static Gen<Drawn> anyFold() {
+        return RandomCases.anyFold();
     }
 
-    private static Gen<int[]> triple(int lo, int hi, int badLo, int badHi, boolean invalid) {
-        return param(lo, hi, badLo, badHi, invalid).map((a, b, c) -> new int[] {a, b, c});
+    private static Gen<Drawn> validZeros() {
+        return RandomCases.validZeros();
     }
 
-    /** Values in proportion to their weights, {@code weighted(Pair.of(w1, v1), Pair.of(w2, v2), ...)}, shrinking towards {@code v1}. */
-    @SafeVarargs
-    private static <T> Gen<T> weighted(Pair<Integer, T>... choices) {
-        List<Pair<Integer, Gen<T>>> gens = new ArrayList<>();
-        for (Pair<Integer, T> c : choices) {
-            gens.add(Pair.of(c._1, Generate.constant(c._2)));
-        }
-        return Generate.frequency(gens);
-    }
-
-    /** Rank, window and sizes: the first {@code rank} entries of each triple are used. */
-    private record Shape(int rank, int[] k, int[] d, int[] p, int[] s, int[] delta, boolean batched, int n) {
-    }
-
-    private record Modes(PaddingMode paddingMode, ImageLayout imageLayout, ColumnLayout columnLayout,
-                         FoldMode foldMode, DType dtype, int c, int defect, long seed) {
-    }
-
-    /**
-     * Cases for unfold ({@code forFold} false) or fold. With {@code invalid}, parameters are
-     * sometimes zero or negative, sizes sometimes too small for the window (or zero), shapes
-     * sometimes of the wrong rank, channels-last sometimes not 2-D, and for fold the type
-     * sometimes an integer type and the padding mode sometimes not zeros. Without it every
-     * case is valid, in zeros mode unless {@code paddingModes}.
-     */
-    static Gen<Case> cases(boolean invalid, boolean forFold, boolean paddingModes, DType... dtypes) {
-        Gen<Integer> rank = SourceDSL.integers().between(1, 3);
-        Gen<int[]> kernel = triple(1, 4, -1, 0, invalid);
-        Gen<int[]> dilation = triple(1, 3, -1, 0, invalid);
-        Gen<int[]> padding = triple(0, 2, -2, -1, invalid);
-        Gen<int[]> stride = triple(1, 3, -1, 0, invalid);
-        Gen<int[]> delta = triple(0, 4, -3, -1, invalid);
-        Gen<Boolean> batched = SourceDSL.booleans().all();
-        Gen<Integer> batch = SourceDSL.integers().between(0, 2);
-        Gen<Shape> shape = in -> new Shape(rank.generate(in), kernel.generate(in), dilation.generate(in),
-                padding.generate(in), stride.generate(in), delta.generate(in), batched.generate(in), batch.generate(in));
-
-        Gen<PaddingMode> paddingMode = !paddingModes ? Generate.constant(PaddingMode.ZEROS)
-                : forFold ? weighted(Pair.of(27, PaddingMode.ZEROS), Pair.of(1, PaddingMode.REFLECT),
-                        Pair.of(1, PaddingMode.REPLICATE), Pair.of(1, PaddingMode.CIRCULAR))
-                : Generate.enumValues(PaddingMode.class);
-        Gen<ImageLayout> imageLayout = weighted(Pair.of(3, ImageLayout.CHANNELS_FIRST), Pair.of(1, ImageLayout.CHANNELS_LAST));
-        Gen<ColumnLayout> columnLayout = Generate.enumValues(ColumnLayout.class);
-        Gen<FoldMode> foldMode = Generate.enumValues(FoldMode.class);
-        Gen<DType> dtype = Generate.pick(List.of(dtypes));
-        if (invalid && forFold) {
-            dtype = Generate.frequency(Pair.of(19, dtype), Pair.of(1, Generate.pick(List.of(DType.UINT8, DType.INT32))));
-        }
-        Gen<DType> dtypeGen = dtype;
-        Gen<Integer> channels = param(1, 3, 0, 0, invalid);
-        Gen<Integer> defect = invalid ? weighted(Pair.of(36, 0), Pair.of(1, 1), Pair.of(1, 2), Pair.of(1, 3))
-                : Generate.constant(0);
-        Gen<Long> seed = SourceDSL.longs().all();
-        Gen<Modes> modes = in -> new Modes(paddingMode.generate(in), imageLayout.generate(in), columnLayout.generate(in),
-                foldMode.generate(in), dtypeGen.generate(in), channels.generate(in), defect.generate(in), seed.generate(in));
-
-        return shape.zip(modes, (sh, m) -> build(sh, m, invalid));
-    }
-
-    private static Case build(Shape sh, Modes m, boolean invalid) {
-        int r = sh.rank();
-        int[] k = Arrays.copyOf(sh.k(), r), d = Arrays.copyOf(sh.d(), r), p = Arrays.copyOf(sh.p(), r),
-                s = Arrays.copyOf(sh.s(), r);
-        // Channels-last needs a 2-D window: invalid cases keep it for rank 1 and 3 one time in four.
-        ImageLayout layout = r == 2 || invalid && (m.seed() & 3) == 0 ? m.imageLayout() : ImageLayout.CHANNELS_FIRST;
-        NdReference.Spec spec = new NdReference.Spec(k, d, p, s, m.paddingMode(), layout, m.columnLayout(), m.foldMode());
-        long[] size = new long[r];
-        for (int i = 0; i < r; i++) {
-            // The smallest size with one block, plus a delta (negative only for invalid cases).
-            long extent = (long) d[i] * (k[i] - 1) + 1;
-            size[i] = Math.max(0, Math.max(1, extent - 2L * p[i]) + sh.delta()[i]);
-            if (!invalid && m.paddingMode() == PaddingMode.REFLECT) {
-                size[i] = Math.max(size[i], p[i] + 1L);
-            } else if (!invalid && m.paddingMode() == PaddingMode.CIRCULAR) {
-                size[i] = Math.max(size[i], p[i]);
-            }
-        }
-        return new Case(spec, sh.batched(), sh.batched() ? sh.n() : 1, m.c(), size, m.dtype(), m.defect(), m.seed());
-    }
-
-    /** Unfold inputs, valid and invalid, every padding mode and element type. */
-    static Gen<Case> anyUnfold() {
-        return cases(true, false, true, DType.values());
-    }
-
-    /** Fold inputs, valid and invalid (integer types are invalid for fold). */
-    static Gen<Case> anyFold() {
-        return cases(true, true, true, DType.FLOAT32, DType.FLOAT64);
-    }
-
-    /** Valid floating-point cases in zeros mode (where fold is defined). */
-    static Gen<Case> validZeros() {
-        return cases(false, false, false, DType.FLOAT32, DType.FLOAT64);
-    }
-
-    /** Valid floating-point cases in every padding mode. */
-    static Gen<Case> validFloats() {
-        return cases(false, false, true, DType.FLOAT32, DType.FLOAT64);
+    private static Gen<Drawn> validFloats() {
+        return RandomCases.validFloats();
     }
 
     // ------------------------------------------------------------------ running properties
@@ -276,7 +105,7 @@ class PropertiesTest {
      * case it has already run, so a few fewer may run). A failure is shrunk, then reported with
      * the smallest failing case and the base seed to reproduce it.
      */
-    static void check(TestInfo test, Gen<Case> gen, Consumer<Case> property) {
+    static void check(TestInfo test, Gen<Drawn> gen, Consumer<Drawn> property) {
         String name = test.getTestMethod().map(Method::getName).orElseThrow();
         int[] runs = {0};
         try {
@@ -418,32 +247,7 @@ class PropertiesTest {
 
     /** Raw bits back into a tensor of the given type. */
     static Tensor fromBits(long[] bits, DType dtype, long[] shape) {
-        switch (dtype) {
-            case FLOAT32: {
-                float[] a = new float[bits.length];
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = Float.intBitsToFloat((int) bits[i]);
-                }
-                return Tensor.of(a, shape);
-            }
-            case FLOAT64: {
-                double[] a = new double[bits.length];
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = Double.longBitsToDouble(bits[i]);
-                }
-                return Tensor.of(a, shape);
-            }
-            case UINT8: {
-                byte[] a = new byte[bits.length];
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = (byte) bits[i];
-                }
-                return Tensor.ofUint8(a, shape);
-            }
-            case INT32:
-                return Tensor.of(Arrays.stream(bits).mapToInt(v -> (int) v).toArray(), shape);
-            default: throw new AssertionError(dtype);
-        }
+        return Reference.fromBits(bits, dtype, shape);
     }
 
     // ------------------------------------------------------------------ backends and outcomes
@@ -599,7 +403,7 @@ class PropertiesTest {
             return "expected " + expected + " " + Arrays.toString(expected.shape()) + " but got " + actual + " "
                     + Arrays.toString(actual.shape());
         }
-        long[] a = NdReference.bits(expected), b = NdReference.bits(actual);
+        long[] a = Reference.bits(expected), b = Reference.bits(actual);
         for (int i = 0; i < a.length; i++) {
             if (a[i] != b[i]) {
                 return "first difference at flat index " + i + " of " + a.length + ": expected " + expected.getDouble(i)
@@ -625,23 +429,23 @@ class PropertiesTest {
         Tally outcome = new Tally("outcome"), rankMode = new Tally("rank, padding mode");
         check(test, anyUnfold(), c -> {
             long[] shape = c.imageShape();
-            Tensor input = unfoldData(c.dtype(), c.seed(), shape);
-            Supplier<Unfold> spec = () -> c.spec().unfold();
-            NdReference.Geo geo = NdReference.parseUnfold(c.spec(), shape);
+            Tensor input = unfoldData(c.geometry().dtype(), c.seed(), shape);
+            Supplier<Unfold> spec = () -> c.unfold();
+            Case geo = Reference.acceptUnfold(c.geometry(), shape);
             Outcome java = Outcome.of(() -> JAVA.unfold(spec, input));
             outcome.collect(java.rejected() ? "rejected" : "accepted");
-            rankMode.collect(c.spec().rank(), c.spec().paddingMode());
+            rankMode.collect(c.geometry().rank(), c.geometry().mode());
             if (geo == null) {
                 assertTrue(java.rejected(), "Java accepted an input PyTorch rejects: " + c + " -> " + java);
             } else {
                 assertTrue(!java.rejected(), "Java rejected a valid input: " + java + ": " + c);
-                Tensor expected = fromBits(NdReference.unfold(geo, NdReference.bits(input)), c.dtype(), geo.columnsShape());
+                Tensor expected = Reference.unfold(geo, input);
                 if (!same(expected, java.result())) {
                     fail("Java unfold differs from the naive reference: " + firstDifference(expected, java.result()) + ": " + c);
                 }
             }
             for (Path path : others) {
-                assertAgrees(java, path, c.dtype(), () -> path.unfold(spec, input), c);
+                assertAgrees(java, path, c.geometry().dtype(), () -> path.unfold(spec, input), c);
             }
         });
         outcome.assertCoverage("accepted", 30, rankMode);
@@ -654,26 +458,24 @@ class PropertiesTest {
         Tally outcome = new Tally("outcome"), rankMode = new Tally("rank, fold mode");
         check(test, anyFold(), c -> {
             long[] shape = c.columnsShape();
-            long[] outputSize = c.size();
-            Tensor input = foldData(c.dtype(), c.seed(), shape);
-            Supplier<Fold> spec = () -> c.spec().fold(outputSize);
-            NdReference.Geo geo = NdReference.parseFold(c.spec(), shape, outputSize, c.dtype());
+            long[] outputSize = c.geometry().outputSize();
+            Tensor input = foldData(c.geometry().dtype(), c.seed(), shape);
+            Supplier<Fold> spec = () -> c.fold();
+            Case geo = Reference.acceptFold(c.geometry(), shape, outputSize);
             Outcome java = Outcome.of(() -> JAVA.fold(spec, input));
             outcome.collect(java.rejected() ? "rejected" : "accepted");
-            rankMode.collect(c.spec().rank(), c.spec().foldMode());
+            rankMode.collect(c.geometry().rank(), c.geometry().foldMode());
             if (geo == null) {
                 assertTrue(java.rejected(), "Java accepted an input PyTorch rejects: " + c + " -> " + java);
             } else {
                 assertTrue(!java.rejected(), "Java rejected a valid input: " + java + ": " + c);
-                Object folded = NdReference.fold(geo, input.array());
-                Tensor expected = folded instanceof float[] f ? Tensor.of(f, geo.imageShape(c.spec().rank()))
-                        : Tensor.of((double[]) folded, geo.imageShape(c.spec().rank()));
+                Tensor expected = Reference.fold(geo, input);
                 if (!same(expected, java.result())) {
                     fail("Java fold differs from the naive reference: " + firstDifference(expected, java.result()) + ": " + c);
                 }
             }
             for (Path path : others) {
-                assertAgrees(java, path, c.dtype(), () -> path.fold(spec, input), c);
+                assertAgrees(java, path, c.geometry().dtype(), () -> path.fold(spec, input), c);
             }
         });
         outcome.assertCoverage("accepted", 30, rankMode);
@@ -686,15 +488,15 @@ class PropertiesTest {
         List<Path> paths = allPaths();
         check(test, validZeros(), c -> {
             long[] imageShape = c.imageShape();
-            NdReference.Geo geo = NdReference.parseUnfold(c.spec(), imageShape);
+            Case geo = Reference.acceptUnfold(c.geometry(), imageShape);
             assertNotNull(geo, "the valid generator made an invalid case: " + c);
             long[] columnsShape = geo.columnsShape();
-            Tensor x = integers(c.dtype(), c.seed(), imageShape);
-            Tensor y = integers(c.dtype(), ~c.seed(), columnsShape);
-            Unfold unfold = c.spec().unfold();
-            Fold fold = c.spec().fold(c.size()).withMode(FoldMode.SUM);
+            Tensor x = integers(c.geometry().dtype(), c.seed(), imageShape);
+            Tensor y = integers(c.geometry().dtype(), ~c.seed(), columnsShape);
+            Unfold unfold = c.unfold();
+            Fold fold = c.geometry().fold().withMode(FoldMode.SUM);
             for (Path path : paths) {
-                if (!path.supports(c.dtype())) {
+                if (!path.supports(c.geometry().dtype())) {
                     continue;
                 }
                 Tensor ux = path.unfold(() -> unfold, x);
@@ -717,21 +519,22 @@ class PropertiesTest {
         List<Path> paths = allPaths();
         check(test, validZeros(), c -> {
             long[] imageShape = c.imageShape();
-            NdReference.Geo geo = NdReference.parseUnfold(c.spec(), imageShape);
+            Case geo = Reference.acceptUnfold(c.geometry(), imageShape);
             assertNotNull(geo, "the valid generator made an invalid case: " + c);
             double[] x = integers(DType.FLOAT64, c.seed(), imageShape).toDoubleArray();
-            int[] coverage = NdReference.coverage(geo);
+            int[] coverage = Reference.coverage(geo);
             double[] sum = new double[x.length], mean = new double[x.length];
             for (int i = 0; i < x.length; i++) {
                 sum[i] = coverage[i] > 0 ? x[i] * coverage[i] : 0;  // +0 where no window covers the pixel (never -0)
                 mean[i] = coverage[i] > 0 ? x[i] : 0;
             }
-            Tensor input = cast(x, c.dtype(), imageShape);
-            Tensor expectedSum = cast(sum, c.dtype(), imageShape), expectedMean = cast(mean, c.dtype(), imageShape);
-            Unfold unfold = c.spec().unfold();
-            Fold fold = c.spec().fold(c.size());
+            Tensor input = cast(x, c.geometry().dtype(), imageShape);
+            DType dtype = c.geometry().dtype();
+            Tensor expectedSum = cast(sum, dtype, imageShape), expectedMean = cast(mean, dtype, imageShape);
+            Unfold unfold = c.unfold();
+            Fold fold = c.geometry().fold();
             for (Path path : paths) {
-                if (!path.supports(c.dtype())) {
+                if (!path.supports(c.geometry().dtype())) {
                     continue;
                 }
                 for (FoldMode mode : FoldMode.values()) {
@@ -759,13 +562,13 @@ class PropertiesTest {
         List<Path> paths = allPaths();
         check(test, validFloats(), c -> {
             long[] shape = c.imageShape();
-            NdReference.Geo geo = NdReference.parseUnfold(c.spec(), shape);
+            Case geo = Reference.acceptUnfold(c.geometry(), shape);
             assertNotNull(geo, "the valid generator made an invalid case: " + c);
-            Tensor input = specials(c.dtype(), c.seed(), shape);
-            Tensor expected = fromBits(NdReference.unfold(geo, NdReference.bits(input)), c.dtype(), geo.columnsShape());
-            Unfold unfold = c.spec().unfold();
+            Tensor input = specials(c.geometry().dtype(), c.seed(), shape);
+            Tensor expected = Reference.unfold(geo, input);
+            Unfold unfold = c.unfold();
             for (Path path : paths) {
-                if (!path.supports(c.dtype())) {
+                if (!path.supports(c.geometry().dtype())) {
                     continue;
                 }
                 Tensor got = path.unfold(() -> unfold, input);
@@ -825,18 +628,18 @@ class PropertiesTest {
     void generatorsReachEveryFeature() {
         Set<String> reached = new TreeSet<>();
         qt().withFixedSeed(seedFor("generatorsReachEveryFeature")).withExamples(3000).forAll(anyUnfold()).checkAssert(c -> {
-            reached.add("rank " + c.spec().rank());
-            if (c.spec().imageLayout() == ImageLayout.CHANNELS_LAST && c.spec().rank() == 2) {
+            reached.add("rank " + c.geometry().rank());
+            if (c.geometry().imageLayout() == ImageLayout.CHANNELS_LAST && c.geometry().rank() == 2) {
                 reached.add("channels-last");
             }
-            if (c.spec().columnLayout() == ColumnLayout.PATCHES) {
+            if (c.geometry().columnLayout() == ColumnLayout.PATCHES) {
                 reached.add("patches");
             }
-            reached.add(c.batched() ? c.n() == 0 ? "empty batch" : "batched" : "unbatched");
+            reached.add(c.geometry().batched() ? c.geometry().n() == 0 ? "empty batch" : "batched" : "unbatched");
             if (c.defect() != 0) {
                 reached.add("defect");
             }
-            reached.add("padding " + c.spec().paddingMode());
+            reached.add("padding " + c.geometry().mode());
         });
         Set<String> expected = new TreeSet<>(List.of("rank 1", "rank 2", "rank 3", "channels-last", "patches",
                 "batched", "unbatched", "empty batch", "defect"));

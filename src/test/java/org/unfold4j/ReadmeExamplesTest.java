@@ -53,7 +53,7 @@ class ReadmeExamplesTest {
             Tensor back  = Fold.of(3, 4, 2, 3).apply(cols);         // [2, 5, 3, 4]: overlaps summed
             Tensor same  = Fold.of(3, 4, 2, 3).withMode(FoldMode.MEAN).apply(cols);  // overlaps averaged: the image again
 
-            Reference.Geometry g = new Reference.Geometry(true, 2, 5, 3, 4, 2, 3, 1, 1, 0, 0, 1, 1);
+            Case g = Case.of2d(true, 2, 5, 3, 4, 2, 3, 1, 1, 0, 0, 1, 1);
             assertArrayEquals(new long[] {2, 30, 4}, cols.shape(), "unfold shape");
             assertArrayEquals(Reference.unfold(g, pixels), cols.toFloatArray(), "unfold values");
             int[] coverage = Reference.coverage(g);
@@ -77,7 +77,7 @@ class ReadmeExamplesTest {
             Tensor patches = vit.apply(picture, backend);
             assertArrayEquals(new long[] {1, 3 * 16 * 16, 2 * 3}, patches.shape(), "vit patches");
             assertEquals(picture, Fold.of(32, 48, 16, 16).withStride(16).apply(patches, backend), "vit round trip");
-            Reference.Geometry cg = new Reference.Geometry(true, 1, 3, 32, 48, 3, 3, 2, 2, 1, 1, 1, 2);
+            Case cg = Case.of2d(true, 1, 3, 32, 48, 3, 3, 2, 2, 1, 1, 1, 2);
             assertArrayEquals(Reference.unfold(cg, values), conv.apply(picture, backend).toFloatArray(), "conv columns");
 
             // "To reuse an output buffer, pass it".

@@ -1,99 +1,242 @@
 package org.unfold4j;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Arrays;
 
 /**
- * Naive reference computations written straight from PyTorch's definitions, independent of the
- * library's index arithmetic, plus random valid geometries for the property tests.
+ * The one naive reference of the tests: unfold and fold of 1-D, 2-D and 3-D windows, every
+ * padding mode, both image layouts and both column layouts, fold modes sum and mean, every
+ * element type; PyTorch's acceptance rules; coverage counts and a direct conv2d. Written from
+ * PyTorch's definitions with plain nested loops over a {@link Case}, sharing none of the
+ * library's index arithmetic ({@link ColumnGeometry}, the engines' tables and kernels);
+ * {@link ReferenceTest} checks it against PyTorch's own results, so that the tests may use it as
+ * the oracle for every backend.
+ *
+ * <p>Note [reference semantics]:
+ * <ul>
+ *   <li>Unfold: column row {@code (c, k)}, column {@code l} holds the input element at padded
+ *       coordinate {@code o·stride − padding + k·dilation} per dimension ({@code o} the window's
+ *       block index, {@code k} its kernel offset), mapped into the image by the padding mode as
+ *       {@code F.pad} does ({@link #source}), or zero outside in zeros mode. Values travel as
+ *       raw bits, so unfold is compared bit for bit for every type (NaN payloads, -0.0).</li>
+ *   <li>Fold (zeros padding only): the adjoint, a scatter-add of every column value onto its
+ *       pixel, in the element type (float32 or float64), each pixel adding its windows in
+ *       ascending flat kernel offset starting from +0, as {@link Fold} documents. Tests compare
+ *       folds bit for bit, so this order is part of the definition. Mean divides each pixel's
+ *       sum once by its coverage count, in the element type; 0 where no window covers.</li>
+ *   <li>Layouts: row order inside a column is PyTorch's ({@code c·K + k}) for either image
+ *       layout; patch-major columns of channels-last images put the channel fastest
+ *       ({@code k·C + c}), as TensorFlow's {@code extract_patches} does.</li>
+ * </ul>
  */
 final class Reference {
     private Reference() {
     }
 
+    // ------------------------------------------------------------------ acceptance (PyTorch's rules)
+
     /**
-     * One unfold/fold geometry: image {@code [n, c, h, w]} (or {@code [c, h, w]} when not batched)
-     * and the window parameters, all per dimension (height, width).
+     * The case an unfold of {@code shape} with {@code spec}'s window, modes and type describes,
+     * or null where PyTorch (F.pad then F.unfold), and so unfold4j, rejects it: rank 1 to 3,
+     * channels-last only in 2-D, the shape of rank {@code rank + 1} or {@code rank + 2}, every
+     * dimension but the batch positive, at least one block per dimension, reflect padding below
+     * the size and circular padding at most the size.
      */
-    record Geometry(boolean batched, int n, int c, int h, int w, int kh, int kw, int dh, int dw,
-                    int ph, int pw, int sh, int sw) {
-
-        /** PyTorch's block count, {@code (size + 2·pad − dil·(k−1) − 1) / stride + 1}. */
-        static int blocks(int size, int k, int d, int p, int s) {
-            return Math.floorDiv(size + 2 * p - d * (k - 1) - 1, s) + 1;
+    static Case acceptUnfold(Case spec, long[] shape) {
+        int r = spec.rank();
+        if (r < 1 || r > 3 || !spec.windowValid() || !sameRank(spec, r)) {
+            return null;
         }
-
-        int blocksH() {
-            return blocks(h, kh, dh, ph, sh);
+        boolean cl = spec.imageLayout() == ImageLayout.CHANNELS_LAST;
+        if (cl && r != 2) {
+            return null;
         }
-
-        int blocksW() {
-            return blocks(w, kw, dw, pw, sw);
+        boolean batched = shape.length == r + 2;
+        if (!batched && shape.length != r + 1) {
+            return null;
         }
-
-        /** Whether PyTorch accepts it: every size positive and at least one block per dimension. */
-        boolean valid() {
-            return n >= 1 && c >= 1 && h >= 1 && w >= 1 && kh >= 1 && kw >= 1 && dh >= 1 && dw >= 1
-                    && ph >= 0 && pw >= 0 && sh >= 1 && sw >= 1 && blocksH() >= 1 && blocksW() >= 1;
+        for (int i = batched ? 1 : 0; i < shape.length; i++) {
+            if (shape[i] <= 0) {
+                return null;
+            }
         }
-
-        int blocks() {
-            return blocksH() * blocksW();
+        int o = batched ? 1 : 0;
+        long n = batched ? shape[0] : 1;
+        long c = cl ? shape[shape.length - 1] : shape[o];
+        long[] size = Arrays.copyOfRange(shape, cl ? o : o + 1, (cl ? o : o + 1) + r);
+        for (int d = 0; d < r; d++) {
+            if (blocks(spec, d, size[d]) < 1) {
+                return null;
+            }
+            int p = spec.padding()[d];
+            if (spec.mode() == PaddingMode.REFLECT && p >= size[d] || spec.mode() == PaddingMode.CIRCULAR && p > size[d]) {
+                return null;
+            }
         }
+        return spec.withImage(batched, Math.toIntExact(n), Math.toIntExact(c), toInts(size));
+    }
 
-        int rows() {
-            return c * kh * kw;
+    /**
+     * The case a fold of columns of {@code shape} into {@code outputSize} with {@code spec}'s
+     * window, modes and type describes, or null where PyTorch (nn.Fold), and so unfold4j, rejects
+     * it: zeros padding, a floating-point type, the output size of the window's rank and
+     * positive, columns of rank 2 or 3 with positive non-batch dimensions, rows a multiple of the
+     * kernel volume, and the block count of the output size.
+     */
+    static Case acceptFold(Case spec, long[] shape, long[] outputSize) {
+        int r = spec.rank();
+        if (r < 1 || r > 3 || !spec.windowValid() || !sameRank(spec, r) || spec.mode() != PaddingMode.ZEROS
+                || outputSize.length != r || Arrays.stream(outputSize).anyMatch(v -> v <= 0)
+                || !spec.dtype().isFloatingPoint()) {
+            return null;
         }
-
-        long[] imageShape() {
-            return batched ? new long[] {n, c, h, w} : new long[] {c, h, w};
+        if (spec.imageLayout() == ImageLayout.CHANNELS_LAST && r != 2) {
+            return null;
         }
-
-        long[] columnsShape() {
-            return batched ? new long[] {n, rows(), blocks()} : new long[] {rows(), blocks()};
+        boolean batched = shape.length == 3;
+        if (!batched && shape.length != 2) {
+            return null;
         }
-
-        int imageElements() {
-            return n * c * h * w;
+        for (int i = batched ? 1 : 0; i < shape.length; i++) {
+            if (shape[i] <= 0) {
+                return null;
+            }
         }
-
-        int columnElements() {
-            return n * rows() * blocks();
+        int o = batched ? 1 : 0;
+        boolean patches = spec.columnLayout() == ColumnLayout.PATCHES;
+        long rows = shape[patches ? o + 1 : o], l = shape[patches ? o : o + 1];
+        long volume = 1;
+        for (int k : spec.kernel()) {
+            volume *= k;
         }
-
-        Unfold unfold() {
-            return Unfold.of(kh, kw).withDilation(dh, dw).withPadding(ph, pw).withStride(sh, sw);
+        if (rows % volume != 0) {
+            return null;
         }
-
-        Fold fold() {
-            return Fold.of(h, w, kh, kw).withDilation(dh, dw).withPadding(ph, pw).withStride(sh, sw);
+        long count = 1;
+        for (int d = 0; d < r; d++) {
+            long b = blocks(spec, d, outputSize[d]);
+            if (b < 1) {
+                return null;
+            }
+            count *= b;
         }
+        if (count != l) {
+            return null;
+        }
+        return spec.withImage(batched, Math.toIntExact(batched ? shape[0] : 1), Math.toIntExact(rows / volume),
+                toInts(outputSize));
+    }
 
-        @Override
-        public String toString() {
-            return (batched ? "input [" + n + ", " : "unbatched input [") + c + ", " + h + ", " + w + "], kernel=("
-                    + kh + ", " + kw + "), dilation=(" + dh + ", " + dw + "), padding=(" + ph + ", " + pw
-                    + "), stride=(" + sh + ", " + sw + ") -> blocks (" + blocksH() + ", " + blocksW() + ")";
+    private static boolean sameRank(Case spec, int r) {
+        return spec.dilation().length == r && spec.padding().length == r && spec.stride().length == r;
+    }
+
+    /** PyTorch's block count along dimension {@code d} for a spatial size (may be below 1); the window must be valid. */
+    private static long blocks(Case spec, int d, long size) {
+        long extent = (long) spec.dilation()[d] * (spec.kernel()[d] - 1) + 1;
+        return Math.floorDiv(size + 2L * spec.padding()[d] - extent, spec.stride()[d]) + 1;
+    }
+
+    private static int[] toInts(long[] a) {
+        return Arrays.stream(a).mapToInt(Math::toIntExact).toArray();
+    }
+
+    // ------------------------------------------------------------------ the definitions
+
+    /**
+     * The image coordinate a tap at padded coordinate {@code i} reads along an axis of {@code size},
+     * or -1 for a zero: {@code F.pad}'s modes, zeros, reflect ({@code x[p], …, x[1] | x | x[S−2], …}),
+     * replicate ({@code x[0] … | x | … x[S−1]}) and circular ({@code … x[S−1] | x | x[0] …}).
+     */
+    static long source(long i, long size, PaddingMode mode) {
+        if (i >= 0 && i < size) {
+            return i;
+        }
+        switch (mode) {
+            case ZEROS: return -1;
+            case REFLECT: return i < 0 ? -i : 2 * (size - 1) - i;
+            case REPLICATE: return i < 0 ? 0 : size - 1;
+            case CIRCULAR: return Math.floorMod(i, size);
+            default: throw new AssertionError(mode);
         }
     }
 
-    /** Unfold by the definition: column row (c, ki, kj), column (oh, ow) reads pixel (oh·s − p + k·d), 0 outside. */
-    static float[] unfold(Geometry g, float[] image) {
-        int bh = g.blocksH(), bw = g.blocksW(), l = bh * bw;
-        float[] out = new float[g.columnElements()];
-        for (int n = 0; n < g.n(); n++) {
-            for (int c = 0; c < g.c(); c++) {
-                for (int ki = 0; ki < g.kh(); ki++) {
-                    for (int kj = 0; kj < g.kw(); kj++) {
-                        int row = (c * g.kh() + ki) * g.kw() + kj;
-                        for (int oh = 0; oh < bh; oh++) {
-                            for (int ow = 0; ow < bw; ow++) {
-                                int y = oh * g.sh() - g.ph() + ki * g.dh();
-                                int x = ow * g.sw() - g.pw() + kj * g.dw();
-                                if (y >= 0 && y < g.h() && x >= 0 && x < g.w()) {
-                                    out[(n * g.rows() + row) * l + oh * bw + ow] =
-                                            image[((n * g.c() + c) * g.h() + y) * g.w() + x];
+    /** A valid case in the normalised 3-D view (depth, height, width; missing dimensions trivial). */
+    private record View(Case c, int[] k, int[] d, int[] p, int[] s, long[] size, long[] b) {
+        static View of(Case c) {
+            if (!c.windowValid() || c.rank() < 1 || c.rank() > 3) {
+                throw new IllegalArgumentException("not a valid window: " + c);
+            }
+            return new View(c, pad3(c.kernel(), 1), pad3(c.dilation(), 1), pad3(c.padding(), 0), pad3(c.stride(), 1),
+                    Arrays.stream(pad3(c.size(), 1)).asLongStream().toArray(),
+                    Arrays.stream(pad3(c.blocks(), 1)).asLongStream().toArray());
+        }
+
+        long kernelVolume() {
+            return (long) k[0] * k[1] * k[2];
+        }
+
+        long blockCount() {
+            return b[0] * b[1] * b[2];
+        }
+
+        /** Flat index of image element (n, channel, z, y, x) in the case's image layout. */
+        long imageIndex(long ni, long ci, long z, long y, long x) {
+            if (c.imageLayout() == ImageLayout.CHANNELS_LAST) {
+                return (((ni * size[0] + z) * size[1] + y) * size[2] + x) * c.c() + ci;
+            }
+            return (((ni * c.c() + ci) * size[0] + z) * size[1] + y) * size[2] + x;
+        }
+
+        /** Flat index of column element (n, channel, flat kernel offset, flat window) in the case's layouts. */
+        long columnIndex(long ni, long ci, long kFlat, long lFlat) {
+            long rows = c.c() * kernelVolume(), l = blockCount();
+            boolean patches = c.columnLayout() == ColumnLayout.PATCHES;
+            long r = c.imageLayout() == ImageLayout.CHANNELS_LAST && patches ? kFlat * c.c() + ci : ci * kernelVolume() + kFlat;
+            return patches ? (ni * l + lFlat) * rows + r : (ni * rows + r) * l + lFlat;
+        }
+
+        private static int[] pad3(int[] a, int fill) {
+            int[] r = {fill, fill, fill};
+            System.arraycopy(a, 0, r, 3 - a.length, a.length);
+            return r;
+        }
+    }
+
+    /** Visits every (image element, column element) pair of a tap: {@code image} is -1 where the tap reads a zero. */
+    private interface Tap {
+        void at(int image, int column);
+    }
+
+    /**
+     * Every tap of every window, in ascending (n, c, flat kernel offset, flat window) order, with
+     * the image element it reads through the padding mode ({@code withMode}) or, without it,
+     * only inside the image (-1 elsewhere).
+     */
+    private static void taps(Case f, boolean withMode, Tap tap) {
+        View g = View.of(f);
+        int[] k = g.k(), d = g.d(), p = g.p(), s = g.s();
+        long[] b = g.b(), size = g.size();
+        PaddingMode mode = withMode ? f.mode() : PaddingMode.ZEROS;
+        for (long n = 0; n < f.n(); n++) {
+            for (long c = 0; c < f.c(); c++) {
+                for (int kz = 0; kz < k[0]; kz++) {
+                    for (int ky = 0; ky < k[1]; ky++) {
+                        for (int kx = 0; kx < k[2]; kx++) {
+                            long kFlat = ((long) kz * k[1] + ky) * k[2] + kx;
+                            for (long bz = 0; bz < b[0]; bz++) {
+                                for (long by = 0; by < b[1]; by++) {
+                                    for (long bx = 0; bx < b[2]; bx++) {
+                                        long z = source(bz * s[0] - p[0] + (long) kz * d[0], size[0], mode);
+                                        long y = source(by * s[1] - p[1] + (long) ky * d[1], size[1], mode);
+                                        long x = source(bx * s[2] - p[2] + (long) kx * d[2], size[2], mode);
+                                        long lFlat = (bz * b[1] + by) * b[2] + bx;
+                                        tap.at(z < 0 || y < 0 || x < 0 ? -1 : (int) g.imageIndex(n, c, z, y, x),
+                                                (int) g.columnIndex(n, c, kFlat, lFlat));
+                                    }
                                 }
                             }
                         }
@@ -101,34 +244,102 @@ final class Reference {
                 }
             }
         }
+    }
+
+    /**
+     * For each element of the unfold output (in the case's column layout), the flat index of the
+     * input element it copies, or -1 for a zero.
+     */
+    static int[] unfoldSources(Case f) {
+        int[] src = new int[f.columnElements()];
+        taps(f, true, (image, column) -> src[column] = image);
+        return src;
+    }
+
+    /** Unfold on raw bits: each output element is the bits of the input element it copies, or 0 (+0.0). */
+    static long[] unfold(Case f, long[] in) {
+        int[] src = unfoldSources(f);
+        long[] out = new long[src.length];
+        for (int i = 0; i < src.length; i++) {
+            out[i] = src[i] < 0 ? 0 : in[src[i]];
+        }
         return out;
     }
 
-    /** How many (window, kernel offset) pairs land on each pixel of one {@code h × w} plane. */
-    static int[] coverage(Geometry g) {
-        int[] count = new int[g.h() * g.w()];
-        for (int oh = 0; oh < g.blocksH(); oh++) {
-            for (int ow = 0; ow < g.blocksW(); ow++) {
-                for (int ki = 0; ki < g.kh(); ki++) {
-                    for (int kj = 0; kj < g.kw(); kj++) {
-                        int y = oh * g.sh() - g.ph() + ki * g.dh();
-                        int x = ow * g.sw() - g.pw() + kj * g.dw();
-                        if (y >= 0 && y < g.h() && x >= 0 && x < g.w()) {
-                            count[y * g.w() + x]++;
-                        }
-                    }
-                }
+    /** The reference unfold of {@code input}: a tensor of the input's type and the case's column shape. */
+    static Tensor unfold(Case f, Tensor input) {
+        return fromBits(unfold(f, bits(input)), input.dtype(), f.columnsShape());
+    }
+
+    /** The reference unfold of float32 values in the case's image layout. */
+    static float[] unfold(Case f, float[] image) {
+        return unfold(f, Tensor.of(image, f.imageShape())).toFloatArray();
+    }
+
+    /** Fold in float32: each pixel sums its windows in ascending flat kernel offset from +0; mean divides by the coverage. */
+    static float[] fold(Case f, float[] columns) {
+        float[] out = new float[f.imageElements()];
+        taps(f, false, (image, column) -> {
+            if (image >= 0) {
+                out[image] += columns[column];
+            }
+        });
+        if (f.foldMode() == FoldMode.MEAN) {
+            int[] count = coverage(f);
+            for (int i = 0; i < out.length; i++) {
+                out[i] = count[i] > 0 ? out[i] / (float) count[i] : 0f;
             }
         }
+        return out;
+    }
+
+    /** Fold in float64, in the same order as {@link #fold(Case, float[])}. */
+    static double[] fold(Case f, double[] columns) {
+        double[] out = new double[f.imageElements()];
+        taps(f, false, (image, column) -> {
+            if (image >= 0) {
+                out[image] += columns[column];
+            }
+        });
+        if (f.foldMode() == FoldMode.MEAN) {
+            int[] count = coverage(f);
+            for (int i = 0; i < out.length; i++) {
+                out[i] = count[i] > 0 ? out[i] / (double) count[i] : 0d;
+            }
+        }
+        return out;
+    }
+
+    /** The reference fold of a float32 or float64 tensor of the case's column shape, in its type. */
+    static Tensor fold(Case f, Tensor columns) {
+        switch (columns.dtype()) {
+            case FLOAT32: return Tensor.of(fold(f, columns.toFloatArray()), f.imageShape());
+            case FLOAT64: return Tensor.of(fold(f, columns.toDoubleArray()), f.imageShape());
+            default: throw new IllegalArgumentException("fold is defined for float32 and float64, not " + columns.dtype());
+        }
+    }
+
+    /** How many (window, kernel offset) pairs land on each image element (in the case's image layout): the fold of unfold(ones). */
+    static int[] coverage(Case f) {
+        int[] count = new int[f.imageElements()];
+        taps(f, false, (image, column) -> {
+            if (image >= 0) {
+                count[image]++;
+            }
+        });
         return count;
     }
 
     /**
      * Direct cross-correlation as {@code torch.nn.functional.conv2d(x, w, stride, padding, dilation)},
-     * in double: x {@code [n, c, h, w]}, weight {@code [o, c, kh, kw]}, result {@code [n, o, bh, bw]}.
+     * in double, of a 2-D channels-first case: x {@code [n, c, h, w]}, weight {@code [o, c, kh, kw]},
+     * result {@code [n, o, bh, bw]}. Written as the convolution sum, not through {@link #unfold}.
      */
-    static double[] conv2d(Geometry g, float[] x, int outChannels, float[] weight) {
-        int bh = g.blocksH(), bw = g.blocksW();
+    static double[] conv2d(Case g, float[] x, int outChannels, float[] weight) {
+        if (g.rank() != 2 || g.imageLayout() != ImageLayout.CHANNELS_FIRST || g.mode() != PaddingMode.ZEROS) {
+            throw new IllegalArgumentException("conv2d of a 2-D channels-first zeros case, not " + g);
+        }
+        int h = g.h(), w = g.w(), kh = g.kernel()[0], kw = g.kernel()[1], bh = g.blocks(0), bw = g.blocks(1);
         double[] out = new double[g.n() * outChannels * bh * bw];
         for (int n = 0; n < g.n(); n++) {
             for (int o = 0; o < outChannels; o++) {
@@ -136,13 +347,13 @@ final class Reference {
                     for (int ow = 0; ow < bw; ow++) {
                         double sum = 0;
                         for (int c = 0; c < g.c(); c++) {
-                            for (int ki = 0; ki < g.kh(); ki++) {
-                                for (int kj = 0; kj < g.kw(); kj++) {
-                                    int y = oh * g.sh() - g.ph() + ki * g.dh();
-                                    int xx = ow * g.sw() - g.pw() + kj * g.dw();
-                                    if (y >= 0 && y < g.h() && xx >= 0 && xx < g.w()) {
-                                        sum += (double) weight[((o * g.c() + c) * g.kh() + ki) * g.kw() + kj]
-                                                * x[((n * g.c() + c) * g.h() + y) * g.w() + xx];
+                            for (int ki = 0; ki < kh; ki++) {
+                                for (int kj = 0; kj < kw; kj++) {
+                                    int y = oh * g.stride()[0] - g.padding()[0] + ki * g.dilation()[0];
+                                    int xx = ow * g.stride()[1] - g.padding()[1] + kj * g.dilation()[1];
+                                    if (y >= 0 && y < h && xx >= 0 && xx < w) {
+                                        sum += (double) weight[((o * g.c() + c) * kh + ki) * kw + kj]
+                                                * x[((n * g.c() + c) * h + y) * w + xx];
                                     }
                                 }
                             }
@@ -155,13 +366,7 @@ final class Reference {
         return out;
     }
 
-    static float[] gaussian(Random random, int count) {
-        float[] v = new float[count];
-        for (int i = 0; i < count; i++) {
-            v[i] = (float) random.nextGaussian();
-        }
-        return v;
-    }
+    // ------------------------------------------------------------------ values
 
     static double dot(float[] a, float[] b) {
         if (a.length != b.length) {
@@ -183,48 +388,103 @@ final class Reference {
         return s;
     }
 
-    /**
-     * Hand-picked geometries that exercise the edge cases: 1×1 kernels, non-square kernels,
-     * stride and dilation above 1 with common factors (the covering windows of a pixel then form
-     * a progression with step stride/gcd), windows lying wholly in the padding, a kernel that
-     * spans the whole padded image, and unbatched inputs.
-     */
-    static List<Geometry> edgeCases() {
-        List<Geometry> list = new ArrayList<>();
-        list.add(new Geometry(true, 2, 3, 5, 7, 1, 1, 1, 1, 0, 0, 1, 1));   // 1x1: a reshape
-        list.add(new Geometry(true, 1, 2, 6, 5, 1, 1, 1, 1, 1, 2, 2, 1));   // 1x1 with padding and stride
-        list.add(new Geometry(false, 1, 3, 3, 4, 2, 3, 1, 1, 0, 0, 1, 1));  // the seed's kernel, unbatched
-        list.add(new Geometry(true, 2, 2, 7, 9, 3, 2, 2, 3, 1, 2, 2, 3));
-        list.add(new Geometry(true, 1, 1, 9, 9, 3, 3, 2, 2, 0, 0, 2, 2));   // gcd(stride, dilation) = 2
-        list.add(new Geometry(true, 1, 2, 11, 13, 4, 3, 2, 3, 1, 0, 3, 2));
-        list.add(new Geometry(true, 1, 1, 30, 10, 5, 2, 6, 2, 3, 1, 4, 6)); // step stride/gcd with inverse
-        list.add(new Geometry(true, 2, 1, 4, 4, 2, 2, 1, 1, 3, 3, 1, 1));   // windows wholly in the padding
-        list.add(new Geometry(false, 1, 2, 3, 2, 5, 4, 1, 1, 2, 1, 1, 1));  // kernel spans the padded image
-        list.add(new Geometry(true, 3, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1));   // 1x1 image
-        list.add(new Geometry(true, 1, 1, 8, 8, 3, 3, 1, 1, 0, 0, 5, 5));   // stride > kernel: uncovered pixels
-        list.add(new Geometry(false, 1, 2, 10, 3, 3, 1, 3, 1, 2, 0, 2, 1)); // kernel (3, 1)
-        for (Geometry g : list) {
-            if (!g.valid()) {
-                throw new IllegalStateException("edge case is not a valid geometry: " + g);
+    /** The raw bits of every element: float and double bit patterns, uint8 0..255, int32 values. */
+    static long[] bits(Tensor t) {
+        long[] bits = new long[Math.toIntExact(t.elementCount())];
+        switch (t.dtype()) {
+            case FLOAT32: {
+                float[] v = t.toFloatArray();
+                for (int i = 0; i < bits.length; i++) {
+                    bits[i] = Float.floatToRawIntBits(v[i]) & 0xffffffffL;
+                }
+                break;
             }
+            case FLOAT64: {
+                double[] v = t.toDoubleArray();
+                for (int i = 0; i < bits.length; i++) {
+                    bits[i] = Double.doubleToRawLongBits(v[i]);
+                }
+                break;
+            }
+            case UINT8: {
+                byte[] v = t.toByteArray();
+                for (int i = 0; i < bits.length; i++) {
+                    bits[i] = v[i] & 0xff;
+                }
+                break;
+            }
+            case INT32: {
+                int[] v = t.toIntArray();
+                for (int i = 0; i < bits.length; i++) {
+                    bits[i] = v[i];
+                }
+                break;
+            }
+            default:
+                throw new AssertionError(t.dtype());
         }
-        return list;
+        return bits;
     }
 
-    /** A random geometry PyTorch accepts, small enough to check in well under a millisecond. */
-    static Geometry random(Random r) {
-        while (true) {
-            int kh = 1 + r.nextInt(4), kw = 1 + r.nextInt(4);
-            int dh = 1 + r.nextInt(3), dw = 1 + r.nextInt(3);
-            int ph = r.nextInt(3), pw = r.nextInt(3);
-            int sh = 1 + r.nextInt(4), sw = 1 + r.nextInt(4);
-            int h = 1 + r.nextInt(12), w = 1 + r.nextInt(12);
-            boolean batched = r.nextInt(4) != 0;
-            int n = batched ? 1 + r.nextInt(3) : 1;
-            int c = 1 + r.nextInt(3);
-            Geometry g = new Geometry(batched, n, c, h, w, kh, kw, dh, dw, ph, pw, sh, sw);
-            if (g.valid()) {
-                return g;
+    /** Raw bits back into a tensor of the given type. */
+    static Tensor fromBits(long[] bits, DType dtype, long[] shape) {
+        switch (dtype) {
+            case FLOAT32: {
+                float[] a = new float[bits.length];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = Float.intBitsToFloat((int) bits[i]);
+                }
+                return Tensor.of(a, shape);
+            }
+            case FLOAT64: {
+                double[] a = new double[bits.length];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = Double.longBitsToDouble(bits[i]);
+                }
+                return Tensor.of(a, shape);
+            }
+            case UINT8: {
+                byte[] a = new byte[bits.length];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = (byte) bits[i];
+                }
+                return Tensor.ofUint8(a, shape);
+            }
+            case INT32:
+                return Tensor.of(Arrays.stream(bits).mapToInt(v -> (int) v).toArray(), shape);
+            default: throw new AssertionError(dtype);
+        }
+    }
+
+    // ------------------------------------------------------------------ comparisons
+
+    /** Same type, same shape and the same bits everywhere; the message names the first difference. */
+    static void assertSameBits(Tensor expected, Tensor actual, String what) {
+        assertEquals(expected.dtype(), actual.dtype(), "dtype, " + what);
+        assertArrayEquals(expected.shape(), actual.shape(), "shape, " + what);
+        long[] e = bits(expected), a = bits(actual);
+        for (int i = 0; i < e.length; i++) {
+            if (e[i] != a[i]) {
+                int different = 0;
+                for (int j = 0; j < e.length; j++) {
+                    different += e[j] != a[j] ? 1 : 0;
+                }
+                fail("element " + i + " (flat) differs: expected " + expected.getDouble(i) + " (bits 0x"
+                        + Long.toHexString(e[i]) + ") but got " + actual.getDouble(i) + " (bits 0x"
+                        + Long.toHexString(a[i]) + "); " + different + " of " + e.length + " elements differ; " + what);
+            }
+        }
+    }
+
+    /** Each value within {@code relative · (1 + |expected|)}; the message names the first failure. */
+    static void assertClose(double[] expected, Tensor actual, double relative, String what) {
+        double[] a = actual.toDoubleArray();
+        assertEquals(expected.length, a.length, "element count, " + what);
+        for (int i = 0; i < a.length; i++) {
+            double tolerance = relative * (1 + Math.abs(expected[i]));
+            if (!(Math.abs(a[i] - expected[i]) <= tolerance)) {
+                fail("element " + i + " (flat): expected " + expected[i] + " but got " + a[i] + " (tolerance "
+                        + tolerance + "); " + what);
             }
         }
     }

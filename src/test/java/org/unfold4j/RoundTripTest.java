@@ -33,12 +33,8 @@ class RoundTripTest {
             Random r = new Random(TILING_SEED);
             List<Executable> checks = new ArrayList<>();
             for (int i = 0; i < TILING_CASES; i++) {
-                int kh = 1 + r.nextInt(5), kw = 1 + r.nextInt(5);
-                boolean batched = i % 3 != 0;
-                Reference.Geometry g = new Reference.Geometry(batched, batched ? 1 + r.nextInt(3) : 1,
-                        1 + r.nextInt(4), kh * (1 + r.nextInt(4)), kw * (1 + r.nextInt(4)),
-                        kh, kw, 1, 1, 0, 0, kh, kw);
-                float[] x = Reference.gaussian(r, g.imageElements());
+                Case g = RandomCases.tiling2d(r, i % 3 != 0);
+                float[] x = RandomCases.gaussian(r, g.imageElements());
                 String where = "seed " + TILING_SEED + ", case " + i + ": " + g + " on " + backend;
                 checks.add(() -> {
                     Tensor image = Tensor.of(x, g.imageShape());
@@ -64,19 +60,19 @@ class RoundTripTest {
     Stream<DynamicTest> overlappingRoundTripScalesByCoverage() {
         return PerBackend.tests("fold(unfold(x)) == x * fold(unfold(ones))", backend -> {
             Random r = new Random(OVERLAP_SEED);
-            List<Reference.Geometry> geometries = new ArrayList<>(Reference.edgeCases());
+            List<Case> geometries = new ArrayList<>(Case.edgeCases2d());
             while (geometries.size() < OVERLAP_CASES) {
-                geometries.add(Reference.random(r));
+                geometries.add(RandomCases.valid2d(r));
             }
             int overlapping = 0;
             List<Executable> checks = new ArrayList<>();
             for (int i = 0; i < geometries.size(); i++) {
-                Reference.Geometry g = geometries.get(i);
+                Case g = geometries.get(i);
                 int[] count = Reference.coverage(g);
                 if (Arrays.stream(count).anyMatch(c -> c > 1)) {
                     overlapping++;
                 }
-                float[] x = Reference.gaussian(r, g.imageElements());
+                float[] x = RandomCases.gaussian(r, g.imageElements());
                 String where = "seed " + OVERLAP_SEED + ", case " + i + ": " + g + " on " + backend;
                 checks.add(() -> overlapCase(backend, g, x, count, where));
             }
@@ -87,7 +83,7 @@ class RoundTripTest {
         });
     }
 
-    private static void overlapCase(Backend backend, Reference.Geometry g, float[] x, int[] count, String where) {
+    private static void overlapCase(Backend backend, Case g, float[] x, int[] count, String where) {
         long[] shape = g.imageShape();
         float[] ones = new float[x.length];
         Arrays.fill(ones, 1f);
@@ -95,10 +91,9 @@ class RoundTripTest {
         float[] got = g.fold().apply(g.unfold().apply(Tensor.of(x, shape), backend), backend).toFloatArray();
         assertEquals(x.length, m.length, "fold(unfold(ones)) length, " + where);
         assertEquals(x.length, got.length, "fold(unfold(x)) length, " + where);
-        int plane = g.h() * g.w();
         for (int i = 0; i < x.length; i++) {
-            if (m[i] != count[i % plane]) {
-                fail("fold(unfold(ones)) at " + pixel(g, i) + " is " + m[i] + " but " + count[i % plane]
+            if (m[i] != count[i]) {
+                fail("fold(unfold(ones)) at " + pixel(g, i) + " is " + m[i] + " but " + count[i]
                         + " windows cover it, " + where);
             }
             // Summing m copies of x rounds at most m − 1 times: relative error below m·2^-24.
@@ -111,7 +106,7 @@ class RoundTripTest {
         }
     }
 
-    private static String pixel(Reference.Geometry g, int flat) {
+    private static String pixel(Case g, int flat) {
         int x = flat % g.w(), y = flat / g.w() % g.h(), c = flat / (g.w() * g.h()) % g.c(), n = flat / (g.w() * g.h() * g.c());
         return "(n=" + n + ", c=" + c + ", y=" + y + ", x=" + x + ")";
     }

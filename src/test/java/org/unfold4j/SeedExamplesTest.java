@@ -117,7 +117,7 @@ class SeedExamplesTest {
             assertCopies("unfold output (printed tensor 2)", cols, printed(2));
             Tensor image = fold.apply(cols, backend);
             assertArrayEquals(input.shape(), image.shape(), "fold output shape");
-            float[] m = multiplicity(unfold, fold, input.shape(), backend, new Reference.Geometry(true, 2, 5, 3, 4,
+            float[] m = multiplicity(unfold, fold, input.shape(), backend, Case.of2d(true, 2, 5, 3, 4,
                     2, 3, 1, 1, 0, 0, 1, 1));
             assertSums("fold output (printed tensor 3)", image, printed(3), m);
         });
@@ -146,7 +146,7 @@ class SeedExamplesTest {
         assertArrayEquals(new long[] {1, channels * 9L, 4}, cols.shape(), "unfold output shape");
         assertCopies("unfold output", cols, patches);
         Tensor image = fold.apply(cols, backend);
-        float[] m = multiplicity(unfold, fold, input.shape(), backend, new Reference.Geometry(true, 1, channels, 6, 6,
+        float[] m = multiplicity(unfold, fold, input.shape(), backend, Case.of2d(true, 1, channels, 6, 6,
                 3, 3, 1, 1, 0, 0, 3, 3));
         for (float v : m) {
             assertEquals(1f, v, "stride == kernel on a 6x6 image: every pixel in exactly one window");
@@ -169,7 +169,7 @@ class SeedExamplesTest {
             assertCopies("unfold output (printed tensor 11)", cols, printed(11));
             Tensor image = fold.apply(cols, backend);
             assertArrayEquals(new long[] {1, 1, 6, 6}, image.shape(), "fold output shape");
-            float[] m = multiplicity(unfold, fold, input.shape(), backend, new Reference.Geometry(true, 1, 1, 6, 6,
+            float[] m = multiplicity(unfold, fold, input.shape(), backend, Case.of2d(true, 1, 1, 6, 6,
                     3, 3, 1, 1, 0, 0, 2, 2));
             assertSums("fold output (printed tensor 12)", image, printed(12), m);
 
@@ -204,7 +204,7 @@ class SeedExamplesTest {
      * tolerance it is judged by.
      */
     private static float[] multiplicity(Unfold unfold, Fold fold, long[] shape, Backend backend,
-                                        Reference.Geometry g) {
+                                        Case g) {
         float[] ones = new float[(int) Tensor.zeros(shape).elementCount()];
         Arrays.fill(ones, 1f);
         float[] m = fold.apply(unfold.apply(Tensor.of(ones, shape), backend), backend).toFloatArray();

@@ -54,25 +54,25 @@ class SpecialValuesTest {
     };
 
     /** Geometries with padding 1 or 2 on every side, valid for every mode (reflect padding < size). */
-    static List<FeatureCase> geometries(PaddingMode mode, DType dtype) {
-        List<FeatureCase> list = new ArrayList<>();
+    static List<Case> geometries(PaddingMode mode, DType dtype) {
+        List<Case> list = new ArrayList<>();
         for (ColumnLayout columns : ColumnLayout.values()) {
-            list.add(new FeatureCase(new int[] {3}, new int[] {2}, new int[] {2}, new int[] {1}, mode,
+            list.add(new Case(new int[] {3}, new int[] {2}, new int[] {2}, new int[] {1}, mode,
                     ImageLayout.CHANNELS_FIRST, columns, dtype, true, 2, 2, new int[] {6}));
-            list.add(new FeatureCase(new int[] {3, 2}, new int[] {1, 2}, new int[] {2, 1}, new int[] {1, 2}, mode,
+            list.add(new Case(new int[] {3, 2}, new int[] {1, 2}, new int[] {2, 1}, new int[] {1, 2}, mode,
                     ImageLayout.CHANNELS_FIRST, columns, dtype, true, 2, 3, new int[] {4, 5}));
-            list.add(new FeatureCase(new int[] {2, 3}, new int[] {1, 1}, new int[] {1, 2}, new int[] {1, 1}, mode,
+            list.add(new Case(new int[] {2, 3}, new int[] {1, 1}, new int[] {1, 2}, new int[] {1, 1}, mode,
                     ImageLayout.CHANNELS_LAST, columns, dtype, false, 1, 3, new int[] {4, 3}));
-            list.add(new FeatureCase(new int[] {2, 2, 3}, new int[] {1, 1, 1}, new int[] {1, 1, 2}, new int[] {1, 2, 1},
+            list.add(new Case(new int[] {2, 2, 3}, new int[] {1, 1, 1}, new int[] {1, 1, 2}, new int[] {1, 2, 1},
                     mode, ImageLayout.CHANNELS_FIRST, columns, dtype, true, 1, 2, new int[] {3, 3, 4}));
         }
         return list;
     }
 
     /** An image whose values are the special values, each several times, in a seeded random order. */
-    static Tensor specialImage(FeatureCase f, Random r) {
+    static Tensor specialImage(Case f, Random r) {
         int count = f.imageElements();
-        if (f.dtype == DType.FLOAT32) {
+        if (f.dtype() == DType.FLOAT32) {
             float[] v = new float[count];
             for (int i = 0; i < count; i++) {
                 v[i] = Float.intBitsToFloat(FLOAT_BITS[r.nextInt(FLOAT_BITS.length)]);
@@ -94,17 +94,17 @@ class SpecialValuesTest {
             int readThroughPadding = 0;
             for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
                 for (PaddingMode mode : PaddingMode.values()) {
-                    for (FeatureCase f : geometries(mode, dtype)) {
+                    for (Case f : geometries(mode, dtype)) {
                         Tensor image = specialImage(f, r);
-                        long[] before = FeatureReference.rawBits(image);
+                        long[] before = Reference.bits(image);
                         if (mode != PaddingMode.ZEROS) {
                             readThroughPadding++;
                         }
                         String what = f + " on " + backend;
                         checks.add(() -> {
                             Tensor got = f.unfold().apply(image, backend);
-                            FeatureReference.assertSameBits(FeatureReference.unfold(f, image), got, what);
-                            assertTrue(Arrays.equals(before, FeatureReference.rawBits(image)),
+                            Reference.assertSameBits(Reference.unfold(f, image), got, what);
+                            assertTrue(Arrays.equals(before, Reference.bits(image)),
                                     "the input was modified: " + what);
                         });
                     }
@@ -125,11 +125,11 @@ class SpecialValuesTest {
             List<Executable> checks = new ArrayList<>();
             for (PaddingMode mode : new PaddingMode[] {PaddingMode.REFLECT, PaddingMode.REPLICATE, PaddingMode.CIRCULAR}) {
                 for (int bits : FLOAT_BITS) {
-                    FeatureCase f = geometries(mode, DType.FLOAT32).get(1);
+                    Case f = geometries(mode, DType.FLOAT32).get(1);
                     float[] v = new float[f.imageElements()];
                     Arrays.fill(v, Float.intBitsToFloat(bits));
                     checks.add(() -> {
-                        long[] got = FeatureReference.rawBits(f.unfold().apply(Tensor.of(v, f.imageShape()), backend));
+                        long[] got = Reference.bits(f.unfold().apply(Tensor.of(v, f.imageShape()), backend));
                         for (int i = 0; i < got.length; i++) {
                             if (got[i] != (bits & 0xffffffffL)) {
                                 fail("element " + i + " is 0x" + Long.toHexString(got[i]) + ", not 0x"
@@ -139,11 +139,11 @@ class SpecialValuesTest {
                     });
                 }
                 for (long bits : DOUBLE_BITS) {
-                    FeatureCase f = geometries(mode, DType.FLOAT64).get(3);
+                    Case f = geometries(mode, DType.FLOAT64).get(3);
                     double[] v = new double[f.imageElements()];
                     Arrays.fill(v, Double.longBitsToDouble(bits));
                     checks.add(() -> {
-                        long[] got = FeatureReference.rawBits(f.unfold().apply(Tensor.of(v, f.imageShape()), backend));
+                        long[] got = Reference.bits(f.unfold().apply(Tensor.of(v, f.imageShape()), backend));
                         for (int i = 0; i < got.length; i++) {
                             if (got[i] != bits) {
                                 fail("element " + i + " is 0x" + Long.toHexString(got[i]) + ", not 0x"
@@ -163,7 +163,7 @@ class SpecialValuesTest {
         return PerBackend.tests("zero padding is +0.0, input -0.0 stays -0.0", backend -> {
             List<Executable> checks = new ArrayList<>();
             for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
-                for (FeatureCase f : geometries(PaddingMode.ZEROS, dtype)) {
+                for (Case f : geometries(PaddingMode.ZEROS, dtype)) {
                     Tensor image;
                     long negativeZero;
                     if (dtype == DType.FLOAT32) {
@@ -177,11 +177,11 @@ class SpecialValuesTest {
                         image = Tensor.of(v, f.imageShape());
                         negativeZero = 0x8000000000000000L;
                     }
-                    int[] sources = FeatureReference.unfoldSources(f);
+                    int[] sources = Reference.unfoldSources(f);
                     long padded = Arrays.stream(sources).filter(s -> s < 0).count();
                     assertTrue(padded > 0 && padded < sources.length, "the geometry must read padding and pixels: " + f);
                     checks.add(() -> {
-                        long[] got = FeatureReference.rawBits(f.unfold().apply(image, backend));
+                        long[] got = Reference.bits(f.unfold().apply(image, backend));
                         assertEquals(sources.length, got.length, f + " on " + backend);
                         for (int i = 0; i < got.length; i++) {
                             long expected = sources[i] < 0 ? 0 : negativeZero;

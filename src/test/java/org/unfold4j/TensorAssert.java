@@ -54,7 +54,7 @@ final class TensorAssert {
      * values and bits, how many differ), or null if none does. Same type and shape assumed.
      */
     static String firstDifference(Tensor expected, Tensor actual) {
-        long[] e = FeatureReference.rawBits(expected), a = FeatureReference.rawBits(actual);
+        long[] e = Reference.bits(expected), a = Reference.bits(actual);
         for (int i = 0; i < e.length; i++) {
             if (e[i] != a[i]) {
                 int different = 0;

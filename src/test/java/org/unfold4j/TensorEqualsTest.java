@@ -29,7 +29,7 @@ class TensorEqualsTest {
     private static final int[] POSITIONS = {0, 52, N - 1};
 
     private static Tensor make(DType dtype, long seed) {
-        return FeatureCase.randomTensor(new Random(seed), dtype, SHAPE);
+        return RandomCases.values(new Random(seed), dtype, SHAPE);
     }
 
     /** A copy of {@code t} with element {@code i} replaced by the bits {@code bits} (a value for uint8 and int32). */
@@ -61,7 +61,7 @@ class TensorEqualsTest {
     }
 
     private static long bitsOf(Tensor t, int i) {
-        return FeatureReference.rawBits(t)[i];
+        return Reference.bits(t)[i];
     }
 
     @Test
