@@ -47,8 +47,8 @@ class DirtyOutputTest {
      * Unfold geometries, channels-first in PyTorch's column order; {@link #unfoldCases()} adds
      * the other layouts, padding modes and dtypes. Mutants killed (made by hand, see the class
      * comment): the zeroing of padded runs in kernelRuns removed ("kernel runs, padded");
-     * Runs.zero's strided fills skipped ("... channels-last" / "patches layout" variants);
-     * Runs.zero's int32 fill skipped (every padded case in int32).
+     * ElementOps.zero's strided fills skipped ("... channels-last" / "patches layout" variants);
+     * ElementOps.zero's int32 fill skipped (every padded case in int32).
      */
     static List<FeatureCase> unfoldGeometries() {
         return List.of(

@@ -1,6 +1,5 @@
 package org.unfold4j.internal.cpu;
 
-import org.unfold4j.DType;
 import org.unfold4j.FoldMode;
 import org.unfold4j.internal.geometry.SharedRules;
 import org.unfold4j.internal.geometry.View;
@@ -71,7 +70,7 @@ final class FoldPass extends Pass {
         int column = n * colN + c * colC + k * colK;
         WindowGroups w = patchGroups;
         for (int i = 0; i < w.groupPixel.length; i++) {  // Note [window groups]
-            Runs.scatterSet(out, origin + w.groupPixel[i], w.offsets, w.groupLength[i], in, column + w.groupWindow[i]);
+            ops.scatterSet(out, origin + w.groupPixel[i], w.offsets, w.groupLength[i], in, column + w.groupWindow[i]);
         }
     }
 
@@ -95,7 +94,7 @@ final class FoldPass extends Pass {
         WindowGroups w = rowClassGroups;
         for (int j0 = 0; j0 < rows; j0 += strip) {
             int j1 = Math.min(rows, j0 + strip);
-            Runs.zero(scratch, 0, 1, (j1 - j0) * scratchPitch);
+            ops.zero(scratch, 0, 1, (j1 - j0) * scratchPitch);
             for (int ky = r, m = 0; ky < kh && m < j1; ky += sy, m++) {
                 // Window row oy of kernel row ky lands on class row oy + m: those in [j0, j1).
                 int oyFrom = Math.max(0, j0 - m), oyTo = Math.min(bh, j1 - m);
@@ -104,7 +103,7 @@ final class FoldPass extends Pass {
                     for (int oy = oyFrom; oy < oyTo; oy += w.rows) {  // Note [window groups]
                         for (int ox = 0; ox < bw; ox += w.width) {
                             int length = w.rows > 1 ? Math.min(w.rows, oyTo - oy) * bw : Math.min(w.width, bw - ox);
-                            Runs.scatterAdd(scratch, (m + oy - j0) * scratchPitch + kx + ox * strideX, w.offsets, length,
+                            ops.scatterAdd(scratch, (m + oy - j0) * scratchPitch + kx + ox * strideX, w.offsets, length,
                                     in, column + oy * bw + ox);
                         }
                     }
@@ -113,7 +112,7 @@ final class FoldPass extends Pass {
             for (int j = j0, py = r + j0 * sy; j < j1; j++, py += sy) {
                 System.arraycopy(scratch, (j - j0) * scratchPitch, out, image + py * inY, width);
                 if (g.foldMode() == FoldMode.MEAN) {
-                    Runs.divide(out, image + py * inY, 1, countX, y.count(py));
+                    ops.divide(out, image + py * inY, 1, countX, y.count(py));
                 }
             }
         }
@@ -144,11 +143,8 @@ final class FoldPass extends Pass {
      */
     private Object scratch(int length) {
         Object kept = SCRATCH.get();
-        boolean dtypeIsDouble = g.dtype() == DType.FLOAT64;
-        boolean fits = dtypeIsDouble ? kept instanceof double[] d && d.length >= length
-                : kept instanceof float[] f && f.length >= length;
-        if (!fits) {
-            kept = dtypeIsDouble ? new double[length] : new float[length];
+        if (!ops.holds(kept, length)) {
+            kept = ops.newArray(length);
             SCRATCH.set(kept);
         }
         return kept;
@@ -191,14 +187,14 @@ final class FoldPass extends Pass {
         if (set && variant == JavaVariant.FOLD_PIXEL_SOURCES) {
             int kz = z.firstCover(pz), ky = y.firstCover(py);
             int kBase = (kz * kh + ky) * kw, lBase = (z.position(pz, kz) * bh + y.position(py, ky)) * bw;
-            Runs.gatherSet(out, rowOut, in, colBase + kBase * colK + lBase * colL, pixelSources);
+            ops.gatherSet(out, rowOut, in, colBase + kBase * colK + lBase * colL, pixelSources);
             if (g.foldMode() == FoldMode.MEAN) {
-                Runs.divide(out, rowOut, inX, countX, 1);
+                ops.divide(out, rowOut, inX, countX, 1);
             }
             return;
         }
         if ((!set || gaps) && !zeroed) {
-            Runs.zero(out, rowOut, inX, width);
+            ops.zero(out, rowOut, inX, width);
         }
         // Counted loops: a step beyond the last covering offset may pass 2^31.
         int zStep = z.coverStep(), yStep = y.coverStep();
@@ -235,14 +231,14 @@ final class FoldPass extends Pass {
             }
         }
         if (g.foldMode() == FoldMode.MEAN) {
-            Runs.divide(out, rowOut, inX, countX, (long) zCount * yCount);
+            ops.divide(out, rowOut, inX, countX, (long) zCount * yCount);
         }
     }
 
     /**
      * Taps kx, kx + 1, kx + 2 of one kernel row added into an image row of stride-1 windows:
      * where all three land (pixel p reads window p − start(k) + lo(k) of tap k), in one pass
-     * with Runs.add3; at the ends, where only some land, tap by tap in ascending order. Each
+     * with ops.add3; at the ends, where only some land, tap by tap in ascending order. Each
      * pixel still meets its taps in ascending order (Note [fold summation order]).
      */
     private void addThreeTaps(int rowOut, int tapRow0, int kx) {
@@ -261,18 +257,18 @@ final class FoldPass extends Pass {
             // Pixels of this tap before the common part; those after it follow the fused pass.
             int before = Math.min(start + hi - lo, from - 1);
             if (start <= before) {
-                Runs.add(out, rowOut + start, 1, in, src + start, 1, before - start + 1);
+                ops.add(out, rowOut + start, 1, in, src + start, 1, before - start + 1);
             }
         }
         if (from <= to) {
-            Runs.add3(out, rowOut + from, in, tapRow0 + kx * colK + x.windowLo[kx] - x.windowStart[kx] + from,
+            ops.add3(out, rowOut + from, in, tapRow0 + kx * colK + x.windowLo[kx] - x.windowStart[kx] + from,
                     tapRow0 + (kx + 1) * colK + x.windowLo[kx + 1] - x.windowStart[kx + 1] + from,
                     tapRow0 + (kx + 2) * colK + x.windowLo[kx + 2] - x.windowStart[kx + 2] + from, to - from + 1);
             for (int k = kx; k < kx + 3; k++) {
                 int lo = x.windowLo[k], hi = x.windowHi[k], start = x.windowStart[k];
                 int src = tapRow0 + k * colK + lo - start, end = start + hi - lo;
                 if (to < end) {
-                    Runs.add(out, rowOut + to + 1, 1, in, src + to + 1, 1, end - to);
+                    ops.add(out, rowOut + to + 1, 1, in, src + to + 1, 1, end - to);
                 }
             }
         }
@@ -281,9 +277,9 @@ final class FoldPass extends Pass {
     /** Adds a run of column values into the output row, or sets 0 + each value where nothing else lands there. */
     private void accumulate(boolean set, int dstPos, int dstStride, int srcPos, int srcStride, int len) {
         if (set) {
-            Runs.set(out, dstPos, dstStride, in, srcPos, srcStride, len);
+            ops.set(out, dstPos, dstStride, in, srcPos, srcStride, len);
         } else {
-            Runs.add(out, dstPos, dstStride, in, srcPos, srcStride, len);
+            ops.add(out, dstPos, dstStride, in, srcPos, srcStride, len);
         }
     }
 }

@@ -30,8 +30,8 @@ import org.unfold4j.internal.geometry.View;
  * <p>Each geometry's pass runs one {@link JavaVariant}, chosen once when its plan is built from
  * the variants the engine's {@link JavaConfig} allows; the engine counts the calls each variant
  * ran. The passes live beside it: {@link UnfoldPass}, {@link FoldPass}, their shared unpacked
- * geometry {@link Pass}, {@link WindowGroups}, {@link AxisTables}, and {@link Runs} for the
- * element loops.
+ * geometry {@link Pass}, {@link WindowGroups}, {@link AxisTables}, and {@link ElementOps} for
+ * the element loops of each type.
  *
  * <p>Every output element is written (zeros included), so outputs may be reused. Thread-safe;
  * its only state is its plan caches and call counters.

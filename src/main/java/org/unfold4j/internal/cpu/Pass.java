@@ -10,6 +10,8 @@ abstract class Pass implements Cloneable {
     final AxisTables z, y, x;
     final int kd, kh, kw, bd, bh, bw, depth, height, width, strideX, dilationX;
     final int inN, inC, inZ, inY, inX, colN, colC, colK, colL;
+    /** The element loops of the geometry's type (Note [one element type per pass] in ElementOps). */
+    final ElementOps ops;
     /** The variant this plan runs (JavaVariant.choose), fixed with the plan. */
     final JavaVariant variant;
     /** Whether runs go along the kernel offsets of one window rather than along the windows of one offset. */
@@ -18,6 +20,7 @@ abstract class Pass implements Cloneable {
     Pass(View g, JavaVariant variant) {
         this.g = g;
         this.variant = variant;
+        this.ops = ElementOps.of(g.dtype());
         int[] k = g.kernel3();
         long[] b = g.blocks3(), s = g.size3(), image = g.imageStrides(), columns = g.columnStrides();
         this.kd = k[0];

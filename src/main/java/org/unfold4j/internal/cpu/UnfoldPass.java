@@ -68,7 +68,7 @@ final class UnfoldPass extends Pass {
             int first = inBase + z.windowStart[kz] * inZ + y.windowStart[ky] * inY + x.windowStart[kx] * inX;
             WindowGroups w = windowGroups;
             for (int i = 0; i < w.groupPixel.length; i++) {  // Note [window groups]
-                Runs.gather(in, first + w.groupPixel[i], w.offsets, w.groupLength[i], out, outBase + w.groupWindow[i]);
+                ops.gather(in, first + w.groupPixel[i], w.offsets, w.groupLength[i], out, outBase + w.groupWindow[i]);
             }
             return;
         }
@@ -104,7 +104,7 @@ final class UnfoldPass extends Pass {
             int iy = y.source(ky, oy);
             int rowOut = outBase + (oz * bh + oy) * bw * colL;
             if (iz < 0 || iy < 0) {
-                Runs.zero(out, rowOut, colL, bw);
+                ops.zero(out, rowOut, colL, bw);
                 continue;
             }
             int rowIn = inBase + iz * inZ + iy * inY;
@@ -115,7 +115,7 @@ final class UnfoldPass extends Pass {
                 continue;
             }
             border(rowIn, rowOut, kx, 0, xLo);
-            Runs.copy(in, rowIn + x.windowStart[kx] * inX, strideX * inX, out, rowOut + xLo * colL, colL, run);
+            ops.copy(in, rowIn + x.windowStart[kx] * inX, strideX * inX, out, rowOut + xLo * colL, colL, run);
             border(rowIn, rowOut, kx, xHi + 1, bw);
         }
     }
@@ -126,10 +126,10 @@ final class UnfoldPass extends Pass {
             return;
         }
         if (zeros) {
-            Runs.zero(out, rowOut + from * colL, colL, to - from);
+            ops.zero(out, rowOut + from * colL, colL, to - from);
             return;
         }
-        Runs.copy(in, rowIn + x.source(kx, from) * inX, x.windowBorderStep * inX, out, rowOut + from * colL, colL,
+        ops.copy(in, rowIn + x.source(kx, from) * inX, x.windowBorderStep * inX, out, rowOut + from * colL, colL,
                 to - from);
     }
 
@@ -145,7 +145,7 @@ final class UnfoldPass extends Pass {
                 for (int ox = 0; ox < bw; ox++) {
                     int windowOut = outBase + ((oz * bh + oy) * bw + ox) * colL;
                     if (iz < 0 || iy < 0) {
-                        Runs.zero(out, windowOut, colK, kw);
+                        ops.zero(out, windowOut, colK, kw);
                         continue;
                     }
                     int lo = x.tapLo[ox], hi = x.tapHi[ox];
@@ -156,7 +156,7 @@ final class UnfoldPass extends Pass {
                         continue;
                     }
                     taps(rowIn, windowOut, ox, 0, lo);
-                    Runs.copy(in, rowIn + x.tapStart[ox] * inX, dilationX * inX, out, windowOut + lo * colK, colK,
+                    ops.copy(in, rowIn + x.tapStart[ox] * inX, dilationX * inX, out, windowOut + lo * colK, colK,
                             hi - lo + 1);
                     taps(rowIn, windowOut, ox, hi + 1, kw);
                 }
@@ -170,10 +170,10 @@ final class UnfoldPass extends Pass {
             return;
         }
         if (zeros) {
-            Runs.zero(out, windowOut + from * colK, colK, to - from);
+            ops.zero(out, windowOut + from * colK, colK, to - from);
             return;
         }
-        Runs.copy(in, rowIn + x.source(from, ox) * inX, x.tapBorderStep * inX, out, windowOut + from * colK, colK,
+        ops.copy(in, rowIn + x.source(from, ox) * inX, x.tapBorderStep * inX, out, windowOut + from * colK, colK,
                 to - from);
     }
 }
