@@ -21,7 +21,9 @@ import org.unfold4j.internal.cpu.JavaVariant;
  * gains where it applies. {@code variant=FOLD_WINDOW_RUNS} is the general fold alone. Asks
  * Note [folding along the kernel] (SharedRules.foldsAlongKernel): tile256, which overlaps, is
  * folded along the kernel by the Java rule and across by fold.cl's once its row classes are
- * out of the way (padding, channels-last, or too little local memory).
+ * out of the way (padding, channels-last, or too little local memory); vit16's patches are
+ * folded along the kernel by both rules once the patch-row and pixel-source folds are (its
+ * channels-last images, for one).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -36,21 +38,27 @@ public class JavaVariantBenchmarks {
     @Param({"FOLD_ALONG_KERNEL", "FOLD_WINDOW_RUNS"})
     public String variant;
 
-    private BenchShape s;
+    /** The image layout: channels-last images take neither the patch-row nor the row-class fold, so the rule decides there. */
+    @Param({"CHANNELS_FIRST", "CHANNELS_LAST"})
+    public String layout;
+
+    private Fold fold;
     private Backend backend;
     private Tensor columns, imageOut;
 
     @Setup
     public void setUp() {
-        s = BenchShape.valueOf(shape);
+        BenchShape s = BenchShape.valueOf(shape);
+        ImageLayout l = ImageLayout.valueOf(layout);
+        fold = s.fold.withImageLayout(l);
         backend = Backend.java(JavaConfig.allowing(JavaVariant.valueOf(variant)));
         columns = s.randomColumns();
-        imageOut = Tensor.zeros(s.imageShape());
+        imageOut = Tensor.zeros(l == ImageLayout.CHANNELS_LAST ? new long[] {s.n, s.h, s.w, s.c} : s.imageShape());
     }
 
     @Benchmark
     public Tensor fold() {
-        s.fold.apply(columns, imageOut, backend);
+        fold.apply(columns, imageOut, backend);
         return imageOut;
     }
 }

@@ -46,8 +46,9 @@ final class FoldPass extends Pass {
         // Stride-1 windows of channels-first images in PyTorch's column order: a tap's run is
         // contiguous on both sides, so three taps can be added in one pass.
         this.fuseTaps = variant == JavaVariant.FOLD_FUSED_TAPS;
-        // Rows no window covers (disjoint windows count at most 1 per axis) are only cleared, so
-        // rows other than pixel sources' never reach the loops that alongKernel and fuseTaps pick.
+        // Pixel sources: the rows it does not set are those no window covers (disjoint windows
+        // cover a pixel at most once per axis), which are only cleared, so such a pass never
+        // reaches the loops that alongKernel and fuseTaps choose between.
         this.pixelSources = variant == JavaVariant.FOLD_PIXEL_SOURCES ? pixelSources() : null;
         this.scratchPitch = width + SharedRules.ROW_CLASS_PAD;
         this.patchGroups = variant == JavaVariant.FOLD_PATCH_ROWS
@@ -69,7 +70,7 @@ final class FoldPass extends Pass {
         int origin = n * inN + c * inC + kz * dil[0] * inZ + ky * dil[1] * inY + kx * dil[2] * inX;
         int column = n * colN + c * colC + k * colK;
         WindowGroups w = patchGroups;
-        for (int i = 0; i < w.groupPixel.length; i++) {  // Note [window groups]
+        for (int i = 0; i < w.groupPixel.length; i++) {  // Note [window groups] in WindowGroups
             ops.scatterSet(out, origin + w.groupPixel[i], w.offsets, w.groupLength[i], in, column + w.groupWindow[i]);
         }
     }
@@ -79,7 +80,7 @@ final class FoldPass extends Pass {
      * rows py ≡ r (mod stride) of one plane: exactly the rows that kernel rows ky ≡ r land
      * on, so the task owns them. Each column row (ky, kx) is read once, in order, and added
      * into every window's pixel through rowClassGroups, kernel rows and then offsets ascending,
-     * so each pixel meets its taps in ascending order (Note [fold summation order]). Reading
+     * so each pixel meets its taps in ascending order (Note [fold summation order] in JavaEngine). Reading
      * the columns in order matters here: along the kernel they are a row (900 bytes) apart
      * and cross a page every few values, which defeats the hardware prefetcher.
      */
@@ -100,7 +101,7 @@ final class FoldPass extends Pass {
                 int oyFrom = Math.max(0, j0 - m), oyTo = Math.min(bh, j1 - m);
                 for (int kx = 0; kx < kw; kx++) {
                     int column = colBase + (ky * kw + kx) * colK;
-                    for (int oy = oyFrom; oy < oyTo; oy += w.rows) {  // Note [window groups]
+                    for (int oy = oyFrom; oy < oyTo; oy += w.rows) {  // Note [window groups] in WindowGroups
                         for (int ox = 0; ox < bw; ox += w.width) {
                             int length = w.rows > 1 ? Math.min(w.rows, oyTo - oy) * bw : Math.min(w.width, bw - ox);
                             ops.scatterAdd(scratch, (m + oy - j0) * scratchPitch + kx + ox * strideX, w.offsets, length,
@@ -205,7 +206,7 @@ final class FoldPass extends Pass {
                 int kBase = (kz * kh + ky) * kw;
                 int lBase = (oz * bh + oy) * bw;
                 if (alongKernel) {
-                    // Windows from last to first: see Note [fold summation order].
+                    // Windows from last to first: see Note [fold summation order] in JavaEngine.
                     for (int ox = bw - 1; ox >= 0; ox--) {
                         int lo = x.tapLo[ox], hi = x.tapHi[ox];
                         if (lo <= hi) {
@@ -239,7 +240,7 @@ final class FoldPass extends Pass {
      * Taps kx, kx + 1, kx + 2 of one kernel row added into an image row of stride-1 windows:
      * where all three land (pixel p reads window p − start(k) + lo(k) of tap k), in one pass
      * with ops.add3; at the ends, where only some land, tap by tap in ascending order. Each
-     * pixel still meets its taps in ascending order (Note [fold summation order]).
+     * pixel still meets its taps in ascending order (Note [fold summation order] in JavaEngine).
      */
     private void addThreeTaps(int rowOut, int tapRow0, int kx) {
         int from = Integer.MIN_VALUE, to = Integer.MAX_VALUE;

@@ -26,10 +26,10 @@ public enum JavaVariant {
     UNFOLD_KERNEL_RUNS(Op.UNFOLD, g -> g.blocks3()[2] == 1 && g.kernel3()[2] > 1),
     /**
      * Unfold of a row whose tap lands inside for every window as one flat gather over groups of
-     * windows (Note [window groups]): PyTorch's columns, strided input runs.
+     * windows (Note [window groups] in WindowGroups): PyTorch's columns, strided input runs.
      */
     UNFOLD_WINDOW_GROUPS(Op.UNFOLD, g -> pyTorchColumns(g) && (long) g.stride3()[2] * g.imageStrides()[4] != 1),
-    /** Unfold of a plane of output rows as one copy (Note [plane copies]): stride 1, as many windows per row as pixels. */
+    /** Unfold of a plane of output rows as one copy (Note [plane copies] in UnfoldPass.windowRuns): stride 1, as many windows per row as pixels. */
     UNFOLD_PLANE_COPIES(Op.UNFOLD, g -> pyTorchColumns(g) && g.stride3()[2] == 1 && g.imageStrides()[4] == 1
             && g.stride3()[1] == 1 && g.blocks3()[2] == g.width() && g.imageStrides()[3] == g.width()),
     /** Unfold along the windows of one kernel offset, one run per window row: every geometry. */

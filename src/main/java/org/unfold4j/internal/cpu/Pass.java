@@ -5,7 +5,7 @@ import org.unfold4j.internal.geometry.View;
 /** The normalised geometry unpacked, with the variant chosen for it, into fields and tables, shared by both passes. Host arrays keep every index below 2^31. */
 abstract class Pass implements Cloneable {
     final View g;
-    /** This call's arrays: null in the memoised plan, set in each call's copy (Note [memoised passes]). */
+    /** This call's arrays: null in the memoised plan, set in each call's copy (Note [memoised passes] in JavaEngine). */
     Object in, out;
     final AxisTables z, y, x;
     final int kd, kh, kw, bd, bh, bw, depth, height, width, strideX, dilationX;
@@ -50,7 +50,7 @@ abstract class Pass implements Cloneable {
         this.alongKernel = variant == JavaVariant.UNFOLD_KERNEL_RUNS || variant == JavaVariant.FOLD_ALONG_KERNEL;
     }
 
-    /** A copy of this plan working on the given arrays (Note [memoised passes]). */
+    /** A copy of this plan working on the given arrays (Note [memoised passes] in JavaEngine). */
     @SuppressWarnings("unchecked")
     <P extends Pass> P on(Object input, Object output) {
         try {

@@ -67,7 +67,7 @@ final class UnfoldPass extends Pass {
         if (variant == JavaVariant.UNFOLD_WINDOW_GROUPS && insideForEveryWindow(kz, ky, kx)) {
             int first = inBase + z.windowStart[kz] * inZ + y.windowStart[ky] * inY + x.windowStart[kx] * inX;
             WindowGroups w = windowGroups;
-            for (int i = 0; i < w.groupPixel.length; i++) {  // Note [window groups]
+            for (int i = 0; i < w.groupPixel.length; i++) {  // Note [window groups] in WindowGroups
                 ops.gather(in, first + w.groupPixel[i], w.offsets, w.groupLength[i], out, outBase + w.groupWindow[i]);
             }
             return;
