@@ -67,9 +67,12 @@ class JavaVariantCoverageTest {
         list.add(of2d(new int[] {32, 32}, one, zero, new int[] {16, 16}, cf, cols, 1, 2, 96, 112));
         // Disjoint windows with rows no window covers: stride 3 over a 2-tall kernel.
         list.add(of2d(new int[] {2, 4}, one, zero, new int[] {3, 4}, cf, cols, 2, 2, 11, 16));
-        // Wide kernels with padding (no row classes): along the kernel, overlapping and disjoint.
+        // Wide kernels with padding (no row classes): disjoint ones fold along the kernel, overlapping
+        // ones across (Note [folding along the kernel] in SharedRules).
         list.add(of2d(new int[] {3, 9}, one, new int[] {1, 2}, new int[] {2, 4}, cf, cols, 1, 2, 12, 14));
         list.add(of2d(new int[] {2, 6}, one, new int[] {0, 1}, new int[] {2, 6}, cf, cols, 1, 2, 8, 17));
+        // Disjoint channels-last patches with gaps (no patch-row or pixel-source fold): along the kernel.
+        list.add(of2d(new int[] {8, 8}, one, zero, new int[] {10, 10}, cl, cols, 1, 3, 48, 48));
         // conv3x3-like and dilated stride-1 windows: fused taps, plane copies.
         list.add(of2d(new int[] {3, 3}, one, one, one, cf, cols, 2, 3, 14, 14));
         list.add(of2d(new int[] {3, 3}, new int[] {2, 2}, new int[] {2, 2}, one, cf, cols, 1, 2, 12, 13));
@@ -209,6 +212,29 @@ class JavaVariantCoverageTest {
                 }
             }
         }));
+    }
+
+    /**
+     * Note [folding along the kernel] in SharedRules: by default, overlapping windows wider than
+     * the windows per row that the row-class fold cannot take (channels-last tiles) fold across
+     * the windows, disjoint ones (channels-last patches with gaps) along the kernel.
+     */
+    @Test
+    void onlyDisjointWideKernelsFoldAlongTheKernel() {
+        JavaEngine engine = JavaEngine.with(JavaConfig.DEFAULTS);
+        Backend backend = new EngineBackend(engine, false);
+        Random r = new Random(SEED);
+        int[] one = {1, 1}, zero = {0, 0};
+        FeatureCase tiles = of2d(new int[] {16, 16}, one, zero, new int[] {8, 8}, ImageLayout.CHANNELS_LAST,
+                ColumnLayout.COLUMNS, 1, 3, 48, 48);
+        // Stride 10: gaps between the patches, so not the patch-row fold (a permutation).
+        FeatureCase patches = of2d(new int[] {8, 8}, one, zero, new int[] {10, 10}, ImageLayout.CHANNELS_LAST,
+                ColumnLayout.COLUMNS, 1, 3, 48, 48);
+        tiles.fold(FoldMode.SUM).apply(tiles.randomColumns(r), backend);
+        assertEquals(0, engine.calls(JavaVariant.FOLD_ALONG_KERNEL), "overlapping tiles along the kernel");
+        assertEquals(1, engine.calls(JavaVariant.FOLD_WINDOW_RUNS), "overlapping tiles across the windows");
+        patches.fold(FoldMode.SUM).apply(patches.randomColumns(r), backend);
+        assertEquals(1, engine.calls(JavaVariant.FOLD_ALONG_KERNEL), "disjoint patches along the kernel");
     }
 
     /** The default backend chooses each variant for some case of the lists above, so each case list is the standard one. */

@@ -78,18 +78,26 @@ public final class SharedRules {
 
     /**
      * Whether fold runs along the kernel offsets of each window rather than along the windows of
-     * each offset: the kernel is wider than the windows per row (ViT patches, large tiles), so
-     * the runs along the kernel are the longer ones. Note [folding along the kernel]: the Java
-     * fold takes it for every such geometry (measured faster along: vit16 6.7 vs 14 ms, tile256
-     * 110 vs 164 ms, before the row-class fold took tile256); fold.cl takes it for disjoint
-     * windows only ({@code disjoint(g) && foldsAlongKernel(g)}: on PoCL tile256 was 92 ms along
-     * against 59 across). Either way each pixel meets its taps in ascending order, so the rule
-     * changes the time, not the bits.
+     * each offset: disjoint windows (patches) whose kernel is wider than the windows per row.
+     *
+     * <p>Note [folding along the kernel]: the runs along the kernel are the longer ones as soon
+     * as the kernel is wider than the windows per row, but they read column values a column row
+     * apart; where windows overlap, each pixel also gathers several of them. Measured with JMH
+     * (JavaVariantBenchmarks, a Java backend allowing only the along-kernel fold or only the
+     * general one, on a 2-core machine shared with other builds): tile256 (overlapping) 121 ms
+     * along against 42 across channels-first, 53 against 35 channels-last, and on PoCL fold.cl
+     * took 92 ms along against 59 across. So both backends take it for disjoint windows only
+     * (it was {@code kernel > windows per row} alone for the Java fold). For vit16 (disjoint),
+     * where both rules go along, fold.cl on PoCL took 6-7 ms along against 11-13 across; the
+     * Java runs disagreed (channels-first 7.3 against 7.9 ms in one run, 13 against 3.5 in
+     * another; channels-last 13 against 7.7), so whether the Java fold should go along at all
+     * is left open. Each pixel meets its taps in ascending order either way (Note [fold
+     * summation order] in JavaEngine), so the rule changes the time, never the bits.
      *
      * @param g the geometry
-     * @return true where the kernel is wider than the windows per row
+     * @return true for disjoint windows with a kernel wider than the windows per row
      */
     public static boolean foldsAlongKernel(View g) {
-        return g.kernel3()[2] > g.blocks3()[2];
+        return disjoint(g) && g.kernel3()[2] > g.blocks3()[2];
     }
 }
