@@ -85,9 +85,10 @@ public final class SharedRules {
      * apart; where windows overlap, each pixel also gathers several of them. Measured with JMH
      * (JavaVariantBenchmarks, a Java backend allowing only the along-kernel fold or only the
      * general one, on a 2-core machine shared with other builds): tile256 (overlapping) 121 ms
-     * along against 42 across channels-first, 53 against 35 channels-last, and on PoCL fold.cl
-     * took 92 ms along against 59 across. So both backends take it for disjoint windows only
-     * (it was {@code kernel > windows per row} alone for the Java fold). For vit16 (disjoint),
+     * along against 42 across channels-first (42 against 31 in an earlier run), 53 against 35
+     * channels-last, and on PoCL fold.cl took 92 ms along against 59 across. So both backends
+     * take it for disjoint windows only (it was {@code kernel > windows per row} alone for the
+     * Java fold). For vit16 (disjoint),
      * where both rules go along, fold.cl on PoCL took 6-7 ms along against 11-13 across; the
      * Java runs disagreed (channels-first 7.3 against 7.9 ms in one run, 13 against 3.5 in
      * another; channels-last 13 against 7.7), so whether the Java fold should go along at all
