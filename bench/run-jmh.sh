@@ -17,4 +17,4 @@ mvn -q -B -P "$profiles" -pl library -DskipTests -Dmaven.javadoc.skip=true -Dmav
 # Signal chaining for in-process OpenCL compilers (native-notes.md, "PoCL and the JVM").
 jsig="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/libjsig.so"
 [ -f "$jsig" ] && export LD_PRELOAD="$jsig${LD_PRELOAD:+:$LD_PRELOAD}"
-exec java -cp "target/classes:target/bench-lib/*" org.openjdk.jmh.Main "$@"
+exec java -cp "target/classes:target/jmh-classes:target/bench-lib/*" org.openjdk.jmh.Main "$@"

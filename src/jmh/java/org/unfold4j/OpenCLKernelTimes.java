@@ -101,7 +101,7 @@ public class OpenCLKernelTimes {
         cl_event copy = new cl_event();
         int status = cl.interop((queue, m) -> CL.clEnqueueCopyBuffer(queue, m[0], m[1], 0, 0, bytes, 0, null, copy),
                 dCopyFrom, dCopyTo);
-        OpenCLException.check(status, "clEnqueueCopyBuffer");
+        org.unfold4j.internal.opencl.ClCalls.require(status, "clEnqueueCopyBuffer");
         try {
             time.add(org.unfold4j.internal.opencl.Profiling.deviceNanos(copy).orElseThrow(() -> new IllegalStateException("no profiling time for the copy")));
         } finally {

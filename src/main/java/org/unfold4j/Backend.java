@@ -1,6 +1,7 @@
 package org.unfold4j;
 
 import org.unfold4j.internal.Engine;
+import org.unfold4j.internal.cpu.JavaConfig;
 import org.unfold4j.internal.cpu.JavaEngine;
 
 /**
@@ -100,6 +101,11 @@ public abstract class Backend implements AutoCloseable {
      */
     public static Backend java() {
         return JAVA;
+    }
+
+    /** A Java backend of its own on an engine restricted to {@code config}'s variants (tests: JavaVariantCoverageTest). */
+    static Backend java(JavaConfig config) {
+        return new EngineBackend(JavaEngine.with(config), false);
     }
 
     /**

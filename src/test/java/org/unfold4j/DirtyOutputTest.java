@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestFactory;
  * shows up; a second round writes the same call into the output of a different input, the
  * stale values a loop reusing one buffer would see.
  *
- * <p>The geometries reach each path on purpose (JavaBackend: windowRuns with plane copies, rows
+ * <p>The geometries reach each path on purpose (UnfoldPass, FoldPass: windowRuns with plane copies, rows
  * and the flat gather, kernelRuns; fold's patchRow, rowClass, the flat gather of pixelSources,
  * disjoint rows with and without gaps, along the kernel, three taps at once; OpenCL: unfold,
  * unfold_rows, fold, fold_rows with ALONG_KERNEL / DISJOINT / GAPS_W, fold_row_classes,
@@ -47,8 +47,8 @@ class DirtyOutputTest {
      * Unfold geometries, channels-first in PyTorch's column order; {@link #unfoldCases()} adds
      * the other layouts, padding modes and dtypes. Mutants killed (made by hand, see the class
      * comment): the zeroing of padded runs in kernelRuns removed ("kernel runs, padded");
-     * Runs.zero's strided fills skipped ("... channels-last" / "patches layout" variants);
-     * Runs.zero's int32 fill skipped (every padded case in int32).
+     * ElementOps.zero's strided fills skipped ("... channels-last" / "patches layout" variants);
+     * ElementOps.zero's int32 fill skipped (every padded case in int32).
      */
     static List<Case> unfoldGeometries() {
         return List.of(
@@ -341,7 +341,7 @@ class DirtyOutputTest {
      * fold(unfold(x)) = x for patches tiling the image (each pixel in exactly one window), in
      * 1-D, 2-D and 3-D and every layout, into a garbage-filled output: the tiling-patch folds
      * (patchRow, fold_patches) and unfolds together. Kills a wrong stride in the 3-D patch
-     * fold's origin (made by hand: kz·dil·inZ → kz·dil·inY in JavaBackend.patchRow).
+     * fold's origin (made by hand: kz·dil·inZ → kz·dil·inY in FoldPass.patchRow).
      */
     @TestFactory
     Stream<DynamicTest> foldOfUnfoldOfTilingPatchesIsTheImage() {

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.function.Executable;
  * result of the right shape on every backend and kernel family (as PyTorch does); a geometry
  * whose result cannot be a host tensor is a clean {@link IllegalArgumentException} naming the
  * sizes; and the Java backend's working memory stays small next to its output (Note [axis
- * tables stay linear] in {@code AxisTables}, Notes [window groups] and [row-class strips] in
- * {@code JavaBackend}).
+ * tables stay linear] in {@code AxisTables}, Note [window groups] in {@code WindowGroups},
+ * Note [row-class strips] in {@code FoldPass}).
  *
  * <p>How each was checked to fail without the fix (main sources reverted to the parent commit):
  * {@code pytorchExamples} and {@code emptyBatchWithHugeGeometries} die with
@@ -373,7 +373,7 @@ class EmptyAndHugeGeometriesTest {
 
     /**
      * Unfolds whose rows of windows are flat gathers through window groups (Note [window groups]
-     * in JavaBackend): groups of several window rows with a shorter last one, a row of more than
+     * in WindowGroups): groups of several window rows with a shorter last one, a row of more than
      * one group, and 3-D planes of groups, against the definition, on every backend.
      */
     @Test

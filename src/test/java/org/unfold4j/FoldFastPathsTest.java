@@ -14,8 +14,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The fold paths chosen for particular geometries, on purpose: patches covering every pixel once
- * (JavaBackend's flat gather), overlapping windows wider than the windows per row without padding
- * or dilation (JavaBackend.rowClass, fold.cl's fold_row_classes), and stride-1 kernels of three or
+ * (FoldPass's flat gather), overlapping windows wider than the windows per row without padding
+ * or dilation (FoldPass.rowClass, fold.cl's fold_row_classes), and stride-1 kernels of three or
  * more taps (three taps added in one pass), each next to a geometry just outside its conditions.
  * Integer-valued columns make every sum exact in any order, so each backend is checked against
  * the plain scatter-add of {@link Reference#fold(Case, float[])}; gaussian columns check that
@@ -63,7 +63,7 @@ class FoldFastPathsTest {
                 new Named("stride-1 k3 p0", new long[] {1, 2, 7, 9}, new Window(3, 3, 1, 1, 0, 0, 1, 1)),
                 new Named("stride-1 k3 d3 p2 over 5x4", new long[] {1, 2, 5, 4}, new Window(3, 3, 3, 3, 2, 2, 1, 1)),
                 new Named("stride-1 k(2,7) p(0,2)", new long[] {2, 2, 6, 15}, new Window(2, 7, 1, 1, 0, 2, 1, 1)),
-                // Note [window groups] in JavaBackend: groups of 10 window rows (the last of 5), and rows of 1,050
+                // Note [window groups] in WindowGroups: groups of 10 window rows (the last of 5), and rows of 1,050
                 // windows in groups of 1,024 and 26; Note [row-class strips]: classes of 1,500 rows in strips of
                 // 1,170, kernel rows crossing the strips' edges.
                 new Named("patches 2x2 over 50x200 (window groups of 10 rows, the last of 5)", new long[] {1, 2, 50, 200},

@@ -9,11 +9,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Java backend's window groups and row-class strips (Notes [window groups] and [row-class
- * strips] in JavaBackend) at sizes where they split: more than GROUP_WINDOWS (1024) windows in
+ * The Java backend's window groups and row-class strips (Note [window groups] in WindowGroups,
+ * Note [row-class strips] in FoldPass) at sizes where they split: more than GROUP_WINDOWS (1024) windows in
  * a row, groups of several window rows with a shorter last one, and row classes of more rows
  * than one strip holds, with a vertical stride of 2 (two classes). Small enough for PIT's
- * profile, which runs it for each mutant of JavaBackend; EmptyAndHugeGeometriesTest checks the
+ * profile, which runs it for each mutant of the Java engine; EmptyAndHugeGeometriesTest checks the
  * groups on every backend, next to GiB-sized working-memory tests that PIT cannot afford.
  *
  * <p>Each expected value comes from the definitions, by the reference's plain loops: unfold from
@@ -33,7 +33,7 @@ class JavaWindowGroupsTest {
 
     /**
      * Unfolds whose rows of windows are flat gathers through window groups (Note [window groups]
-     * in JavaBackend), at the sizes where the groups split: here on the Java backend alone (PIT's
+     * in WindowGroups), at the sizes where the groups split: here on the Java backend alone (PIT's
      * run), on every backend in EmptyAndHugeGeometriesTest.
      */
     static final List<Case> WINDOW_GROUP_UNFOLDS = List.of(

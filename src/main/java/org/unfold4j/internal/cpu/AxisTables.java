@@ -27,7 +27,7 @@ final class AxisTables {
      * no more windows than kernel offsets: elsewhere empty, so that these stay O(kernel) too.
      */
     final int[] tapLo, tapHi, tapStart;
-    /** How far the pixel read moves per window, and per kernel offset, along a border run (Note [border runs]). */
+    /** How far the pixel read moves per window, and per kernel offset, along a border run (Note [border runs] in UnfoldPass). */
     final int windowBorderStep, tapBorderStep;
 
     AxisTables(Axis a, int kernel, int blocks) {

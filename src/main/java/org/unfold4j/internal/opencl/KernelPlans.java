@@ -64,7 +64,7 @@ final class KernelPlans {
             // ALONG_KERNEL makes fold_rows FOLD_ALONG_KERNEL; fold_patches and fold_row_classes ignore
             // it, but get it where it applies as they always have, so that they build with the same options.
             boolean along = variant == KernelVariant.FOLD_ALONG_KERNEL
-                    || (variant != KernelVariant.FOLD_ROWS && rows && KernelVariant.alongKernel(g));
+                    || (variant != KernelVariant.FOLD_ROWS && rows && SharedRules.foldsAlongKernel(g));
             defines += " -D ROW_PAD=" + SharedRules.ROW_CLASS_PAD
                     + (g.imageLayout() == ImageLayout.CHANNELS_LAST ? " -D IMAGE_CL" : "")
                     + (along ? " -D ALONG_KERNEL" : "")

@@ -95,13 +95,8 @@ public enum KernelVariant {
             // Too large a class for the device's local memory takes another variant.
             case FOLD_ROW_CLASSES -> SharedRules.foldsByRowClasses(g) && rowClassScratch(g) <= localMemory / 2;
             case FOLD_PATCHES -> SharedRules.permutesPixels(g);
-            case FOLD_ALONG_KERNEL -> alongKernel(g);
+            case FOLD_ALONG_KERNEL -> SharedRules.foldsAlongKernel(g);  // the Java fold's rule too
         };
-    }
-
-    /** Whether fold_rows would walk along the kernel: disjoint windows wider than the windows per row. */
-    static boolean alongKernel(View g) {
-        return SharedRules.disjoint(g) && g.kernel3()[2] > g.blocksW();
     }
 
     /** Bytes of __local scratch one work-item of fold_row_classes needs: one class of rows, each ROW_CLASS_PAD longer. */
