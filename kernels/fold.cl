@@ -159,7 +159,7 @@ __kernel void fold_rows(__global const T* restrict input,
 #ifdef ALONG_KERNEL
             // Kernels wider than the windows per row: runs along the kernel offsets of each window,
             // windows from last to first so that each pixel still adds its offsets in ascending
-            // order (Note [fold summation order] in JavaBackend.java).
+            // order (Note [fold summation order] in internal/cpu/JavaEngine.java).
             for (INDEX_T ox = V(P_BLOCKS_W) - 1; ox >= 0; ox--) {
                 const INDEX_T start = ox * V(P_STRIDE_W) - V(P_PAD_W);
                 const INDEX_T lo = max((INDEX_T) 0, -floor_div(start, V(P_DIL_W)));
@@ -197,7 +197,7 @@ __kernel void fold_rows(__global const T* restrict input,
 // in order, and adds every window's value into its pixel, kernel rows and then offsets ascending,
 // so each pixel meets its taps in ascending order and the sums are fold's bits. fold_rows reads
 // these columns along the kernel, a column row apart, which crosses a page every few values and
-// defeats the CPU's prefetcher (Note in JavaBackend.rowClass).
+// defeats the CPU's prefetcher (Note [row-class strips] in internal/cpu/FoldPass.java).
 // The sums go to __local scratch first, one row per image row of the class at a pitch ROW_PAD
 // elements longer than the image's: in the image itself (tile256: rows 8 KB apart, windows 512
 // bytes apart) the pixels one column row adds to fall into a few cache sets and evict each other.

@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The Java backend's unfold of the conv3x3 shape under each padding mode, into a preallocated
  * output: the taps in the padding of reflect, replicate and circular read pixels (Note [border
- * runs] in JavaBackend), where zeros writes zeros.
+ * runs] in UnfoldPass), where zeros writes zeros.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)

@@ -64,7 +64,7 @@ class FeatureSemanticsTest {
         // then right of it (stride 5 over 3 pixels, reflect padding 2: raw -2 then 3), along the
         // windows; and along the kernel (one window per row, kernel (1, 2) dilation 6: raw -2
         // then 4). Fails without the split at the image (one run from the first source): case
-        // out of bounds or wrong values, checked by removing the split in JavaBackend.
+        // out of bounds or wrong values, checked by removing the split in the Java engine (internal.cpu).
         for (PaddingMode mode : new PaddingMode[] {PaddingMode.REFLECT, PaddingMode.CIRCULAR, PaddingMode.REPLICATE}) {
             list.add(new Case(new int[] {1, 1}, new int[] {1, 1}, new int[] {2, 2}, new int[] {5, 5},
                     mode, cf, cols, DType.FLOAT32, true, 1, 2, new int[] {3, 3}));

@@ -20,8 +20,8 @@ import org.unfold4j.internal.geometry.View;
 public enum JavaVariant {
     /**
      * Unfold along the kernel offsets of one window. Unfold writes contiguous output runs along
-     * the windows even for wide kernels (measured: vit16 4.2 vs 9.8 ms, tile256 30 vs 48 ms);
-     * only a single window per row leaves no run there.
+     * the windows even for wide kernels (faster on vit16 and tile256: bench/RESULTS.md,
+     * "Measurements behind the engines' choices"); only a single window per row leaves no run there.
      */
     UNFOLD_KERNEL_RUNS(Op.UNFOLD, g -> g.blocks3()[2] == 1 && g.kernel3()[2] > 1),
     /**

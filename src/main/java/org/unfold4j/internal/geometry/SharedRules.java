@@ -83,16 +83,12 @@ public final class SharedRules {
      * <p>Note [folding along the kernel]: the runs along the kernel are the longer ones as soon
      * as the kernel is wider than the windows per row, but they read column values a column row
      * apart; where windows overlap, each pixel also gathers several of them. Measured with JMH
-     * (JavaVariantBenchmarks, a Java backend allowing only the along-kernel fold or only the
-     * general one, on a 2-core machine shared with other builds): tile256 (overlapping) 121 ms
-     * along against 42 across channels-first (42 against 31 in an earlier run), 53 against 35
-     * channels-last, and on PoCL fold.cl took 92 ms along against 59 across. So both backends
-     * take it for disjoint windows only (it was {@code kernel > windows per row} alone for the
-     * Java fold). For vit16 (disjoint),
-     * where both rules go along, fold.cl on PoCL took 6-7 ms along against 11-13 across; the
-     * Java runs disagreed (channels-first 7.3 against 7.9 ms in one run, 13 against 3.5 in
-     * another; channels-last 13 against 7.7), so whether the Java fold should go along at all
-     * is left open. Each pixel meets its taps in ascending order either way (Note [fold
+     * (JavaVariantBenchmarks) and on PoCL, overlapping tiles (tile256) fold faster across the
+     * windows on both backends, patches (vit16) faster along the kernel on PoCL (the numbers:
+     * bench/RESULTS.md, "Measurements behind the engines' choices"). So both backends take it for
+     * disjoint windows only (it was {@code kernel > windows per row} alone for the Java fold);
+     * whether the Java fold of patches should go along at all is left open (its runs disagreed).
+     * Each pixel meets its taps in ascending order either way (Note [fold
      * summation order] in JavaEngine), so the rule changes the time, never the bits.
      *
      * @param g the geometry
