@@ -60,6 +60,46 @@ class ModuleBoundaryTest {
         assertFalse(exported.stream().anyMatch(p -> p.contains("internal") || p.contains("cli")), exported::toString);
     }
 
+    /**
+     * A consumer module compiled against the library's classes (an exploded module) and JOCL: it
+     * may use the API and may not see an internal package, as a user's modular project would.
+     */
+    @Test
+    void aConsumerModuleSeesTheApiAndNotTheInternals() throws Exception {
+        Path lib = Path.of(Tensor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path jocl = Path.of(org.jocl.CL.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path dir = Files.createTempDirectory("consumer");
+        try {
+            Path src = Files.createDirectories(dir.resolve("src/demo"));
+            Files.writeString(dir.resolve("src/module-info.java"), "module demo { requires org.unfold4j; }");
+            Files.writeString(src.resolve("App.java"), "package demo; class App { org.unfold4j.Tensor t = "
+                    + "org.unfold4j.Unfold.of(2).apply(org.unfold4j.Tensor.zeros(1, 1, 3, 3), org.unfold4j.Backend.java()); }");
+            assertEquals("", compile(dir, lib, jocl), "the API compiles from a consumer module");
+            Files.writeString(src.resolve("Bad.java"), "package demo; class Bad { Object o = "
+                    + "org.unfold4j.internal.cpu.JavaEngine.INSTANCE; }");
+            String errors = compile(dir, lib, jocl);
+            assertTrue(errors.contains("package org.unfold4j.internal.cpu is not visible"), errors);
+        } finally {
+            try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** Compiles every source under {@code dir/src} with the module path given; returns the diagnostics ("" when clean). */
+    private static String compile(Path dir, Path... modulePath) throws IOException {
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("-d", dir.resolve("out").toString(),
+                "--module-path", String.join(java.io.File.pathSeparator,
+                        java.util.Arrays.stream(modulePath).map(Path::toString).toList())));
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir.resolve("src"))) {
+            walk.filter(p -> p.toString().endsWith(".java")).forEach(p -> args.add(p.toString()));
+        }
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        javac.run(null, null, err, args.toArray(new String[0]));
+        return err.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Test
     void theLibraryHoldsNoCommandLine() {
         assertEquals(null, Tensor.class.getClassLoader().getResource("org/unfold4j/cli/Main.class"),
