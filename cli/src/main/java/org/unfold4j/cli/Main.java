@@ -12,6 +12,7 @@ import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code unfold4j} command line: {@code demo}, {@code devices}, {@code patches},
@@ -75,12 +76,14 @@ public final class Main implements Runnable {
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        CommandSpec bench = cl.getSubcommands().get("bench").getCommandSpec();
+        bench.usageMessage().footer(BenchCommand.footerWithShapes(bench.usageMessage().footer()));
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((e, a) -> {
             CommandLine c = e.getCommandLine();
-            err.println(c.getCommandSpec().qualifiedName() + ": " + oneLine(e.getMessage()) + " (see '"
-                    + c.getCommandSpec().qualifiedName() + " --help')");
+            err.println(c.getCommandSpec().qualifiedName() + ": " + oneLine(e.getMessage()) + suggestion(e)
+                    + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
             err.flush();
             return EXIT_USAGE;
         });
@@ -120,6 +123,24 @@ public final class Main implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * "; did you mean --kernel?" for a mistyped option or command: picocli's own suggestions
+     * (UnmatchedArgumentException.getSuggestions, options and subcommands close to the unmatched
+     * word), kept on the error's one line; "" when it has none.
+     */
+    static String suggestion(ParameterException e) {
+        if (!(e instanceof UnmatchedArgumentException u)) {
+            return "";
+        }
+        java.util.List<String> s = u.getSuggestions();
+        if (s.isEmpty()) {
+            return "";
+        }
+        java.util.List<String> first = s.subList(0, Math.min(3, s.size()));
+        return "; did you mean " + (first.size() == 1 ? first.get(0)
+                : String.join(", ", first.subList(0, first.size() - 1)) + " or " + first.get(first.size() - 1)) + "?";
     }
 
     /** The first line of a message, so that every error stays one line. */
