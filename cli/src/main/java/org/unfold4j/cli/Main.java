@@ -23,7 +23,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * file that is not an image, a kernel larger than the padded image, a zero or negative size, an
  * output directory that cannot be written), reported as one line on standard error with no stack
  * trace and no output files left behind; 1 when the OpenCL runtime or device fails, or for an
- * unexpected error (with its stack trace, as that is a bug).
+ * unexpected error (with its stack trace, as that is a bug); 3 ({@link #EXIT_PARTIAL}) when
+ * {@code patches} or {@code reconstruct} on several images skipped some of them.
  *
  * <p>Run it with the {@code ./unfold4j} script at the repository root, which builds the jar when
  * needed, or with {@code java -cp "target/unfold4j-VERSION.jar:target/lib/*" org.unfold4j.cli.Main}.
@@ -37,12 +38,25 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 + "on an OpenCL device."},
         subcommands = {DemoCommand.class, DevicesCommand.class, PatchesCommand.class, ReconstructCommand.class,
             FilterCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:Success.",
+            "1:The OpenCL runtime or device failed, or an unexpected error (a bug; with its stack trace).",
+            "2:A usage error or bad input (for several images: none could be used); one line, no files left.",
+            "3:Several images: some were skipped (listed once each, with the reason, on standard error), the "
+                    + "others written."},
         footer = {"", "Start with:  unfold4j demo"})
 public final class Main implements Runnable {
     /** Exit code of a usage error or bad input. */
     public static final int EXIT_USAGE = 2;
     /** Exit code of a device failure or an unexpected error. */
     public static final int EXIT_FAILURE = 1;
+    /**
+     * Exit code of a collection ({@code patches} or {@code reconstruct} on several images) in which
+     * some images were skipped (listed on standard error, each once with its reason) and the
+     * others written.
+     */
+    public static final int EXIT_PARTIAL = 3;
+
+
 
     @Spec
     CommandSpec spec;
@@ -78,6 +92,10 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         CommandSpec bench = cl.getSubcommands().get("bench").getCommandSpec();
         bench.usageMessage().footer(BenchCommand.footerWithShapes(bench.usageMessage().footer()));
+        for (String name : new String[] {"patches", "reconstruct"}) { // the same list, from one place
+            cl.getSubcommands().get(name).getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n")
+                    .exitCodeList(cl.getCommandSpec().usageMessage().exitCodeList());
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((e, a) -> {
