@@ -95,15 +95,16 @@ final class Batch {
         return base;
     }
 
+    /** The images of a collection and the inputs already known to fail (missing), with their reasons. */
+    record Items(List<Item> items, Map<String, String> failures) {
+    }
+
     /**
-     * Runs {@code work} on every image of {@code inputs} into {@code out} and reports: a line per
-     * image (unless {@code quiet}), the skipped files once each on standard error, a summary.
+     * The images of {@code inputs}, found before anything is printed or opened.
      *
-     * @return 0 or {@link Main#EXIT_PARTIAL}
-     * @throws BadInputException if no image could be processed, or {@code out} is in use without {@code force}
+     * @throws BadInputException if {@code out} is in use without {@code force}, or nothing matched
      */
-    static int run(BaseCommand cmd, List<Path> inputs, String glob, Path out, boolean force, boolean quiet,
-                   Work work, java.util.function.Consumer<OutputFiles> finish) {
+    static Items collect(List<Path> inputs, String glob, Path out, boolean force) {
         if (!force && !OutputFiles.isMissingOrEmpty(out)) {
             throw new BadInputException("output directory " + out + " is not empty; a collection writes into an "
                     + "empty one (so that an earlier run's results never mix with this one's): choose another --out, "
@@ -115,6 +116,21 @@ final class Batch {
             throw new BadInputException("no file matched " + (glob == null ? "the image extensions" : "--glob '" + glob
                     + "'") + " in " + inputs);
         }
+        return new Items(items, failures);
+    }
+
+    /**
+     * Runs {@code work} on every image of {@code collected} into {@code out} and reports: a line per
+     * image (unless {@code quiet}), the skipped files once each on standard error, a summary;
+     * {@code finish} writes what comes after the last image (the stacked files) before the commit.
+     *
+     * @return 0 or {@link Main#EXIT_PARTIAL}
+     * @throws BadInputException if no image could be processed
+     */
+    static int run(BaseCommand cmd, Items collected, Path out, boolean quiet, Work work,
+                   java.util.function.Consumer<OutputFiles> finish) {
+        List<Item> items = collected.items();
+        Map<String, String> failures = new LinkedHashMap<>(collected.failures());
         int done = 0;
         try (OutputFiles files = OutputFiles.open(out);
              Progress.Step bar = cmd.runOptions().progress().start("images", items.size())) {
@@ -135,7 +151,9 @@ final class Batch {
                     }
                 } catch (BadInputException | IllegalArgumentException e) {
                     files.discardFrom(mark);
-                    failures.put(item.name(), Main.oneLine(e.getMessage()));
+                    // The reason without the file's path: the report names the file once, first.
+                    String why = Main.oneLine(e.getMessage()).replace(item.file().toString(), "the file");
+                    failures.put(item.name(), why);
                 }
                 bar.advance(1);
             }

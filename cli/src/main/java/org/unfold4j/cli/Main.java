@@ -98,8 +98,12 @@ public final class Main implements Runnable {
         }
         cl.setOut(out);
         cl.setErr(err);
-        cl.setParameterExceptionHandler((e, a) -> {
-            CommandLine c = e.getCommandLine();
+        cl.setParameterExceptionHandler((ex, a) -> {
+            CommandLine c = ex.getCommandLine();
+            // A mistyped option is the error to show, with its suggestion, even when picocli found
+            // another first (--kernal leaves the required --kernel missing, which it reports first).
+            ParameterException e = ex instanceof UnmatchedArgumentException || c.getUnmatchedArguments().isEmpty()
+                    ? ex : new UnmatchedArgumentException(c, c.getUnmatchedArguments());
             err.println(c.getCommandSpec().qualifiedName() + ": " + oneLine(e.getMessage()) + suggestion(e)
                     + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
             err.flush();

@@ -139,11 +139,12 @@ final class PatchesCommand extends BaseCommand {
         Window window = windowOptions.window(new Pair(1, 1));
         Unfold unfold = Unfold.of(window).withPaddingMode(pm).withImageLayout(imageLayout)
                 .withColumnLayout(stack ? ColumnLayout.PATCHES : columnLayout);
+        Batch.Items collected = Batch.collect(images, collection.glob, out, collection.force);
         try (ChosenBackend b = backend.open()) {
             b.requireSupports(type);
             say("backend: %s", b.describe());
             if (!stack) {
-                return Batch.run(this, images, collection.glob, out, collection.force, run.quiet, (item, pic, files, prefix) -> {
+                return Batch.run(this, collected, out, run.quiet, (item, pic, files, prefix) -> {
                     ColumnGeometry g = Windows.check(unfold, type, Bands.imageShape(pic, imageLayout), pic);
                     Plan plan = plan(this, files, pic, unfold, type, b);
                     unfoldToFiles(this, files, pic, unfold, b, plan, prefix, !noSheet);
@@ -152,7 +153,7 @@ final class PatchesCommand extends BaseCommand {
             }
             Stacker stacker = new Stacker(type);
             try {
-                return Batch.run(this, images, collection.glob, out, collection.force, run.quiet, (item, pic, files, prefix) -> {
+                return Batch.run(this, collected, out, run.quiet, (item, pic, files, prefix) -> {
                     ColumnGeometry g = Windows.check(unfold, type, Bands.imageShape(pic, imageLayout), pic);
                     long first = stacker.add(item.name(), g, pic, unfold, b);
                     if (!noSheet) {

@@ -86,11 +86,12 @@ final class ReconstructCommand extends BaseCommand {
                 Choices.layout(layout));
         Window window = windowOptions.window(windowOptions.kernel); // tiles side by side unless --stride is given
         if (Batch.isCollection(images)) {
+            Batch.Items collected = Batch.collect(images, collection.glob, out, collection.force);
             try (ChosenBackend b = backend.open()) {
                 b.requireSupports(settings.dtype());
                 say("backend: %s", b.describe());
                 boolean isMean = m.equals("mean");
-                return Batch.run(this, images, collection.glob, out, collection.force, run.quiet,
+                return Batch.run(this, collected, out, run.quiet,
                         (item, pic, files, prefix) -> {
                             Windows.check(settings.unfold(window), settings.dtype(), settings.imageShape(pic), pic);
                             int perBand = plan(this, b, pic, window, op, settings);
