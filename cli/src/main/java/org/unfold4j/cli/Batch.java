@@ -152,7 +152,9 @@ final class Batch {
                 } catch (BadInputException | IllegalArgumentException e) {
                     files.discardFrom(mark);
                     // The reason without the file's path: the report names the file once, first.
-                    String why = Main.oneLine(e.getMessage()).replace(item.file().toString(), "the file");
+                    String path = item.file().toString();
+                    String why = Main.oneLine(e.getMessage()).replace("image " + path + ": ", "image: ")
+                            .replace(path, "the file");
                     failures.put(item.name(), why);
                 }
                 bar.advance(1);

@@ -178,7 +178,16 @@ final class BenchCommand extends BaseCommand {
         lines.add("Shapes (bench/shapes.tsv; --quick runs the same windows on a smaller batch or image):");
         for (BenchShape s : BenchShape.standard()) {
             lines.add(String.format(Locale.ROOT, "  %-8s %s", s.name(), s.describe()));
-            lines.add("           " + BenchShape.what(s.name()));
+            // Wrapped here, indented, within picocli's 80 columns (it would wrap them without the indent).
+            StringBuilder line = new StringBuilder("          ");
+            for (String word : BenchShape.what(s.name()).split(" ")) {
+                if (line.length() + 1 + word.length() > 78) {
+                    lines.add(line.toString());
+                    line = new StringBuilder("          ");
+                }
+                line.append(' ').append(word);
+            }
+            lines.add(line.toString());
         }
         return lines.toArray(new String[0]);
     }

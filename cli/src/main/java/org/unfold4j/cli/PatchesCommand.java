@@ -169,7 +169,7 @@ final class PatchesCommand extends BaseCommand {
                 }, files -> {
                     files.write("patches.npy", stacker::writeNpy);
                     files.write("index.csv", stacker::writeIndex);
-                    say("patches.npy: %s [%d, %d], one row per window, %s (np.load reads it as dtype '%s'); "
+                    say("patches.npy: %s [%d, %d], %s (np.load reads it as dtype '%s'); "
                             + "index.csv: patch,file,row,col", type, stacker.patches, stacker.rowLength,
                             layoutNote(unfold.geometry(type, stacker.firstShape)), Npy.descr(type));
                 });
