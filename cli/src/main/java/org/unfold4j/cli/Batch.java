@@ -113,8 +113,9 @@ final class Batch {
         Map<String, String> failures = new LinkedHashMap<>();
         List<Item> items = expand(inputs, glob, failures);
         if (items.isEmpty() && failures.isEmpty()) {
-            throw new BadInputException("no file matched " + (glob == null ? "the image extensions" : "--glob '" + glob
-                    + "'") + " in " + inputs);
+            String what = glob == null ? "the image extensions (see --glob)" : "--glob '" + glob + "'";
+            throw new BadInputException(inputs.size() == 1 ? inputs.get(0) + " is a directory, not an image file, and "
+                    + "no file in it matched " + what : "no file matched " + what + " in " + inputs);
         }
         return new Items(items, failures);
     }

@@ -194,7 +194,7 @@ class CollectionsTest {
         assertTrue(r.out().contains("4 of 4 images processed"), r.out());
         Cli.Run none = Cli.run("patches", images.toString(), "--glob", "*.webp", "--kernel", "4", "--backend", "java", "--out",
                 tmp.resolve("none").toString());
-        assertTrue(Cli.assertOneLineError(none).contains("no file matched --glob '*.webp'"), none.err());
+        assertTrue(Cli.assertOneLineError(none).contains("no file in it matched --glob '*.webp'"), none.err());
     }
 
     @Test
@@ -295,6 +295,28 @@ class CollectionsTest {
         }
         BufferedImage got = ImageIO.read(out.resolve("rgb3.png.reconstruction-mean.png").toFile());
         CommandsTest.assertSamePixels(ImageIO.read(images.resolve("rgb3.png").toFile()), got);
+    }
+
+    @Test
+    void stackNeedsSeveralImagesAndRowsPerWindow() {
+        Cli.Run one = Cli.run("patches", images.resolve("rgb0.png").toString(), "--stack", "--kernel", "4",
+                "--backend", "java", "--out", tmp.resolve("a").toString());
+        assertTrue(Cli.assertOneLineError(one).contains("--stack stacks several images"), one.err());
+        Cli.Run columns = Cli.run("patches", images.toString(), "--stack", "--output-layout", "columns", "--kernel",
+                "4", "--backend", "java", "--out", tmp.resolve("b").toString());
+        assertTrue(Cli.assertOneLineError(columns).contains("--stack writes one row per window"), columns.err());
+        assertFalse(Files.exists(tmp.resolve("a")) || Files.exists(tmp.resolve("b")));
+    }
+
+    @Test
+    void theHelpListsTheExitCodes() {
+        for (String command : List.of("patches", "reconstruct")) {
+            String help = Cli.run(command, "--help").expectSuccess().out();
+            assertTrue(help.contains("Exit codes:"), help);
+            assertTrue(help.contains("3   Several images: some were skipped"), help);
+            assertTrue(help.contains("--glob") && help.contains("--force"), help);
+        }
+        assertTrue(Cli.run("patches", "--help").out().contains("--no-sheet"));
     }
 
     @Test
