@@ -36,6 +36,7 @@ final class OutputFiles implements AutoCloseable {
     private final Path dir;
     private final List<Path> createdDirs;
     private final Map<Path, Path> staged = new LinkedHashMap<>();
+    private final List<Path> stale = new ArrayList<>();
     private boolean committed;
 
     private OutputFiles(Path dir, List<Path> createdDirs) {
@@ -139,6 +140,16 @@ final class OutputFiles implements AutoCloseable {
         createdDirs.addAll(0, missing); // deepest first, before the shallower ones created earlier
     }
 
+    /**
+     * Deletes {@code name} from the output directory at {@link #commit()} unless this run wrote it:
+     * a file an earlier run with other options wrote there (a contact sheet that --no-sheet does
+     * not write, the other --mode's reconstruction), so that the folder holds this run's results
+     * only and never a mix.
+     */
+    void dropAtCommit(String name) {
+        stale.add(dir.resolve(name).normalize());
+    }
+
     /** How many files are staged: a mark for {@link #discardFrom}. */
     int mark() {
         return staged.size();
@@ -226,6 +237,15 @@ final class OutputFiles implements AutoCloseable {
                 Files.deleteIfExists(aside);
             } catch (IOException ignored) {
                 // Best effort: a hidden .old file.
+            }
+        }
+        for (Path old : stale) {
+            if (!done.contains(old)) {
+                try {
+                    Files.deleteIfExists(old);
+                } catch (IOException ignored) {
+                    // Best effort: an earlier run's file stays.
+                }
             }
         }
         committed = true;

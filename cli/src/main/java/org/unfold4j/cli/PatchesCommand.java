@@ -123,6 +123,7 @@ final class PatchesCommand extends BaseCommand {
                 say("  %s, padding mode %s: %d x %d = %d windows of %d values", window, pm, g.blocksH(), g.blocksW(),
                         g.blocks(), g.rows());
                 u.report(this);
+                files.dropAtCommit("contact-sheet.png"); // an earlier run's, when --no-sheet wrote none
                 sayWritten(files.commit());
             }
         }

@@ -113,6 +113,10 @@ final class ReconstructCommand extends BaseCommand {
                 say("image: %s, %s", image == null ? "bundled photograph" : display(image), pic.size());
                 say("warm-up: %.1f ms", b.warmUp());
                 reconstruct(this, b, files, pic, window, m.equals("mean"), op, settings, perBand);
+                for (String name : new String[] {"reconstruction-mean.png", "reconstruction-sum.png",
+                    "overlap-heatmap.png"}) {
+                    files.dropAtCommit(name); // the other --mode's, from an earlier run: never a mix
+                }
                 sayWritten(files.commit());
             }
         }

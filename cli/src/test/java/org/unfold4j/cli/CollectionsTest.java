@@ -267,6 +267,24 @@ class CollectionsTest {
     }
 
     @Test
+    void aSingleImageRerunLeavesOnlyItsOwnFiles() throws IOException {
+        Path out = tmp.resolve("one");
+        String image = images.resolve("rgb1.png").toString();
+        Cli.run("patches", image, "--kernel", "4", "--backend", "java", "--out", out.toString()).expectSuccess();
+        assertEquals(List.of("contact-sheet.png", "patches.npy"), files(out));
+        Cli.Run r = Cli.run("patches", image, "--kernel", "4", "--no-sheet", "--backend", "java", "--out",
+                out.toString()).expectSuccess();
+        assertEquals(List.of("patches.npy"), files(out), "--no-sheet: the earlier sheet is gone");
+        assertFalse(r.out().contains("contact sheet:"), r.out());
+        Path rec = tmp.resolve("rec");
+        Cli.run("reconstruct", image, "--kernel", "4", "--stride", "2", "--mode", "sum", "--backend", "java",
+                "--out", rec.toString()).expectSuccess();
+        assertEquals(List.of("overlap-heatmap.png", "reconstruction-sum.png"), files(rec));
+        Cli.run("reconstruct", image, "--kernel", "4", "--backend", "java", "--out", rec.toString()).expectSuccess();
+        assertEquals(List.of("reconstruction-mean.png"), files(rec), "the sum's files are gone");
+    }
+
+    @Test
     void noReadableImageIsAUsageErrorAndLeavesNothing() throws IOException {
         Path bad = tmp.resolve("bad");
         Files.createDirectories(bad.resolve("x"));
