@@ -22,7 +22,7 @@ def read_shapes(path=Path(__file__).resolve().with_name("shapes.tsv")):
     shapes = {}
     rows = [line.rstrip("\n").split("\t") for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip() and not line.startswith("#")]
-    for name, n, c, h, w, kernel, s, p, d, _quick in rows[1:]:  # rows[0] is the header
+    for name, n, c, h, w, kernel, s, p, d, _quick, _what in rows[1:]:  # rows[0] is the header
         k = tuple(int(v) for v in kernel.split(","))
         shapes[name] = (int(n), int(c), int(h), int(w), k if len(k) == 2 else (k[0], k[0]), int(s), int(p), int(d))
     return shapes

@@ -102,12 +102,12 @@ public enum BenchShape {
                         continue;
                     }
                     if (header) {
-                        header = false; // name N C H W kernel stride padding dilation quick
+                        header = false; // name N C H W kernel stride padding dilation quick what
                         continue;
                     }
                     String[] f = line.split("\t");
-                    if (f.length != 10) {
-                        throw new IllegalStateException(RESOURCE + ": expected 10 tab-separated columns, got: " + line);
+                    if (f.length != 11) {
+                        throw new IllegalStateException(RESOURCE + ": expected 11 tab-separated columns, got: " + line);
                     }
                     rows.put(f[0], f);
                 }

@@ -34,8 +34,14 @@ abstract class BaseCommand implements Callable<Integer> {
         return spec.commandLine().getOut();
     }
 
-    /** Prints a formatted line (Locale.ROOT, so decimals always use a point). */
+    /** While true, {@link #say} prints nothing: a collection reports one line per image instead (Batch). */
+    boolean muted;
+
+    /** Prints a formatted line (Locale.ROOT, so decimals always use a point), unless {@link #muted}. */
     void say(String format, Object... args) {
+        if (muted) {
+            return;
+        }
         out().println(String.format(Locale.ROOT, format, args));
         out().flush();
     }

@@ -116,6 +116,9 @@ final class BenchCommand extends BaseCommand {
                     BenchTiming.coresCheck(), Runtime.getRuntime().availableProcessors());
             say("%s, %d timed repetitions (median)%s", quick ? "quick run: smaller shapes" : "standard shapes", r,
                     quick ? "" : "; seed uses " + 50 * r);
+            for (BenchShape s : selected) {
+                say("  %-8s %s: %s", s.name(), s.describe(), BenchShape.what(s.name()));
+            }
             int steps = 0;
             for (ChosenBackend b : opened) {
                 steps += selected.size() * (b.openCLOrNull() == null ? 1 : 2);
@@ -163,6 +166,30 @@ final class BenchCommand extends BaseCommand {
             opened.forEach(ChosenBackend::close);
         }
         return 0;
+    }
+
+    /**
+     * The help's footer: {@code footer} followed by what each standard shape is (from shapes.tsv,
+     * which the annotation cannot read; Main sets it).
+     */
+    static String[] footerWithShapes(String[] footer) {
+        List<String> lines = new ArrayList<>(List.of(footer));
+        lines.add("");
+        lines.add("Shapes (bench/shapes.tsv; --quick runs the same windows on a smaller batch or image):");
+        for (BenchShape s : BenchShape.standard()) {
+            lines.add(String.format(Locale.ROOT, "  %-8s %s", s.name(), s.describe()));
+            // Wrapped here, indented, within picocli's 80 columns (it would wrap them without the indent).
+            StringBuilder line = new StringBuilder("          ");
+            for (String word : BenchShape.what(s.name()).split(" ")) {
+                if (line.length() + 1 + word.length() > 78) {
+                    lines.add(line.toString());
+                    line = new StringBuilder("          ");
+                }
+                line.append(' ').append(word);
+            }
+            lines.add(line.toString());
+        }
+        return lines.toArray(new String[0]);
     }
 
     private List<BenchShape> select() {

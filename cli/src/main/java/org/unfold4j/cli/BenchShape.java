@@ -44,6 +44,11 @@ record BenchShape(String name, int n, int c, int h, int w, int k, int s, int p, 
         return Table.TABLE.quick;
     }
 
+    /** What the shape named {@code name} stands for (shapes.tsv's last column), or "" for another name. */
+    static String what(String name) {
+        return Table.TABLE.what.getOrDefault(name, "");
+    }
+
     /** The shapes' names, for {@code --shapes}: its completion candidates and its message. */
     static final class Names implements Iterable<String> {
         @Override
@@ -63,6 +68,7 @@ record BenchShape(String name, int n, int c, int h, int w, int k, int s, int p, 
 
         final List<BenchShape> standard = new ArrayList<>();
         final List<BenchShape> quick = new ArrayList<>();
+        final java.util.Map<String, String> what = new java.util.LinkedHashMap<>();
 
         private static Table read() {
             Table t = new Table();
@@ -78,13 +84,14 @@ record BenchShape(String name, int n, int c, int h, int w, int k, int s, int p, 
                         continue;
                     }
                     if (header) {
-                        header = false; // name N C H W kernel stride padding dilation quick
+                        header = false; // name N C H W kernel stride padding dilation quick what
                         continue;
                     }
                     String[] f = line.split("\t");
-                    if (f.length != 10) {
-                        throw new IllegalStateException(RESOURCE + ": expected 10 tab-separated columns, got: " + line);
+                    if (f.length != 11) {
+                        throw new IllegalStateException(RESOURCE + ": expected 11 tab-separated columns, got: " + line);
                     }
+                    t.what.put(f[0], f[10].strip());
                     int[] kernel = ints(f[5], 1, 2);
                     int kh = kernel[0], kw = kernel[kernel.length - 1];
                     int s = Integer.parseInt(f[6]), p = Integer.parseInt(f[7]), d = Integer.parseInt(f[8]);

@@ -12,6 +12,7 @@ import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code unfold4j} command line: {@code demo}, {@code devices}, {@code patches},
@@ -22,7 +23,8 @@ import picocli.CommandLine.Spec;
  * file that is not an image, a kernel larger than the padded image, a zero or negative size, an
  * output directory that cannot be written), reported as one line on standard error with no stack
  * trace and no output files left behind; 1 when the OpenCL runtime or device fails, or for an
- * unexpected error (with its stack trace, as that is a bug).
+ * unexpected error (with its stack trace, as that is a bug); 3 ({@link #EXIT_PARTIAL}) when
+ * {@code patches} or {@code reconstruct} on several images skipped some of them.
  *
  * <p>Run it with the {@code ./unfold4j} script at the repository root, which builds the jar when
  * needed, or with {@code java -cp "target/unfold4j-VERSION.jar:target/lib/*" org.unfold4j.cli.Main}.
@@ -36,12 +38,25 @@ import picocli.CommandLine.Spec;
                 + "on an OpenCL device."},
         subcommands = {DemoCommand.class, DevicesCommand.class, PatchesCommand.class, ReconstructCommand.class,
             FilterCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:Success.",
+            "1:The OpenCL runtime or device failed, or an unexpected error (a bug; with its stack trace).",
+            "2:A usage error or bad input (for several images: none could be used); one line, no files left.",
+            "3:Several images: some were skipped (listed once each, with the reason, on standard error), the "
+                    + "others written."},
         footer = {"", "Start with:  unfold4j demo"})
 public final class Main implements Runnable {
     /** Exit code of a usage error or bad input. */
     public static final int EXIT_USAGE = 2;
     /** Exit code of a device failure or an unexpected error. */
     public static final int EXIT_FAILURE = 1;
+    /**
+     * Exit code of a collection ({@code patches} or {@code reconstruct} on several images) in which
+     * some images were skipped (listed on standard error, each once with its reason) and the
+     * others written.
+     */
+    public static final int EXIT_PARTIAL = 3;
+
+
 
     @Spec
     CommandSpec spec;
@@ -75,12 +90,22 @@ public final class Main implements Runnable {
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        CommandSpec bench = cl.getSubcommands().get("bench").getCommandSpec();
+        bench.usageMessage().footer(BenchCommand.footerWithShapes(bench.usageMessage().footer()));
+        for (String name : new String[] {"patches", "reconstruct"}) { // the same list, from one place
+            cl.getSubcommands().get(name).getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n")
+                    .exitCodeList(cl.getCommandSpec().usageMessage().exitCodeList());
+        }
         cl.setOut(out);
         cl.setErr(err);
-        cl.setParameterExceptionHandler((e, a) -> {
-            CommandLine c = e.getCommandLine();
-            err.println(c.getCommandSpec().qualifiedName() + ": " + oneLine(e.getMessage()) + " (see '"
-                    + c.getCommandSpec().qualifiedName() + " --help')");
+        cl.setParameterExceptionHandler((ex, a) -> {
+            CommandLine c = ex.getCommandLine();
+            // A mistyped option is the error to show, with its suggestion, even when picocli found
+            // another first (--kernal leaves the required --kernel missing, which it reports first).
+            ParameterException e = ex instanceof UnmatchedArgumentException || c.getUnmatchedArguments().isEmpty()
+                    ? ex : new UnmatchedArgumentException(c, c.getUnmatchedArguments());
+            err.println(c.getCommandSpec().qualifiedName() + ": " + oneLine(e.getMessage()) + suggestion(e)
+                    + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
             err.flush();
             return EXIT_USAGE;
         });
@@ -120,6 +145,24 @@ public final class Main implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * "; did you mean --kernel?" for a mistyped option or command: picocli's own suggestions
+     * (UnmatchedArgumentException.getSuggestions, options and subcommands close to the unmatched
+     * word), kept on the error's one line; "" when it has none.
+     */
+    static String suggestion(ParameterException e) {
+        if (!(e instanceof UnmatchedArgumentException u)) {
+            return "";
+        }
+        java.util.List<String> s = u.getSuggestions();
+        if (s.isEmpty()) {
+            return "";
+        }
+        java.util.List<String> first = s.subList(0, Math.min(3, s.size()));
+        return "; did you mean " + (first.size() == 1 ? first.get(0)
+                : String.join(", ", first.subList(0, first.size() - 1)) + " or " + first.get(first.size() - 1)) + "?";
     }
 
     /** The first line of a message, so that every error stays one line. */

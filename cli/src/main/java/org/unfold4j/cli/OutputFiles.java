@@ -36,6 +36,7 @@ final class OutputFiles implements AutoCloseable {
     private final Path dir;
     private final List<Path> createdDirs;
     private final Map<Path, Path> staged = new LinkedHashMap<>();
+    private final List<Path> stale = new ArrayList<>();
     private boolean committed;
 
     private OutputFiles(Path dir, List<Path> createdDirs) {
@@ -112,13 +113,83 @@ final class OutputFiles implements AutoCloseable {
      * @throws BadInputException if writing fails (e.g. the disk is full)
      */
     void write(String name, Writer writer) {
-        Path target = dir.resolve(name);
-        Path temp = dir.resolve("." + name + ".partial");
+        Path target = dir.resolve(name).normalize();
+        if (!target.startsWith(dir) || target.equals(dir)) {
+            throw new IllegalArgumentException("not a file name inside the output directory: " + name);
+        }
+        Path temp = target.resolveSibling("." + target.getFileName() + ".partial");
         staged.put(temp, target);
         try {
+            makeParents(target.getParent());
             writer.write(temp);
         } catch (IOException e) {
             throw new BadInputException("cannot write " + target + ": " + reason(e), e);
+        }
+    }
+
+    /**
+     * Creates the folders of a name with {@code /} in it (a collection's results keep the inputs'
+     * folders), remembering those created so that {@link #close()} removes them again.
+     */
+    private void makeParents(Path parent) throws IOException {
+        List<Path> missing = new ArrayList<>();
+        for (Path p = parent; p != null && p.startsWith(dir) && !Files.exists(p); p = p.getParent()) {
+            missing.add(p);
+        }
+        Files.createDirectories(parent);
+        createdDirs.addAll(0, missing); // deepest first, before the shallower ones created earlier
+    }
+
+    /**
+     * Deletes {@code name} from the output directory at {@link #commit()} unless this run wrote it:
+     * a file an earlier run with other options wrote there (a contact sheet that --no-sheet does
+     * not write, the other --mode's reconstruction), so that the folder holds this run's results
+     * only and never a mix.
+     */
+    void dropAtCommit(String name) {
+        stale.add(dir.resolve(name).normalize());
+    }
+
+    /** How many files are staged: a mark for {@link #discardFrom}. */
+    int mark() {
+        return staged.size();
+    }
+
+    /**
+     * Deletes the files staged since {@code mark} and forgets them: a collection drops what it
+     * wrote for an image that then failed, and goes on with the next.
+     */
+    void discardFrom(int mark) {
+        List<Path> temps = new ArrayList<>(staged.keySet());
+        for (Path temp : temps.subList(mark, temps.size())) {
+            staged.remove(temp);
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // Best effort, as in close().
+            }
+        }
+        for (Path d : createdDirs) { // deepest first; a folder that holds another image's files stays
+            try {
+                Files.deleteIfExists(d);
+            } catch (IOException ignored) {
+                // Not empty: leave it.
+            }
+        }
+    }
+
+    /**
+     * Whether {@code dir} is missing or an empty folder: a collection refuses a folder with files
+     * in it unless {@code --force} (Note [collections refuse a used folder]).
+     */
+    static boolean isMissingOrEmpty(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return !Files.exists(dir);
+        }
+        try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -137,7 +208,7 @@ final class OutputFiles implements AutoCloseable {
             for (Map.Entry<Path, Path> e : staged.entrySet()) {
                 Path target = e.getValue();
                 if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(target)) {
-                    Path aside = dir.resolve("." + target.getFileName() + ".old");
+                    Path aside = target.resolveSibling("." + target.getFileName() + ".old");
                     move(target, aside);
                     asideOf.put(target, aside);
                 }
@@ -166,6 +237,15 @@ final class OutputFiles implements AutoCloseable {
                 Files.deleteIfExists(aside);
             } catch (IOException ignored) {
                 // Best effort: a hidden .old file.
+            }
+        }
+        for (Path old : stale) {
+            if (!done.contains(old)) {
+                try {
+                    Files.deleteIfExists(old);
+                } catch (IOException ignored) {
+                    // Best effort: an earlier run's file stays.
+                }
             }
         }
         committed = true;

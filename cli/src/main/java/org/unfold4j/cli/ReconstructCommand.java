@@ -1,6 +1,7 @@
 package org.unfold4j.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import org.unfold4j.Backend;
 import org.unfold4j.ColumnGeometry;
@@ -29,9 +30,14 @@ import picocli.CommandLine.Parameters;
             "  unfold4j reconstruct --kernel 64 --stride 48 --padding 16 \\",
             "      --padding-mode reflect --dtype float64 --layout nhwc"})
 final class ReconstructCommand extends BaseCommand {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE",
-            description = "A PNG, JPEG, GIF, BMP or TIFF file (default: the bundled photograph).")
-    Path image;
+    @Parameters(arity = "0..*", paramLabel = "IMAGE|FOLDER",
+            description = "PNG, JPEG, GIF, BMP or TIFF files, or folders of them (walked recursively; see --glob); "
+                    + "default: the bundled photograph. Several images, or a folder, write each image's PNG files "
+                    + "named after its path (sub/a.png.reconstruction-mean.png).")
+    List<Path> images;
+
+    @Mixin
+    CollectionOptions collection;
 
     @Mixin
     WindowOptions windowOptions;
@@ -78,8 +84,25 @@ final class ReconstructCommand extends BaseCommand {
         TileOp op = TileOp.parse(tileOp);
         Settings settings = new Settings(windowOptions.paddingMode(), Choices.foldableDtype(dtype),
                 Choices.layout(layout));
-        Picture pic = decode(image);
         Window window = windowOptions.window(windowOptions.kernel); // tiles side by side unless --stride is given
+        if (Batch.isCollection(images)) {
+            Batch.Items collected = Batch.collect(images, collection.glob, out, collection.force);
+            try (ChosenBackend b = backend.open()) {
+                b.requireSupports(settings.dtype());
+                say("backend: %s", b.describe());
+                boolean isMean = m.equals("mean");
+                return Batch.run(this, collected, out, run.quiet,
+                        (item, pic, files, prefix) -> {
+                            Windows.check(settings.unfold(window), settings.dtype(), settings.imageShape(pic), pic);
+                            int perBand = plan(this, b, pic, window, op, settings);
+                            Result r = reconstruct(this, b, files, pic, window, isMean, op, settings, perBand, prefix);
+                            return pic.size() + (Double.isNaN(r.maxError()) ? "" : ", max error "
+                                    + (r.maxError() == 0 ? "0 (exact)" : String.format(Locale.ROOT, "%.3g", r.maxError())));
+                        }, files -> { });
+            }
+        }
+        Path image = images == null || images.isEmpty() ? null : images.get(0);
+        Picture pic = decode(image);
         // Every check before any output (Note [shape rules in one place]).
         Windows.check(settings.unfold(window), settings.dtype(), settings.imageShape(pic), pic);
         try (ChosenBackend b = backend.open()) {
@@ -90,6 +113,10 @@ final class ReconstructCommand extends BaseCommand {
                 say("image: %s, %s", image == null ? "bundled photograph" : display(image), pic.size());
                 say("warm-up: %.1f ms", b.warmUp());
                 reconstruct(this, b, files, pic, window, m.equals("mean"), op, settings, perBand);
+                for (String name : new String[] {"reconstruction-mean.png", "reconstruction-sum.png",
+                    "overlap-heatmap.png"}) {
+                    files.dropAtCommit(name); // the other --mode's, from an earlier run: never a mix
+                }
                 sayWritten(files.commit());
             }
         }
@@ -154,6 +181,12 @@ final class ReconstructCommand extends BaseCommand {
      */
     static Result reconstruct(BaseCommand cmd, ChosenBackend b, OutputFiles files, Picture pic, Window window,
                               boolean mean, TileOp op, Settings settings, int perBand) {
+        return reconstruct(cmd, b, files, pic, window, mean, op, settings, perBand, "");
+    }
+
+    /** As above, the files named {@code prefix} + their usual names (a collection's, Note [collections]). */
+    static Result reconstruct(BaseCommand cmd, ChosenBackend b, OutputFiles files, Picture pic, Window window,
+                              boolean mean, TileOp op, Settings settings, int perBand, String prefix) {
         Backend backend = b.backend();
         Unfold unfold = settings.unfold(window);
         DType type = settings.dtype();
@@ -303,7 +336,7 @@ final class ReconstructCommand extends BaseCommand {
         Picture image = result;
         Progress.Step writing = progress.start("writing " + (mean ? "reconstruction-mean.png" : "the PNG files"), 0);
         try {
-            write(cmd, files, image, overlap, mean, (int) max, pic);
+            write(cmd, files, image, overlap, mean, (int) max, pic, prefix);
         } finally {
             writing.close();
         }
@@ -325,16 +358,16 @@ final class ReconstructCommand extends BaseCommand {
 
     /** Writes reconstruction-mean.png, or reconstruction-sum.png and overlap-heatmap.png. */
     private static void write(BaseCommand cmd, OutputFiles files, Picture result, float[] overlap, boolean mean,
-                              int max, Picture pic) {
+                              int max, Picture pic, String prefix) {
         if (mean) {
-            files.write("reconstruction-mean.png", f -> ImageFiles.writePng(result, f));
+            files.write(prefix + "reconstruction-mean.png", f -> ImageFiles.writePng(result, f));
         } else {
             // The sum as is, clipped at 255 when written: where tiles overlap, the pixel counts
             // several times and shows brighter.
-            files.write("reconstruction-sum.png", f -> ImageFiles.writePng(result, f));
+            files.write(prefix + "reconstruction-sum.png", f -> ImageFiles.writePng(result, f));
             cmd.say("reconstruction-sum.png: the sum clipped to 0..255, so overlaps show brighter");
             Picture heat = HeatMap.render(overlap, pic.height(), pic.width());
-            files.write("overlap-heatmap.png", f -> ImageFiles.writePng(heat, f));
+            files.write(prefix + "overlap-heatmap.png", f -> ImageFiles.writePng(heat, f));
             cmd.say("overlap-heatmap.png: overlap count, 0 dark purple to %d yellow (viridis)", max);
         }
     }

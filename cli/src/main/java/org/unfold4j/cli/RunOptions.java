@@ -11,7 +11,8 @@ final class RunOptions {
     static final RunOptions DEFAULT = new RunOptions();
 
     @Option(names = {"-q", "--quiet"}, description = "No progress bars on standard error (they are drawn only "
-            + "when it is a terminal, for steps longer than about a second).")
+            + "when it is a terminal, for steps longer than about a second); for several images, also no line per "
+            + "image (the summary and the skipped files are still printed).")
     boolean quiet;
 
     /**

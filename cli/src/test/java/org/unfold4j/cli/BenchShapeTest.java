@@ -1,6 +1,7 @@
 package org.unfold4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,5 +33,18 @@ class BenchShapeTest {
                 new BenchShape("tile256", 1, 3, 1024, 1024, 256, 128, 0, 1, 256),
                 new BenchShape("dilated", 2, 32, 64, 64, 3, 1, 2, 2, 3),
                 new BenchShape("seed", 2, 5, 3, 4, 2, 1, 0, 1, 3)), BenchShape.quick());
+    }
+
+    @Test
+    void everyShapeSaysWhatItIs() {
+        for (BenchShape s : BenchShape.standard()) {
+            assertTrue(BenchShape.what(s.name()).length() > 20, s.name());
+        }
+        assertTrue(BenchShape.what("seed").contains("article the project started from"), BenchShape.what("seed"));
+        Cli.Run help = Cli.run("bench", "--help").expectSuccess();
+        for (BenchShape s : BenchShape.standard()) {
+            assertTrue(help.out().contains(s.name() + " ".repeat(9 - s.name().length()) + s.describe()), help.out());
+            assertTrue(help.out().replaceAll("\\s+", " ").contains(BenchShape.what(s.name())), help.out());
+        }
     }
 }
