@@ -13,7 +13,8 @@ if [ "${1:-}" = "--with-nd4j" ]; then
   shift
 fi
 rm -rf target/bench-lib
-mvn -q -B -P "$profiles" -pl library -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true package
+mvn=mvn; command -v mvn >/dev/null || mvn=./mvnw   # no Maven installed: the Maven Wrapper
+"$mvn" -q -B -P "$profiles" -pl library -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true package
 # Signal chaining for in-process OpenCL compilers (native-notes.md, "PoCL and the JVM").
 jsig="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/libjsig.so"
 [ -f "$jsig" ] && export LD_PRELOAD="$jsig${LD_PRELOAD:+:$LD_PRELOAD}"

@@ -16,7 +16,8 @@ bash ci/install-opencl.sh >/dev/null
 loader=$(ldconfig -p | awk '/libOpenCL\.so\.1 .*x86-64/ {print $NF; exit}')
 [ -n "$loader" ] || { echo "gpu-bundle: no x86-64 libOpenCL.so.1 found (ocl-icd-libopencl1)" >&2; exit 1; }
 
-mvn -q -B -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true clean package   # clean: no benchmark classes or profile jars
+mvn=mvn; command -v mvn >/dev/null || mvn=./mvnw   # no Maven installed: the Maven Wrapper
+"$mvn" -q -B -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true clean package   # clean: no benchmark classes or profile jars
 rm -rf "$bundle"
 mkdir -p "$bundle/lib" "$bundle/native"
 cp cli/target/unfold4j-cli-*[0-9T].jar "$bundle/" 2>/dev/null || cp cli/target/unfold4j-cli-*.jar "$bundle/"

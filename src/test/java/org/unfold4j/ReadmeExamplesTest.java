@@ -2,21 +2,31 @@ package org.unfold4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.SimpleJavaFileObject;
+import javax.tools.ToolProvider;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 import org.unfold4j.*; // the README's first line; redundant in this package, kept so that it is compiled too
 
 /**
@@ -28,6 +38,13 @@ import org.unfold4j.*; // the README's first line; redundant in this package, ke
  * {@code java} blocks and fails unless each of their code lines (comments and spacing aside)
  * appears in this file. Change a README snippet, and this test asks for the same line here, where
  * the compiler and the assertions see it. The snippets below keep the README's line breaks.
+ *
+ * <p>Note [README as one method]: a reader pastes the README's snippets one after another, so
+ * {@link #readmeJavaBlocksCompileAsOneMethod()} compiles them that way, with javac on the library's
+ * classes: every {@code java} block in order, in one method body, their imports hoisted above the
+ * class. A name defined twice, a missing import or a call that no longer exists fails it, where
+ * the line check above, which sees each snippet on its own, would pass. The inputs the README
+ * leaves to the reader (its own data: {@link #README_INPUTS}) are the method's parameters.
  */
 class ReadmeExamplesTest {
     /** Relative to the repository root, Maven's working directory for tests. */
@@ -183,9 +200,9 @@ class ReadmeExamplesTest {
             }
 
             // Types: unfold copies float32, float64, uint8 and int32 exactly; fold sums float32 and float64.
-            Tensor pixels  = Images.toTensor(bufferedImage);      // uint8 [H, W, 3] RGB; [H, W, 1] for gray, int32 for 16-bit
-            Tensor patches = tf.apply(pixels);                    // uint8 patches, no conversion to float
-            BufferedImage back = Images.toBufferedImage(pixels);
+            Tensor photo   = Images.toTensor(bufferedImage);      // uint8 [H, W, 3] RGB; [H, W, 1] for gray, int32 for 16-bit
+            Tensor patches = tf.apply(photo);                     // uint8 patches, no conversion to float
+            BufferedImage copy = Images.toBufferedImage(photo);   // the same samples, as an image again
 
             assertEquals(DType.UINT8, patches.dtype(), "patches keep the type");
             assertArrayEquals(new long[] {2 * 3, 16 * 16 * 3}, patches.shape(), "[L, K·C] for an unbatched image");
@@ -199,10 +216,10 @@ class ReadmeExamplesTest {
                     }
                 }
             }
-            assertEquals(patches, tf.apply(pixels, backend), "uint8 patches on " + backend);
+            assertEquals(patches, tf.apply(photo, backend), "uint8 patches on " + backend);
             for (int y = 0; y < 32; y++) {
                 for (int x = 0; x < 48; x++) {
-                    assertEquals(bufferedImage.getRGB(x, y), back.getRGB(x, y), "pixel " + x + ", " + y);
+                    assertEquals(bufferedImage.getRGB(x, y), copy.getRGB(x, y), "pixel " + x + ", " + y);
                 }
             }
         });
@@ -236,6 +253,65 @@ class ReadmeExamplesTest {
         assertTrue(checked >= 20, "expected at least 20 code lines in README.md's java blocks, found " + checked);
         assertTrue(missing.isEmpty(), "lines of README.md's java blocks that " + THIS_FILE + " does not compile; "
                 + "copy them there and check their results: " + missing);
+    }
+
+    /** What the README's snippets use but leave to the reader to make: its own data. */
+    static final String README_INPUTS =
+            "org.unfold4j.Tensor signal, org.unfold4j.Tensor volume, java.awt.image.BufferedImage bufferedImage";
+
+    @Test
+    void readmeJavaBlocksCompileAsOneMethod(@TempDir Path classes) throws IOException {
+        String source = asOneMethod(javaBlocks(Files.readAllLines(README, StandardCharsets.UTF_8)));
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertNotNull(javac, "compiling README.md's snippets needs a JDK's javac, not a JRE");
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        JavaFileObject file = new SimpleJavaFileObject(URI.create("string:///ReadmeSnippets.java"),
+                JavaFileObject.Kind.SOURCE) {
+            @Override
+            public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+                return source;
+            }
+        };
+        // The tests run on the class path (surefire's useModulePath=false), which holds the library's classes.
+        List<String> options = List.of("-classpath", System.getProperty("java.class.path"),
+                "-d", classes.toString(), "-proc:none", "-encoding", "UTF-8");
+        boolean compiled = javac.getTask(null, null, diagnostics, options, null, List.of(file)).call();
+        List<String> errors = diagnostics.getDiagnostics().stream()
+                .filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
+                .map(d -> "line " + d.getLineNumber() + ": " + d.getMessage(null))
+                .collect(Collectors.toList());
+        assertTrue(compiled && errors.isEmpty(), "README.md's java blocks, pasted into one method, do not compile: "
+                + errors + "\n" + numbered(source));
+    }
+
+    /** The blocks as one compilation unit: their imports first, the rest in order in one method body. */
+    static String asOneMethod(List<List<String>> blocks) {
+        Set<String> imports = new LinkedHashSet<>();
+        StringBuilder body = new StringBuilder();
+        for (List<String> block : blocks) {
+            for (String line : block) {
+                if (line.strip().startsWith("import ")) {
+                    imports.add(line.strip());
+                } else {
+                    body.append("        ").append(line).append('\n');
+                }
+            }
+        }
+        return String.join("\n", imports) + "\n\n"
+                + "class ReadmeSnippets {\n"
+                + "    static void readme(" + README_INPUTS + ") {\n"
+                + body
+                + "    }\n"
+                + "}\n";
+    }
+
+    private static String numbered(String source) {
+        String[] lines = source.split("\n", -1);
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < lines.length; i++) {
+            out.append(String.format("%4d  %s%n", i + 1, lines[i]));
+        }
+        return out.toString();
     }
 
     /** The lines of each {@code ```java} block. */
