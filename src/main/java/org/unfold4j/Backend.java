@@ -98,9 +98,37 @@ public abstract class Backend implements AutoCloseable {
 
     /**
      * {@return the Java backend} It is shared, available on every JVM, and closing it does nothing.
+     * A large call runs its pieces as a parallel stream, on the common {@code ForkJoinPool} and
+     * the calling thread ({@code ForkJoinPool.getCommonPoolParallelism() + 1} threads at most;
+     * set the pool's size with {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=n}).
+     * Calls under 32,768 elements run on the calling thread alone. For a bound of its own, use
+     * {@link #java(int)}.
      */
     public static Backend java() {
         return JAVA;
+    }
+
+    /**
+     * A new Java backend whose calls compute on at most {@code threads} threads: for one thread,
+     * the calling thread alone; otherwise a pool of {@code threads} daemon threads of its own
+     * (named {@code unfold4j-java-i}, started when first needed), while the calling thread waits.
+     * Calls from several threads at once share that pool, so the bound holds for the backend as
+     * a whole. It computes exactly what {@link #java()} computes, with plan caches of its own.
+     * The caller owns it: {@link #close()} ends the pool's threads (a call still running
+     * finishes first; later large calls are refused with a
+     * {@link java.util.concurrent.RejectedExecutionException}).
+     *
+     * @param threads the most threads a call computes on, at least 1
+     * @return a new backend, owned by the caller
+     * @throws IllegalArgumentException if {@code threads} is below 1
+     */
+    public static Backend java(int threads) {
+        return new EngineBackend(JavaEngine.withThreads(threads, null), false);
+    }
+
+    /** As {@link #java(int)}, with the pool's workers made by {@code factory} (tests count them). */
+    static Backend java(int threads, java.util.concurrent.ForkJoinPool.ForkJoinWorkerThreadFactory factory) {
+        return new EngineBackend(JavaEngine.withThreads(threads, factory), false);
     }
 
     /** A Java backend of its own on an engine restricted to {@code config}'s variants (tests: JavaVariantCoverageTest). */
@@ -123,12 +151,14 @@ public abstract class Backend implements AutoCloseable {
      * compiles each program from source once per process (later backends on the device build
      * from its binary), and retries such a build a few times with growing pauses, which makes
      * the failure rare but cannot rule it out; its message gives the line to use for the running
-     * JVM. See the README, "PoCL in your own JVM", and {@code native-notes.md}, "PoCL and the
-     * JVM".
+     * JVM. See the README, "PoCL in your own JVM", and
+     * <a href="https://github.com/unfold4j/unfold4j/blob/main/native-notes.md#pocl-and-the-jvm-signal-chaining-libjsig">native-notes.md,
+     * "PoCL and the JVM"</a>.
      *
      * @return a new backend, owned by the caller
      * @throws OpenCLException if no OpenCL runtime or matching device is available; the message
-     *     says what is missing and points to {@code native-notes.md}
+     *     says what is missing and points to
+     *     <a href="https://github.com/unfold4j/unfold4j/blob/main/native-notes.md">native-notes.md</a>
      */
     public static OpenCLBackend openCL() {
         return OpenCLBackend.create(BackendSelection.deviceProperty());

@@ -15,7 +15,7 @@ import org.unfold4j.internal.geometry.View;
  * count is rejected here rather than producing a wrong index in a kernel.
  *
  * <p>Validates and derives sizes, nothing else: backends compute from its normalised 3-D view
- * (Note [normalised 3-D view] in the internal {@code View}) and keep their own plans for it.
+ * (every rank as depth × height × width, layouts as strides) and keep their own plans for it.
  *
  * <p>Thread-safe (immutable).
  */

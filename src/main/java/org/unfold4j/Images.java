@@ -23,7 +23,7 @@ import org.unfold4j.internal.image.RowReader;
  * image stores, whatever its internal type. Unfold them with
  * {@code Unfold.of(k).withImageLayout(ImageLayout.CHANNELS_LAST)}.
  *
- * <p>Note [image conversion], the one conversion the library and the command line use:
+ * <p>The conversion, the one the library and the command line use:
  * <ul>
  * <li><b>Channels.</b> Gray images (a gray colour space, or a palette whose every entry is gray,
  *     which is how ImageIO decodes 1-, 2- and 4-bit gray PNG and TIFF files) give one channel;
@@ -52,11 +52,18 @@ import org.unfold4j.internal.image.RowReader;
  * <p>Stateless and thread-safe; the images passed in are not modified.
  */
 public final class Images {
+    /*
+     * Note [image conversion]
+     * The conversion the class description states (channels, values, other images, round trip):
+     * the one the library and the command line use. toTensor(BufferedImage, boolean) is its one
+     * implementation; every other path (files, batches, other dtypes) goes through it.
+     */
+
     private Images() {
     }
 
     /**
-     * The image as a {@code [H, W, C]} tensor as Note [image conversion] above describes, alpha
+     * The image as a {@code [H, W, C]} tensor as the class description says, alpha
      * dropped: C = 1 for gray images, 3 (RGB) for the others; uint8 0..255, or int32 0..65535 for
      * images of more than 8 bits per sample.
      *
@@ -70,7 +77,7 @@ public final class Images {
     }
 
     /**
-     * The image as a {@code [H, W, C]} tensor as Note [image conversion] above describes: C = 1
+     * The image as a {@code [H, W, C]} tensor as the class description says: C = 1
      * (gray) or 3 (RGB), plus one alpha channel when {@code withAlpha} (C = 2, gray and alpha, or
      * 4, RGBA; opaque images then get alpha 255, or 65535 in an int32 tensor); uint8 0..255, or
      * int32 0..65535 for images of more than 8 bits per sample.
@@ -246,7 +253,7 @@ public final class Images {
      * A new image that stores exactly the values of a channels-last tensor {@code [H, W, C]} (or
      * {@code [1, H, W, C]}): uint8 0..255 or int32 0..65535 (16-bit samples), with C = 1 (gray),
      * 2 (gray and alpha), 3 (RGB) or 4 (RGBA). {@link #toTensor(BufferedImage, boolean)} of it,
-     * with alpha for C = 2 and 4, gives the tensor back (Note [image conversion]).
+     * with alpha for C = 2 and 4, gives the tensor back.
      *
      * @param tensor the pixels; not modified (they are copied into the image)
      * @return a new image: for uint8, {@code TYPE_BYTE_GRAY}, 8-bit gray and alpha,

@@ -15,7 +15,7 @@ import org.unfold4j.internal.opencl.OpenCLEngine;
  * <p>Host tensors are uploaded, processed and downloaded per call, in chunks of the batch (or of
  * the channels of one image) when the buffers would exceed the device's largest allocation, or
  * when the device runs out of memory. On a GPU, a batch is also split so that one chunk's
- * download overlaps the next one's upload and kernel (Note [overlapped host calls]). For chains of operations, {@linkplain #upload(Tensor)
+ * download overlaps the next one's upload and kernel. For chains of operations, {@linkplain #upload(Tensor)
  * upload} once, apply {@link Unfold#apply(DeviceTensor)} and {@link Fold#apply(DeviceTensor)} on
  * the device, and {@linkplain DeviceTensor#download() download} at the end.
  *
@@ -28,7 +28,7 @@ import org.unfold4j.internal.opencl.OpenCLEngine;
  * pool (with its own kernel objects), so calls from several threads run concurrently on the
  * device. Commands on one device tensor keep program order whatever queues they run on: a
  * command that reads a tensor waits for the last command that wrote it, and one that writes it
- * waits for that and for every read since (Note [device ordering] in {@code DeviceBuffer}).
+ * waits for that and for every read since.
  */
 public final class OpenCLBackend extends Backend {
     /** The most command queues (hence concurrent calls) one backend uses. */
@@ -200,7 +200,7 @@ public final class OpenCLBackend extends Backend {
      * buffers, and enqueues what it likes on that queue; this call then waits for the queue to
      * finish. The body may read and write any of the buffers: each tensor counts as written
      * by this call, so later unfold, fold, interop and download calls see what the body wrote
-     * (Note [device ordering] in {@code DeviceBuffer}). The buffers stay retained while
+     * (the ordering the class description gives). The buffers stay retained while
      * {@code body} runs, and the queue is this call's alone until it returns.
      *
      * <p>Nesting: calls on this backend made by {@code body} on its own thread (an unfold, a

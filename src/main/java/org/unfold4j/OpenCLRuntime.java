@@ -10,7 +10,7 @@ import org.jocl.CL;
  * <p>Immutable and thread-safe.
  */
 public final class OpenCLRuntime {
-    private static final String NOTES = "see native-notes.md";
+    private static final String NOTES = "see native-notes.md, " + org.unfold4j.internal.opencl.Programs.NATIVE_NOTES;
 
     private static volatile OpenCLRuntime probed;
 

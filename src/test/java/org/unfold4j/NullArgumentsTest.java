@@ -127,6 +127,7 @@ class NullArgumentsTest {
         names("Images.toTensor(BufferedImage,boolean)", "image", null);
         names("Images.toBufferedImage(Tensor)", "tensor");
 
+        names("Backend.java(int)", (String) null);
         names("Backend.openCL(String)", NULLABLE);  // null picks the default device
 
         names("OpenCLBackend.create(OpenCLDevice)", "device");

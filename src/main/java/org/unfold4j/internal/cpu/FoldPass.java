@@ -165,16 +165,16 @@ final class FoldPass extends Pass {
         int channels = (int) g.channels();
         if (variant == JavaVariant.FOLD_PATCH_ROWS) {
             int k = (int) g.kernelVolume();
-            JavaEngine.forEach(g.batch() * channels * k, g.columnElements(), t -> patchRow(t / k, t % k));
+            engine.forEach(g.batch() * channels * k, g.columnElements(), t -> patchRow(t / k, t % k));
             return;
         }
         if (variant == JavaVariant.FOLD_ROW_CLASSES) {
             int classes = Math.min(g.stride3()[1], height);  // a stride beyond the height leaves rows r < height only
-            JavaEngine.forEach(g.batch() * channels * classes, g.columnElements(), t -> rowClass(t / classes, t % classes));
+            engine.forEach(g.batch() * channels * classes, g.columnElements(), t -> rowClass(t / classes, t % classes));
             return;
         }
         int rowsPerPlane = depth * height;
-        JavaEngine.forEach(g.batch() * channels * rowsPerPlane, g.columnElements(), t -> {
+        engine.forEach(g.batch() * channels * rowsPerPlane, g.columnElements(), t -> {
             int plane = t / rowsPerPlane, zy = t % rowsPerPlane;
             row(plane / channels, plane % channels, zy / height, zy % height);
         });

@@ -1,6 +1,7 @@
 package org.unfold4j.internal.cpu;
 
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
@@ -38,9 +39,23 @@ import org.unfold4j.internal.geometry.View;
  */
 public final class JavaEngine implements Engine {
     /** The one Java engine with every variant allowed: every Java backend shares it. */
-    public static final JavaEngine INSTANCE = new JavaEngine(JavaConfig.DEFAULTS);
+    public static final JavaEngine INSTANCE = new JavaEngine(JavaConfig.DEFAULTS, 0, null);
 
     private final JavaConfig config;
+    /**
+     * Note [bounded parallelism]
+     * The shared engine runs a call's pieces as a parallel stream: on the common ForkJoinPool
+     * plus the calling thread. An engine made by {@link #withThreads} runs them in a pool of its
+     * own instead, of {@code threads} workers, while the calling thread waits (a join from outside
+     * a pool only helps tasks of the common pool), so no call computes on more than
+     * {@code threads} threads; with one thread nothing forks and the caller computes alone. A
+     * stream's parallel tasks fork into the pool of the worker that runs the stream, so submitting
+     * the stream to the own pool keeps every piece inside it; its counted completers never block
+     * a worker, so the pool adds no compensating threads. Threads: 0 means the shared default.
+     */
+    private final int threads;
+    /** The pool of an engine of bounded threads (2 or more), null otherwise. */
+    private final ForkJoinPool pool;
     /** Calls run per variant, by ordinal: a LongAdder, so that concurrent calls do not contend on one counter. */
     private final LongAdder[] calls = new LongAdder[JavaVariant.values().length];
 
@@ -51,8 +66,10 @@ public final class JavaEngine implements Engine {
     /** Below this many elements a call runs on the calling thread: forking costs more. */
     private static final long PARALLEL_THRESHOLD = 1 << 15;
 
-    private JavaEngine(JavaConfig config) {
+    private JavaEngine(JavaConfig config, int threads, ForkJoinPool.ForkJoinWorkerThreadFactory factory) {
         this.config = config;
+        this.threads = threads;
+        this.pool = threads >= 2 ? new ForkJoinPool(threads, factory, null, false) : null;
         for (int i = 0; i < calls.length; i++) {
             calls[i] = new LongAdder();
         }
@@ -64,7 +81,35 @@ public final class JavaEngine implements Engine {
      * @param config the variants allowed
      */
     public static JavaEngine with(JavaConfig config) {
-        return new JavaEngine(config);
+        return new JavaEngine(config, 0, null);
+    }
+
+    /**
+     * {@return a new engine (every variant; plan caches, counters and a pool of its own) whose calls compute on at most {@code threads} threads}
+     * Note [bounded parallelism].
+     *
+     * @param threads the bound, at least 1
+     * @param factory makes the pool's workers (daemon threads when null; unused for one thread)
+     * @throws IllegalArgumentException if {@code threads} is below 1
+     */
+    public static JavaEngine withThreads(int threads, ForkJoinPool.ForkJoinWorkerThreadFactory factory) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, but got " + threads);
+        }
+        return new JavaEngine(JavaConfig.DEFAULTS, threads, factory != null ? factory : JavaEngine::daemonWorker);
+    }
+
+    /** A pool worker that does not keep the JVM alive (a backend nobody closes must not block exit). */
+    private static ForkJoinWorkerThread daemonWorker(ForkJoinPool pool) {
+        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+        t.setDaemon(true);
+        t.setName("unfold4j-java-" + t.getPoolIndex());
+        return t;
+    }
+
+    /** {@return the bound on threads per call, or 0 for the shared default (the common pool plus the caller)} */
+    public int threads() {
+        return threads;
     }
 
     /** {@return what this engine may use} */
@@ -88,8 +133,9 @@ public final class JavaEngine implements Engine {
 
     @Override
     public String deviceName() {
-        // Parallel streams run on the common pool plus the calling thread.
-        return "JVM, " + (ForkJoinPool.getCommonPoolParallelism() + 1) + " threads";
+        // Note [bounded parallelism]: the common pool plus the calling thread, or the bound.
+        int n = threads > 0 ? threads : ForkJoinPool.getCommonPoolParallelism() + 1;
+        return "JVM, " + n + (n == 1 ? " thread" : " threads");
     }
 
     @Override
@@ -99,7 +145,9 @@ public final class JavaEngine implements Engine {
 
     @Override
     public void close() {
-        // Nothing to release.
+        if (pool != null) {
+            pool.shutdown();  // its idle workers end; a call still running finishes first
+        }
     }
 
     /*
@@ -118,7 +166,7 @@ public final class JavaEngine implements Engine {
         }
         UnfoldPass plan = unfoldPlans.get(g, v -> new UnfoldPass(v, JavaVariant.choose(Op.UNFOLD, v, config)));
         calls[plan.variant.ordinal()].increment();
-        plan.<UnfoldPass>on(input, output).run();  // Note [memoised passes]
+        plan.<UnfoldPass>on(this, input, output).run();  // Note [memoised passes]
     }
 
     /** Fold; {@code zeroed}: the output holds only +0.0 already, so rows are not cleared before summing. */
@@ -129,7 +177,7 @@ public final class JavaEngine implements Engine {
         }
         FoldPass plan = foldPlans.get(g, v -> new FoldPass(v, JavaVariant.choose(Op.FOLD, v, config)));
         calls[plan.variant.ordinal()].increment();
-        FoldPass pass = plan.on(input, output);  // Note [memoised passes]
+        FoldPass pass = plan.on(this, input, output);  // Note [memoised passes]
         pass.zeroed = zeroed;
         pass.run();
     }
@@ -145,13 +193,16 @@ public final class JavaEngine implements Engine {
      */
 
     /** Runs body for tasks 0 .. tasks - 1, in parallel where the call moves at least PARALLEL_THRESHOLD elements. */
-    static void forEach(long tasks, long work, IntConsumer body) {
-        if (work < PARALLEL_THRESHOLD || tasks < 2) {
+    void forEach(long tasks, long work, IntConsumer body) {
+        if (work < PARALLEL_THRESHOLD || tasks < 2 || threads == 1) {
             for (int t = 0; t < tasks; t++) {
                 body.accept(t);
             }
-        } else {
+        } else if (pool == null) {
             IntStream.range(0, (int) tasks).parallel().forEach(body);
+        } else {
+            // Note [bounded parallelism]: the stream's tasks stay in the pool that runs it.
+            pool.submit(() -> IntStream.range(0, (int) tasks).parallel().forEach(body)).join();
         }
     }
 }

@@ -7,6 +7,8 @@ abstract class Pass implements Cloneable {
     final View g;
     /** This call's arrays: null in the memoised plan, set in each call's copy (Note [memoised passes] in JavaEngine). */
     Object in, out;
+    /** The engine running this call, whose forEach bounds its threads: null in the memoised plan, set with the arrays. */
+    JavaEngine engine;
     final AxisTables z, y, x;
     final int kd, kh, kw, bd, bh, bw, depth, height, width, strideX, dilationX;
     final int inN, inC, inZ, inY, inX, colN, colC, colK, colL;
@@ -52,9 +54,10 @@ abstract class Pass implements Cloneable {
 
     /** A copy of this plan working on the given arrays (Note [memoised passes] in JavaEngine). */
     @SuppressWarnings("unchecked")
-    <P extends Pass> P on(Object input, Object output) {
+    <P extends Pass> P on(JavaEngine engine, Object input, Object output) {
         try {
             P p = (P) clone();
+            p.engine = engine;
             p.in = input;
             p.out = output;
             return p;

@@ -48,7 +48,7 @@ final class UnfoldPass extends Pass {
     void run() {
         int channels = (int) g.channels();
         int perPlane = alongKernel ? kd * kh : (int) g.kernelVolume();
-        JavaEngine.forEach(g.batch() * channels * perPlane, g.columnElements(), t -> {
+        engine.forEach(g.batch() * channels * perPlane, g.columnElements(), t -> {
             int plane = t / perPlane, k = t % perPlane;
             int n = plane / channels, c = plane % channels;
             if (alongKernel) {

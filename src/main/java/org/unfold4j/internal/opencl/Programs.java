@@ -275,6 +275,12 @@ public final class Programs implements AutoCloseable {
     /** Where the README says how to run unfold4j's OpenCL backend on PoCL in one's own JVM. */
     public static final String README_POCL = "https://github.com/unfold4j/unfold4j#pocl-in-your-own-jvm";
 
+    /** native-notes.md at the project's URL: messages name a link that works from the jar, where no such file is. */
+    public static final String NATIVE_NOTES = "https://github.com/unfold4j/unfold4j/blob/main/native-notes.md";
+
+    /** Its section "PoCL and the JVM: signal chaining (libjsig)". */
+    public static final String NATIVE_NOTES_POCL = NATIVE_NOTES + "#pocl-and-the-jvm-signal-chaining-libjsig";
+
     /**
      * What to do about a build failure that {@code log} shows to come from the JVM's signals
      * (Note [signals in kernel builds]), or null when the log does not show that or the JDK's
@@ -294,7 +300,7 @@ public final class Programs implements AutoCloseable {
                 + "command line can rule this out: start it with the JDK's signal chaining library preloaded,\n    "
                 + variable + "=" + library + (existing == null || existing.isBlank() ? "" : ":" + existing)
                 + " java ...\n(README, \"PoCL in your own JVM\": " + README_POCL
-                + "; native-notes.md, \"PoCL and the JVM\")";
+                + "; native-notes.md, \"PoCL and the JVM\": " + NATIVE_NOTES_POCL + ")";
     }
 
     private String buildLog(cl_program program) {
