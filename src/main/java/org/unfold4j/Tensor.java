@@ -1,6 +1,13 @@
 package org.unfold4j;
 
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A dense, row-major (C order) tensor in host memory: a shape, an element type and the Java array
@@ -9,6 +16,12 @@ import java.util.Arrays;
  * <p>The {@code of} factories wrap the caller's array without copying it, so the tensor sees later
  * writes to that array; nothing in unfold4j writes to an input tensor. Results of unfold and fold
  * are new tensors over new arrays.
+ *
+ * <p>Which calls copy: the {@code of} factories wrap (no copy); the {@code copyOf} factories
+ * copy a buffer's elements into a new array once; the {@code to...Array} methods return a new
+ * array (a copy, even of a float32 tensor's own array); the {@code copyTo} methods copy the
+ * elements once into an array or buffer the caller owns (a direct buffer for ONNX Runtime, DJL
+ * or a file channel costs that one copy). No call keeps a reference to a buffer.
  *
  * <p>Thread safety: a tensor is safe to share between threads as long as nobody writes to the
  * array it wraps.
@@ -170,6 +183,297 @@ public final class Tensor {
                     + "); keep it on an OpenCL device instead");
         }
         return (int) count;
+    }
+
+    /*
+     * Note [buffers in and out]
+     * A tensor is a Java array, so a buffer (heap or direct) is copied once each way, element by
+     * element through NIO's bulk get and put (which the JDK does as one memory copy, swapping
+     * bytes where the orders differ). copyOf reads the buffer's remaining elements without moving
+     * its position; copyTo writes at the buffer's position and advances it, as NIO's own bulk put
+     * does. Every check (type, size, read-only) comes before the first write, so a refused call
+     * leaves the caller's array or buffer as it was.
+     */
+
+    /**
+     * A new float32 tensor holding a copy of {@code src}'s remaining elements (position to limit);
+     * {@code src}'s position, limit and contents are not changed.
+     *
+     * @param src   the values in row-major order, heap or direct
+     * @param shape the dimensions; copied
+     * @return a new tensor over a new array
+     * @throws IllegalArgumentException if a dimension is negative or the shape's element count
+     *     differs from {@code src.remaining()}
+     */
+    public static Tensor copyOf(FloatBuffer src, long... shape) {
+        Objects.requireNonNull(src, "src");
+        Objects.requireNonNull(shape, "shape");
+        float[] a = new float[remainingFor(src, shape)];
+        src.duplicate().get(a);
+        return new Tensor(a, DType.FLOAT32, a.length, shape);
+    }
+
+    /**
+     * A new float64 tensor holding a copy of {@code src}'s remaining elements; otherwise as
+     * {@link #copyOf(FloatBuffer, long...)}.
+     *
+     * @param src   the values in row-major order, heap or direct; not changed
+     * @param shape the dimensions; copied
+     * @return a new tensor over a new array
+     * @throws IllegalArgumentException if a dimension is negative or the shape's element count
+     *     differs from {@code src.remaining()}
+     */
+    public static Tensor copyOf(DoubleBuffer src, long... shape) {
+        Objects.requireNonNull(src, "src");
+        Objects.requireNonNull(shape, "shape");
+        double[] a = new double[remainingFor(src, shape)];
+        src.duplicate().get(a);
+        return new Tensor(a, DType.FLOAT64, a.length, shape);
+    }
+
+    /**
+     * A new int32 tensor holding a copy of {@code src}'s remaining elements; otherwise as
+     * {@link #copyOf(FloatBuffer, long...)}.
+     *
+     * @param src   the values in row-major order, heap or direct; not changed
+     * @param shape the dimensions; copied
+     * @return a new tensor over a new array
+     * @throws IllegalArgumentException if a dimension is negative or the shape's element count
+     *     differs from {@code src.remaining()}
+     */
+    public static Tensor copyOf(IntBuffer src, long... shape) {
+        Objects.requireNonNull(src, "src");
+        Objects.requireNonNull(shape, "shape");
+        int[] a = new int[remainingFor(src, shape)];
+        src.duplicate().get(a);
+        return new Tensor(a, DType.INT32, a.length, shape);
+    }
+
+    /**
+     * A new tensor of type {@code dtype} decoded from {@code src}'s remaining bytes, each element
+     * {@code dtype.bytes()} bytes in {@code src.order()} (set it with {@link ByteBuffer#order});
+     * {@code src}'s position, limit, order and contents are not changed.
+     *
+     * @param src   the elements' bytes in row-major order, heap or direct
+     * @param dtype the element type
+     * @param shape the dimensions; copied
+     * @return a new tensor over a new array
+     * @throws IllegalArgumentException if a dimension is negative or {@code src.remaining()}
+     *     is not the shape's element count times {@code dtype.bytes()}
+     */
+    public static Tensor copyOf(ByteBuffer src, DType dtype, long... shape) {
+        Objects.requireNonNull(src, "src");
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(shape, "shape");
+        long count = elementCount(shape);
+        if (count > MAX_ELEMENTS || src.remaining() != count * dtype.bytes()) {
+            throw new IllegalArgumentException("src has " + src.remaining() + " bytes remaining, but " + dtype + " "
+                    + Arrays.toString(shape) + " needs " + count + " × " + dtype.bytes() + " = " + count * dtype.bytes());
+        }
+        Object a = newArray(dtype, (int) count);
+        get(src.duplicate().order(src.order()), a, 0, (int) count);
+        return new Tensor(a, dtype, (int) count, shape);
+    }
+
+    /** The element count of {@code shape}, once it equals {@code src.remaining()}. */
+    private static int remainingFor(Buffer src, long[] shape) {
+        long count = elementCount(shape);
+        if (count != src.remaining()) {
+            throw new IllegalArgumentException("src has " + src.remaining() + " elements remaining, but shape "
+                    + Arrays.toString(shape) + " has " + count);
+        }
+        return (int) count;
+    }
+
+    /** Decodes {@code count} elements from {@code b} (its order, from its position, advanced) into {@code array} at {@code from}. */
+    static void get(ByteBuffer b, Object array, int from, int count) {
+        if (array instanceof byte[] a) {
+            b.get(a, from, count);
+        } else if (array instanceof float[] a) {
+            b.asFloatBuffer().get(a, from, count);
+            b.position(b.position() + count * 4);
+        } else if (array instanceof double[] a) {
+            b.asDoubleBuffer().get(a, from, count);
+            b.position(b.position() + count * 8);
+        } else {
+            b.asIntBuffer().get((int[]) array, from, count);
+            b.position(b.position() + count * 4);
+        }
+    }
+
+    /** Encodes {@code count} elements of {@code array} from {@code from} into {@code b} (its order, at its position, advanced). */
+    static void put(ByteBuffer b, Object array, int from, int count) {
+        if (array instanceof byte[] a) {
+            b.put(a, from, count);
+        } else if (array instanceof float[] a) {
+            b.asFloatBuffer().put(a, from, count);
+            b.position(b.position() + count * 4);
+        } else if (array instanceof double[] a) {
+            b.asDoubleBuffer().put(a, from, count);
+            b.position(b.position() + count * 8);
+        } else {
+            b.asIntBuffer().put((int[]) array, from, count);
+            b.position(b.position() + count * 4);
+        }
+    }
+
+    /**
+     * Copies the values, converted to float as {@link #toFloatArray()} converts them, into
+     * {@code dst}, which must have exactly {@link #elementCount()} elements.
+     *
+     * @param dst the destination; written only if the call succeeds
+     * @throws IllegalArgumentException if {@code dst.length} differs from the element count
+     */
+    public void copyTo(float[] dst) {
+        Objects.requireNonNull(dst, "dst");
+        checkLength(dst.length);
+        if (data instanceof float[] f) {
+            System.arraycopy(f, 0, dst, 0, length);
+        } else {
+            for (int i = 0; i < length; i++) {
+                dst[i] = (float) getDouble(i);
+            }
+        }
+    }
+
+    /**
+     * Copies the values, converted to double exactly, into {@code dst}, which must have exactly
+     * {@link #elementCount()} elements.
+     *
+     * @param dst the destination; written only if the call succeeds
+     * @throws IllegalArgumentException if {@code dst.length} differs from the element count
+     */
+    public void copyTo(double[] dst) {
+        Objects.requireNonNull(dst, "dst");
+        checkLength(dst.length);
+        if (data instanceof double[] d) {
+            System.arraycopy(d, 0, dst, 0, length);
+        } else {
+            for (int i = 0; i < length; i++) {
+                dst[i] = getDouble(i);
+            }
+        }
+    }
+
+    /**
+     * Copies the values of an int32 tensor into {@code dst}, which must have exactly
+     * {@link #elementCount()} elements.
+     *
+     * @param dst the destination; written only if the call succeeds
+     * @throws IllegalArgumentException if the tensor is not int32 or {@code dst.length} differs
+     *     from the element count
+     */
+    public void copyTo(int[] dst) {
+        Objects.requireNonNull(dst, "dst");
+        requireType(DType.INT32, "an int[]");
+        checkLength(dst.length);
+        System.arraycopy(data, 0, dst, 0, length);
+    }
+
+    /**
+     * Copies the values of a uint8 tensor into {@code dst} (read them as {@code b & 0xff}), which
+     * must have exactly {@link #elementCount()} elements.
+     *
+     * @param dst the destination; written only if the call succeeds
+     * @throws IllegalArgumentException if the tensor is not uint8 or {@code dst.length} differs
+     *     from the element count
+     */
+    public void copyTo(byte[] dst) {
+        Objects.requireNonNull(dst, "dst");
+        requireType(DType.UINT8, "a byte[]");
+        checkLength(dst.length);
+        System.arraycopy(data, 0, dst, 0, length);
+    }
+
+    /**
+     * Puts the values, converted to float as {@link #toFloatArray()} converts them, into
+     * {@code dst} at its position, which advances by {@link #elementCount()}, as
+     * {@link FloatBuffer#put(float[])} does (rewind or flip it before handing it on).
+     *
+     * @param dst a heap or direct buffer with at least {@link #elementCount()} elements remaining;
+     *     unchanged if the call fails
+     * @throws IllegalArgumentException if {@code dst} is read-only or has fewer elements remaining
+     */
+    public void copyTo(FloatBuffer dst) {
+        Objects.requireNonNull(dst, "dst");
+        checkRoom(dst, length);
+        if (data instanceof float[] f) {
+            dst.put(f, 0, length);
+        } else {
+            dst.put(toFloatArray());
+        }
+    }
+
+    /**
+     * Puts the values, converted to double exactly, into {@code dst} at its position, which
+     * advances by {@link #elementCount()}; otherwise as {@link #copyTo(FloatBuffer)}.
+     *
+     * @param dst a heap or direct buffer with at least {@link #elementCount()} elements remaining;
+     *     unchanged if the call fails
+     * @throws IllegalArgumentException if {@code dst} is read-only or has fewer elements remaining
+     */
+    public void copyTo(DoubleBuffer dst) {
+        Objects.requireNonNull(dst, "dst");
+        checkRoom(dst, length);
+        if (data instanceof double[] d) {
+            dst.put(d, 0, length);
+        } else {
+            dst.put(toDoubleArray());
+        }
+    }
+
+    /**
+     * Puts the values of an int32 tensor into {@code dst} at its position, which advances by
+     * {@link #elementCount()}; otherwise as {@link #copyTo(FloatBuffer)}.
+     *
+     * @param dst a heap or direct buffer with at least {@link #elementCount()} elements remaining;
+     *     unchanged if the call fails
+     * @throws IllegalArgumentException if the tensor is not int32, or {@code dst} is read-only or
+     *     has fewer elements remaining
+     */
+    public void copyTo(IntBuffer dst) {
+        Objects.requireNonNull(dst, "dst");
+        requireType(DType.INT32, "an IntBuffer");
+        checkRoom(dst, length);
+        dst.put((int[]) data, 0, length);
+    }
+
+    /**
+     * Puts the elements' bytes, {@code dtype().bytes()} each in {@code dst.order()} (uint8 as
+     * its bytes), into {@code dst} at its position, which advances by
+     * {@code elementCount() * dtype().bytes()}; otherwise as {@link #copyTo(FloatBuffer)}.
+     *
+     * @param dst a heap or direct buffer with room for the bytes; unchanged if the call fails
+     * @throws IllegalArgumentException if {@code dst} is read-only or has fewer bytes remaining
+     */
+    public void copyTo(ByteBuffer dst) {
+        Objects.requireNonNull(dst, "dst");
+        checkRoom(dst, (long) length * dtype.bytes());
+        ByteOrder order = dst.order();
+        put(dst, data, 0, length);
+        dst.order(order);
+    }
+
+    private void checkLength(int dstLength) {
+        if (dstLength != length) {
+            throw new IllegalArgumentException("dst has length " + dstLength + ", but the tensor " + this + " has "
+                    + length + " elements");
+        }
+    }
+
+    private static void checkRoom(Buffer dst, long needed) {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("dst is read-only");
+        }
+        if (dst.remaining() < needed) {
+            throw new IllegalArgumentException("dst has " + dst.remaining() + " remaining, but the tensor needs " + needed);
+        }
+    }
+
+    private void requireType(DType wanted, String what) {
+        if (dtype != wanted) {
+            throw new IllegalArgumentException("dst: " + what + " takes a " + wanted + " tensor, but this one is " + dtype);
+        }
     }
 
     /** {@return a copy of the shape} */

@@ -65,6 +65,18 @@ class NullArgumentsTest {
         names("Tensor.zeros(DType,long[])", "dtype", "shape");
         names("Tensor.getDouble(long)", (String) null);
         names("Tensor.equals(Object)", NULLABLE);
+        names("Tensor.copyOf(FloatBuffer,long[])", "src", "shape");
+        names("Tensor.copyOf(DoubleBuffer,long[])", "src", "shape");
+        names("Tensor.copyOf(IntBuffer,long[])", "src", "shape");
+        names("Tensor.copyOf(ByteBuffer,DType,long[])", "src", "dtype", "shape");
+        names("Tensor.copyTo(float[])", "dst");
+        names("Tensor.copyTo(double[])", "dst");
+        names("Tensor.copyTo(int[])", "dst");
+        names("Tensor.copyTo(byte[])", "dst");
+        names("Tensor.copyTo(FloatBuffer)", "dst");
+        names("Tensor.copyTo(DoubleBuffer)", "dst");
+        names("Tensor.copyTo(IntBuffer)", "dst");
+        names("Tensor.copyTo(ByteBuffer)", "dst");
 
         names("Unfold.of(int)", (String) null);
         names("Unfold.of(int,int)", null, null);
@@ -288,6 +300,10 @@ class NullArgumentsTest {
         SAMPLES.put(byte[].class, () -> new byte[16]);
         SAMPLES.put(long[].class, () -> new long[] {1, 1, 4, 4});
         SAMPLES.put(DType.class, () -> DType.FLOAT32);
+        SAMPLES.put(java.nio.FloatBuffer.class, () -> java.nio.FloatBuffer.allocate(16));
+        SAMPLES.put(java.nio.DoubleBuffer.class, () -> java.nio.DoubleBuffer.allocate(16));
+        SAMPLES.put(java.nio.IntBuffer.class, () -> java.nio.IntBuffer.allocate(16));
+        SAMPLES.put(java.nio.ByteBuffer.class, () -> java.nio.ByteBuffer.allocate(64));
         SAMPLES.put(PaddingMode.class, () -> PaddingMode.ZEROS);
         SAMPLES.put(ImageLayout.class, () -> ImageLayout.CHANNELS_FIRST);
         SAMPLES.put(ColumnLayout.class, () -> ColumnLayout.COLUMNS);
