@@ -30,16 +30,19 @@ final class DeviceCalls {
 
     /** A new buffer holding {@code elements} values of the array; the copy has finished when this returns. */
     DeviceBuffer upload(Object array, long elements, DType dtype, String what) {
-        return lanes.call(lane -> {
-            DeviceBuffer d = buffers.allocate(elements, dtype, what, true);
-            try {
-                lane.write(d, array, 0, elements, dtype);
-            } catch (RuntimeException e) {
-                d.close();
-                throw e;
-            }
-            return d;
-        });
+        return lanes.call(lane -> filled(elements, dtype, what, d -> lane.write(d, array, 0, elements, dtype)));
+    }
+
+    /** A new caller-owned buffer that {@code fill} writes, closed again if {@code fill} fails. */
+    private DeviceBuffer filled(long elements, DType dtype, String what, java.util.function.Consumer<DeviceBuffer> fill) {
+        DeviceBuffer d = buffers.allocate(elements, dtype, what, true);
+        try {
+            fill.accept(d);
+        } catch (RuntimeException e) {
+            d.close();
+            throw e;
+        }
+        return d;
     }
 
     /** Copies a buffer back into a host array, once the command computing it has run. */
@@ -53,16 +56,8 @@ final class DeviceCalls {
     /** Unfolds or folds a buffer into a new buffer; returns once the kernel is queued. */
     DeviceBuffer onDevice(View g, Op op, DeviceBuffer input, String what) {
         long elements = op == Op.UNFOLD ? g.columnElements() : g.imageElements();
-        return lanes.call(lane -> {
-            DeviceBuffer out = buffers.allocate(elements, g.dtype(), what, true);
-            try {
-                launcher.launch(lane, g, op, input, out);  // not flushed: Note [lazy flush] in DeviceBuffer
-            } catch (RuntimeException e) {
-                out.close();
-                throw e;
-            }
-            return out;
-        });
+        // Not flushed: Note [lazy flush] in DeviceBuffer.
+        return lanes.call(lane -> filled(elements, g.dtype(), what, out -> launcher.launch(lane, g, op, input, out)));
     }
 
     /** Unfolds or folds into an existing buffer, overwriting every element. */
