@@ -36,7 +36,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "unfold4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Unfold (im2col) and fold (col2im) images, as PyTorch's nn.Unfold / nn.Fold, in Java or "
                 + "on an OpenCL device."},
-        subcommands = {DemoCommand.class, DevicesCommand.class, PatchesCommand.class, ReconstructCommand.class,
+        subcommands = {DemoCommand.class, DevicesCommand.class, PatchesCommand.class, ReconstructCommand.class, InferCommand.class,
             FilterCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:Success.",
             "1:The OpenCL runtime or device failed, or an unexpected error (a bug; with its stack trace).",
