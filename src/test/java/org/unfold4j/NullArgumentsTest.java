@@ -148,12 +148,27 @@ class NullArgumentsTest {
         names("OpenCLBackend.interop(Interop,DeviceTensor[])", "body", "tensors");
 
         names("OpenCLRuntime.select(String)", NULLABLE);  // null picks the default device
+
+        names("BlendWindow.gaussian(double)", (String) null);
+        names("BlendWindow.of(Tensor)", "weights");
+        names("BlendWindow.weights(long[])", "kernel");
+        names("BlendWindow.equals(Object)", NULLABLE);
+
+        names("SlidingWindow.of(int[])", "tile");
+        names("SlidingWindow.withOverlap(double)", (String) null);
+        names("SlidingWindow.withStride(int[])", "stride");
+        names("SlidingWindow.withBlend(BlendWindow)", "blend");
+        names("SlidingWindow.withBatchSize(int)", (String) null);
+        names("SlidingWindow.withPaddingMode(PaddingMode)", "padding_mode");
+        names("SlidingWindow.positions(long[])", "image_size");
+        names("SlidingWindow.apply(Tensor,Function)", "image", "model");
+        names("SlidingWindow.equals(Object)", NULLABLE);
     }
 
     /** The classes whose public methods are the API checked here (enums and the exception aside). */
     private static final List<Class<?>> API = List.of(Tensor.class, Unfold.class, Fold.class, Window.class,
             ColumnGeometry.class, Images.class, Backend.class, OpenCLBackend.class, DeviceTensor.class,
-            OpenCLRuntime.class, OpenCLDevice.class);
+            OpenCLRuntime.class, OpenCLDevice.class, BlendWindow.class, SlidingWindow.class);
 
     private static String signature(Executable e) {
         String params = Arrays.stream(e.getParameterTypes()).map(Class::getSimpleName).collect(Collectors.joining(","));
@@ -313,6 +328,9 @@ class NullArgumentsTest {
         SAMPLES.put(Fold.class, () -> Fold.of(4, 2));
         SAMPLES.put(Tensor.class, () -> Tensor.zeros(1, 1, 4, 4));
         SAMPLES.put(Backend.class, Backend::java);
+        SAMPLES.put(BlendWindow.class, BlendWindow::hann);
+        SAMPLES.put(SlidingWindow.class, () -> SlidingWindow.of(2, 2));
+        SAMPLES.put(java.util.function.Function.class, () -> (java.util.function.Function<Tensor, Tensor>) t -> t);
         SAMPLES.put(Object.class, () -> "an object");
         SAMPLES.put(String.class, () -> "");
         SAMPLES.put(BufferedImage.class, () -> new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB));
