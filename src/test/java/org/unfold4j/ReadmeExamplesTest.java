@@ -131,6 +131,34 @@ class ReadmeExamplesTest {
         }
     }
 
+    @Test
+    void tiledInference() {
+        SlidingWindow tiling = SlidingWindow.of(256, 256)    // tile size, one per spatial dimension (1-D, 2-D, 3-D)
+                .withOverlap(0.25)                           // a quarter of the tile: stride 192
+                .withBlend(BlendWindow.gaussian(0.125))      // nnU-Net's importance map; the default is constant (the mean)
+                .withBatchSize(8)                            // at most 8 tiles per model call
+                .withPaddingMode(PaddingMode.REFLECT);       // how tiles reaching past the image are filled
+        float[] sceneData = new float[3 * 600 * 900];        // your image, [C, H, W] (or a batch [N, C, H, W])
+        java.util.Random random = new java.util.Random(13);
+        for (int i = 0; i < sceneData.length; i++) {
+            sceneData[i] = random.nextFloat();
+        }
+        Tensor scene = Tensor.of(sceneData, 3, 600, 900);
+        int[] calls = {0};
+        Tensor stitched = tiling.apply(scene, tiles -> tiles);  // your model in place of the identity: [B, C, 256, 256] in, [B, C', 256, 256] out
+        int tileCount = tiling.positions(600, 900).size();   // 3 × 5 tiles, origins in the order the model sees them
+
+        assertEquals(scene, stitched, "the identity model gives the scene back, bit for bit");
+        assertEquals(15, tileCount, "3 × 5 tiles");
+        assertArrayEquals(new int[] {192, 192}, tiling.stride(), "overlap 0.25 of 256");
+        tiling.apply(scene, tiles -> {
+            assertTrue(tiles.shape()[0] <= 8, "at most 8 tiles per call");
+            calls[0]++;
+            return tiles;
+        });
+        assertEquals(2, calls[0], "15 tiles in calls of at most 8");
+    }
+
     @TestFactory
     Stream<DynamicTest> beyondFUnfold() {
         return PerBackend.tests("README beyond F.unfold: 1-D, 3-D, reflect, mean, channels-last, uint8", backend -> {
