@@ -35,6 +35,8 @@ def make():
     save("scalar.npy", np.array(7.5, dtype="<f4"))
     save("empty.npy", np.zeros((0, 3), dtype="<f4"))
     save("rank5.npy", np.arange(12, dtype="<i4").reshape(1, 2, 1, 3, 2))
+    # The README's consumer program reads this one (ReadmeExamplesTest).
+    save("images.npy", (np.arange(2 * 3 * 4 * 5, dtype="<f4") % 17 - 8).reshape(2, 3, 4, 5))
     # Header versions: 2.0 (uint32 length) and 3.0 (UTF-8 header).
     save("v2.npy", f4, version=(2, 0))
     save("v3.npy", f4, version=(3, 0))
