@@ -309,9 +309,11 @@ public final class Npy {
     public static final class FormatException extends IOException {
         private static final long serialVersionUID = 1L;
 
-        /** The file. */
+        /** The file (not serialised: a {@code Path} is not serialisable). */
         private final transient Path file;
+        /** The field. */
         private final String field;
+        /** The field's value. */
         private final String value;
 
         /**
