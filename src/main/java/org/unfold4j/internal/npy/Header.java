@@ -130,10 +130,11 @@ public record Header(int major, String descr, DType dtype, ByteOrder order, bool
             dims.append(',');
         }
         String dict = "{'descr': '" + Descr.of(dtype) + "', 'fortran_order': False, 'shape': (" + dims + "), }";
-        int major = 8 + 2 + dict.length() + 1 <= 0xffff ? 1 : 2;
+        // Version 1.0 while its uint16 holds the padded header's length, as NumPy's _write_array_header decides.
+        int major = padded(dict, 10) <= 0xffff ? 1 : 2;
         int preamble = major == 1 ? 10 : 12;
-        int padding = (ALIGN - (preamble + dict.length() + 1) % ALIGN) % ALIGN;
-        byte[] text = (dict + " ".repeat(padding) + "\n").getBytes(StandardCharsets.ISO_8859_1);
+        int length = padded(dict, preamble);
+        byte[] text = (dict + " ".repeat(length - dict.length() - 1) + "\n").getBytes(StandardCharsets.ISO_8859_1);
         ByteBuffer b = ByteBuffer.allocate(preamble + text.length).order(ByteOrder.LITTLE_ENDIAN);
         b.put(MAGIC).put((byte) major).put((byte) 0);
         if (major == 1) {
@@ -142,6 +143,12 @@ public record Header(int major, String descr, DType dtype, ByteOrder order, bool
             b.putInt(text.length);
         }
         return b.put(text).array();
+    }
+
+    /** The header's length once padded with spaces and a newline so that the data starts at a multiple of 64. */
+    private static int padded(String dict, int preamble) {
+        int unpadded = dict.length() + 1;
+        return unpadded + (ALIGN - (preamble + unpadded) % ALIGN) % ALIGN;
     }
 
     /** Fills {@code b} from {@code pos}, or less where the file ends. */
