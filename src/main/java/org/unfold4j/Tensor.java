@@ -8,6 +8,7 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.util.Arrays;
 import java.util.Objects;
+import org.unfold4j.internal.HostArrays;
 
 /**
  * A dense, row-major (C order) tensor in host memory: a shape, an element type and the Java array
@@ -192,7 +193,8 @@ public final class Tensor {
      * bytes where the orders differ). copyOf reads the buffer's remaining elements without moving
      * its position; copyTo writes at the buffer's position and advances it, as NIO's own bulk put
      * does. Every check (type, size, read-only) comes before the first write, so a refused call
-     * leaves the caller's array or buffer as it was.
+     * leaves the caller's array or buffer as it was. The codec is HostArrays' (Note [one element
+     * codec]).
      */
 
     /**
@@ -271,7 +273,7 @@ public final class Tensor {
                     + Arrays.toString(shape) + " needs " + count + " × " + dtype.bytes() + " = " + count * dtype.bytes());
         }
         Object a = newArray(dtype, (int) count);
-        get(src.duplicate().order(src.order()), a, 0, (int) count);
+        HostArrays.get(src.duplicate().order(src.order()), a, 0, (int) count);
         return new Tensor(a, dtype, (int) count, shape);
     }
 
@@ -283,38 +285,6 @@ public final class Tensor {
                     + Arrays.toString(shape) + " has " + count);
         }
         return (int) count;
-    }
-
-    /** Decodes {@code count} elements from {@code b} (its order, from its position, advanced) into {@code array} at {@code from}. */
-    static void get(ByteBuffer b, Object array, int from, int count) {
-        if (array instanceof byte[] a) {
-            b.get(a, from, count);
-        } else if (array instanceof float[] a) {
-            b.asFloatBuffer().get(a, from, count);
-            b.position(b.position() + count * 4);
-        } else if (array instanceof double[] a) {
-            b.asDoubleBuffer().get(a, from, count);
-            b.position(b.position() + count * 8);
-        } else {
-            b.asIntBuffer().get((int[]) array, from, count);
-            b.position(b.position() + count * 4);
-        }
-    }
-
-    /** Encodes {@code count} elements of {@code array} from {@code from} into {@code b} (its order, at its position, advanced). */
-    static void put(ByteBuffer b, Object array, int from, int count) {
-        if (array instanceof byte[] a) {
-            b.put(a, from, count);
-        } else if (array instanceof float[] a) {
-            b.asFloatBuffer().put(a, from, count);
-            b.position(b.position() + count * 4);
-        } else if (array instanceof double[] a) {
-            b.asDoubleBuffer().put(a, from, count);
-            b.position(b.position() + count * 8);
-        } else {
-            b.asIntBuffer().put((int[]) array, from, count);
-            b.position(b.position() + count * 4);
-        }
     }
 
     /**
@@ -450,7 +420,7 @@ public final class Tensor {
         Objects.requireNonNull(dst, "dst");
         checkRoom(dst, (long) length * dtype.bytes());
         ByteOrder order = dst.order();
-        put(dst, data, 0, length);
+        HostArrays.put(dst, data, 0, length);
         dst.order(order);
     }
 

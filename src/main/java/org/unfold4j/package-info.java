@@ -40,6 +40,8 @@
  *       and {@link org.unfold4j.OpenCLDevice} describe the OpenCL devices present.</li>
  *   <li>{@link org.unfold4j.Images}: {@link java.awt.image.BufferedImage} to and from uint8
  *       channels-last tensors.</li>
+ *   <li>{@link org.unfold4j.Npy}: NumPy's {@code .npy} files read into tensors and written from
+ *       them, arrays larger than one tensor piece by piece.</li>
  * </ul>
  *
  * <h2>How a backend is chosen</h2>

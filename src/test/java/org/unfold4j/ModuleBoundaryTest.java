@@ -52,7 +52,8 @@ class ModuleBoundaryTest {
         // ModuleDescriptor.read of a bare module-info lists only the packages it names; the engines
         // themselves must be loadable from the class path beside it.
         for (String internal : new String[] {"org.unfold4j.internal.cpu.JavaEngine",
-            "org.unfold4j.internal.opencl.OpenCLEngine", "org.unfold4j.internal.geometry.View"}) {
+            "org.unfold4j.internal.opencl.OpenCLEngine", "org.unfold4j.internal.geometry.View",
+            "org.unfold4j.internal.npy.Header"}) {
             assertTrue(Tensor.class.getClassLoader().getResource(internal.replace('.', '/') + ".class") != null, internal);
         }
         Set<String> exported = descriptor().exports().stream().map(ModuleDescriptor.Exports::source)

@@ -163,12 +163,23 @@ class NullArgumentsTest {
         names("SlidingWindow.positions(long[])", "image_size");
         names("SlidingWindow.apply(Tensor,Function)", "image", "model");
         names("SlidingWindow.equals(Object)", NULLABLE);
+        names("Npy.read(Path)", "file");
+        names("Npy.readHeader(Path)", "file");
+        names("Npy.write(Path,Tensor)", "file", "tensor");
+        names("Npy.writer(Path,DType,long[])", "file", "dtype", "shape");
+        names("Npy.descr(DType)", "dtype");
+        names("Npy.fileSize(DType,long[])", "dtype", "shape");
+        names("Writer.append(Tensor)", "part");
+        names("Writer.write(long,Tensor)", null, "part");
+        names("Writer.write(long,Tensor,long,long)", null, "part", null, null);
+        names("FormatException(Path,String,String,String)", "file", "field", "value", "detail");
     }
 
-    /** The classes whose public methods are the API checked here (enums and the exception aside). */
+    /** The classes whose public methods are the API checked here (enums and OpenCLException aside). */
     private static final List<Class<?>> API = List.of(Tensor.class, Unfold.class, Fold.class, Window.class,
             ColumnGeometry.class, Images.class, Backend.class, OpenCLBackend.class, DeviceTensor.class,
-            OpenCLRuntime.class, OpenCLDevice.class, BlendWindow.class, SlidingWindow.class);
+            OpenCLRuntime.class, OpenCLDevice.class, BlendWindow.class, SlidingWindow.class, Npy.class,
+            Npy.Writer.class, Npy.Header.class, Npy.FormatException.class);
 
     private static String signature(Executable e) {
         String params = Arrays.stream(e.getParameterTypes()).map(Class::getSimpleName).collect(Collectors.joining(","));
@@ -291,6 +302,12 @@ class NullArgumentsTest {
                 } finally {
                     if (receiver instanceof DeviceTensor t) {
                         t.close();
+                    } else if (receiver instanceof Npy.Writer w) {
+                        try {
+                            w.close();
+                        } catch (IllegalStateException incomplete) {
+                            // expected: nothing was written; the writer deletes its file
+                        }
                     }
                 }
             }
@@ -333,6 +350,14 @@ class NullArgumentsTest {
         SAMPLES.put(java.util.function.Function.class, () -> (java.util.function.Function<Tensor, Tensor>) t -> t);
         SAMPLES.put(Object.class, () -> "an object");
         SAMPLES.put(String.class, () -> "");
+        SAMPLES.put(java.nio.file.Path.class, NullArgumentsTest::samplePath);
+        SAMPLES.put(Npy.Writer.class, () -> {
+            try {
+                return Npy.writer(samplePath(), DType.FLOAT32, 16);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         SAMPLES.put(BufferedImage.class, () -> new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB));
         SAMPLES.put(cl_event.class, cl_event::new);
         SAMPLES.put(OpenCLBackend.Interop.class, () -> (OpenCLBackend.Interop<Object>) (queue, mems) -> null);
@@ -341,6 +366,17 @@ class NullArgumentsTest {
         SAMPLES.put(OpenCLRuntime.class, OpenCLRuntime::get);
         SAMPLES.put(DeviceTensor.class, () -> TestBackends.openCL().upload(Tensor.zeros(1, 1, 4, 4)));
         SAMPLES.put(DeviceTensor[].class, () -> new DeviceTensor[] {TestBackends.openCL().upload(Tensor.zeros(1, 1, 4, 4))});
+    }
+
+    /** A file to write in a new temporary folder, deleted at exit if empty (a refused call writes nothing). */
+    private static java.nio.file.Path samplePath() {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("unfold4j-null-arguments");
+            dir.toFile().deleteOnExit();
+            return dir.resolve("sample.npy");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static Object sample(Class<?> type) {

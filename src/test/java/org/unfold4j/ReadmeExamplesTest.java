@@ -253,6 +253,31 @@ class ReadmeExamplesTest {
         });
     }
 
+    /**
+     * "Data in and out": the consumer program of issue 12, run on images.npy, which NumPy wrote
+     * ({@code src/test/resources/npy/make.py}), its columns.npy read back and checked.
+     */
+    @Test
+    void npyInUnfoldNpyOut(@TempDir Path dir) throws IOException {
+        Path written = dir.resolve("columns.npy");
+        String[] args = {NpyTest.fixture("images.npy").toString(), written.toString()};
+
+        Tensor images  = Npy.read(Path.of(args[0]));                // np.save(args[0], x): float32 [N, C, H, W]
+        Tensor columns = Unfold.of(3).withPadding(1).apply(images); // [N, C·9, H·W]
+        Npy.write(Path.of(args[1]), columns);                       // np.load(args[1]) gives the columns
+
+        float[] values = new float[2 * 3 * 4 * 5];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i % 17 - 8; // what make.py saved
+        }
+        assertEquals(Tensor.of(values, 2, 3, 4, 5), images, "images.npy as NumPy wrote it");
+        Tensor back = Npy.read(written);
+        assertArrayEquals(new long[] {2, 27, 20}, back.shape(), "columns.npy's shape");
+        assertArrayEquals(Reference.unfold(Case.of2d(true, 2, 3, 4, 5, 3, 3, 1, 1, 1, 1, 1, 1), values),
+                back.toFloatArray(), "columns.npy's values");
+        assertEquals("<f4", Npy.readHeader(written).descr());
+    }
+
     /** How many windows of kernel 3, padding 1, stride 1 cover position {@code p} of {@code size}. */
     private static int covering(int p, int size) {
         return p == 0 || p == size - 1 ? 2 : 3;
@@ -283,9 +308,10 @@ class ReadmeExamplesTest {
                 + "copy them there and check their results: " + missing);
     }
 
-    /** What the README's snippets use but leave to the reader to make: its own data. */
+    /** What the README's snippets use but leave to the reader to make: its own data, a program's arguments. */
     static final String README_INPUTS =
-            "org.unfold4j.Tensor signal, org.unfold4j.Tensor volume, java.awt.image.BufferedImage bufferedImage";
+            "org.unfold4j.Tensor signal, org.unfold4j.Tensor volume, java.awt.image.BufferedImage bufferedImage, "
+                    + "String[] args";
 
     @Test
     void readmeJavaBlocksCompileAsOneMethod(@TempDir Path classes) throws IOException {
@@ -327,7 +353,7 @@ class ReadmeExamplesTest {
         }
         return String.join("\n", imports) + "\n\n"
                 + "class ReadmeSnippets {\n"
-                + "    static void readme(" + README_INPUTS + ") {\n"
+                + "    static void readme(" + README_INPUTS + ") throws java.io.IOException {\n"
                 + body
                 + "    }\n"
                 + "}\n";

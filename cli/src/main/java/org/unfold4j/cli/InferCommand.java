@@ -3,6 +3,7 @@ package org.unfold4j.cli;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.unfold4j.BlendWindow;
+import org.unfold4j.Npy;
 import org.unfold4j.PaddingMode;
 import org.unfold4j.SlidingWindow;
 import org.unfold4j.Tensor;

@@ -15,6 +15,7 @@ import org.unfold4j.ColumnGeometry;
 import org.unfold4j.ColumnLayout;
 import org.unfold4j.DType;
 import org.unfold4j.ImageLayout;
+import org.unfold4j.Npy;
 import org.unfold4j.PaddingMode;
 import org.unfold4j.Tensor;
 import org.unfold4j.Unfold;
@@ -256,17 +257,22 @@ final class PatchesCommand extends BaseCommand {
             return s.matches("[^,\"\r\n]*") ? s : "\"" + s.replace("\"", "\"\"") + "\"";
         }
 
+        /** The stack as patches.npy: the raw values, a buffer at a time, appended to the library's .npy writer. */
         void writeNpy(Path f) throws IOException {
             data.force(false);
-            try (FileChannel to = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING); FileChannel from = FileChannel.open(raw)) {
-                ByteBuffer h = ByteBuffer.wrap(Npy.header(type, new long[] {patches, rowLength}));
-                while (h.hasRemaining()) {
-                    to.write(h);
-                }
+            try (Npy.Writer npy = Npy.writer(f, type, patches, rowLength); FileChannel from = FileChannel.open(raw)) {
                 long size = from.size();
                 for (long pos = 0; pos < size; ) {
-                    pos += from.transferTo(pos, size - pos, to);
+                    buffer.clear().limit((int) Math.min(buffer.capacity(), size - pos));
+                    while (buffer.hasRemaining()) {
+                        if (from.read(buffer, pos + buffer.position()) < 0) {
+                            throw new IOException("the stacked values' file " + raw + " ended at byte "
+                                    + (pos + buffer.position()) + " of " + size);
+                        }
+                    }
+                    buffer.flip();
+                    pos += buffer.remaining();
+                    npy.append(Tensor.copyOf(buffer, type, buffer.remaining() / type.bytes()));
                 }
             }
         }
@@ -331,7 +337,7 @@ final class PatchesCommand extends BaseCommand {
     static Plan plan(BaseCommand cmd, OutputFiles files, Picture pic, Unfold spec, DType type, ChosenBackend b) {
         ColumnGeometry g = spec.geometry(type, Bands.imageShape(pic, spec.imageLayout()));
         long[] shape = g.columnsShape();
-        long npyBytes = Npy.fileBytes(type, shape);
+        long npyBytes = Npy.fileSize(type, shape);
         long free = OutputFiles.usableSpace(files.dir());
         if (npyBytes > free) {
             throw new BadInputException("patches.npy " + shape(shape) + " " + type + " would need "
@@ -374,7 +380,7 @@ final class PatchesCommand extends BaseCommand {
         long rows = g.rows(), blocks = g.blocks(), blocksW = g.blocksW();
         boolean columns = g.columnLayout() == ColumnLayout.COLUMNS;
         files.write(prefix + "patches.npy", f -> {
-            try (Npy.Stream npy = new Npy.Stream(f, type, shape);
+            try (Npy.Writer npy = Npy.writer(f, type, shape);
                  Progress.Step bar = progress.start("unfold, patches.npy", g.blocksH())) {
                 Object array = null;
                 for (Bands.Band band : bands) {
@@ -387,16 +393,17 @@ final class PatchesCommand extends BaseCommand {
                         array = Bands.newArray(type, n);
                     }
                     long t0 = System.nanoTime();
-                    u.apply(in, Bands.wrap(array, u.geometry(type, in.shape()).columnsShape()), b.backend());
+                    Tensor cols = Bands.wrap(array, u.geometry(type, in.shape()).columnsShape());
+                    u.apply(in, cols, b.backend());
                     unfoldNanos[0] += System.nanoTime() - t0;
                     canvas.draw(array, band.first(), band.count());
                     long first = band.first() * blocksW;
-                    if (columns) {
+                    if (columns) { // each row of the band's columns is a run of the file's row
                         for (int r = 0; r < rows; r++) {
-                            npy.write(r * blocks + first, array, r * bandBlocks, bandBlocks);
+                            npy.write(r * blocks + first, cols, (long) r * bandBlocks, bandBlocks);
                         }
                     } else {
-                        npy.write(first * rows, array, 0, n);
+                        npy.write(first * rows, cols);
                     }
                     bar.advance(band.count());
                 }

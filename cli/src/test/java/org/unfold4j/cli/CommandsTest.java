@@ -24,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.unfold4j.Backend;
+import org.unfold4j.DType;
+import org.unfold4j.Npy;
 import org.unfold4j.Tensor;
 import org.unfold4j.Unfold;
 
@@ -173,9 +175,10 @@ class CommandsTest {
     @Test
     void npyHeaderOfOneDimension() throws IOException {
         Path file = tmp.resolve("v.npy");
-        Npy.write(file, new long[] {5}, new float[] {1, 2, 3, -4.5f, 1e-7f});
+        Npy.write(file, Tensor.of(new float[] {1, 2, 3, -4.5f, 1e-7f}, 5));
         assertNpy(file, new long[] {5}, new float[] {1, 2, 3, -4.5f, 1e-7f});
-        assertEquals(0, Npy.header(new long[] {123456789, 2, 3, 4, 5}).length % 64);
+        long[] large = {123456789, 2, 3, 4, 5};
+        assertEquals(0, (Npy.fileSize(DType.FLOAT32, large) - 4L * 123456789 * 2 * 3 * 4 * 5) % 64);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -113,7 +113,7 @@ class LargePhotoTest {
             }
             if (Arrays.asList(run).contains("uint8")) {
                 // [768, 2975549] uint8: the header, then 2,285,221,632 bytes.
-                assertEquals(Npy.fileBytes(org.unfold4j.DType.UINT8, new long[] {768, 2975549}),
+                assertEquals(org.unfold4j.Npy.fileSize(org.unfold4j.DType.UINT8, new long[] {768, 2975549}),
                         Files.size(out.resolve("patches.npy")));
                 assertTrue(768L * 2975549 > Integer.MAX_VALUE);
             }
