@@ -39,7 +39,8 @@ public abstract class SampleWriter {
     public abstract void put(int i, int v);
 
     /**
-     * Writes {@code n} samples, {@code lut[row[x]]} (or {@code row[x]} where {@code lut} is null),
+     * Writes {@code n} samples (each subclass loops over its own array: a call per sample through
+     * this class would not be inlined once several types are in use), {@code lut[row[x]]} (or {@code row[x]} where {@code lut} is null),
      * at {@code o, o + step, ...}.
      *
      * @param row  the samples
@@ -48,17 +49,7 @@ public abstract class SampleWriter {
      * @param o    the first index
      * @param step the distance between two pixels
      */
-    public void row(int[] row, int[] lut, int n, int o, int step) {
-        if (lut == null) {
-            for (int x = 0; x < n; x++, o += step) {
-                put(o, row[x]);
-            }
-        } else {
-            for (int x = 0; x < n; x++, o += step) {
-                put(o, lut[row[x]]);
-            }
-        }
-    }
+    public abstract void row(int[] row, int[] lut, int n, int o, int step);
 
     /**
      * Copies band {@code band} of row {@code y} straight from the reader where both are bytes.
@@ -87,6 +78,19 @@ public abstract class SampleWriter {
         }
 
         @Override
+        public void row(int[] row, int[] lut, int n, int o, int step) {
+            if (lut == null) {
+                for (int x = 0; x < n; x++, o += step) {
+                    a[o] = (byte) row[x];
+                }
+            } else {
+                for (int x = 0; x < n; x++, o += step) {
+                    a[o] = (byte) lut[row[x]];
+                }
+            }
+        }
+
+        @Override
         public boolean copyBytes(RowReader reader, int y, int band, int o, int step) {
             return reader.copyBytes(y, band, a, o, step);  // 8-bit samples straight in (decoded JPEG and PNG photos)
         }
@@ -103,6 +107,19 @@ public abstract class SampleWriter {
         public void put(int i, int v) {
             a[i] = v;
         }
+
+        @Override
+        public void row(int[] row, int[] lut, int n, int o, int step) {
+            if (lut == null) {
+                for (int x = 0; x < n; x++, o += step) {
+                    a[o] = row[x];
+                }
+            } else {
+                for (int x = 0; x < n; x++, o += step) {
+                    a[o] = lut[row[x]];
+                }
+            }
+        }
     }
 
     private static final class Floats extends SampleWriter {
@@ -118,6 +135,19 @@ public abstract class SampleWriter {
         public void put(int i, int v) {
             a[i] = v / divisor;  // exact for divisor 1 (v < 2^24)
         }
+
+        @Override
+        public void row(int[] row, int[] lut, int n, int o, int step) {
+            if (lut == null) {
+                for (int x = 0; x < n; x++, o += step) {
+                    a[o] = row[x] / divisor;
+                }
+            } else {
+                for (int x = 0; x < n; x++, o += step) {
+                    a[o] = lut[row[x]] / divisor;
+                }
+            }
+        }
     }
 
     private static final class Doubles extends SampleWriter {
@@ -132,6 +162,19 @@ public abstract class SampleWriter {
         @Override
         public void put(int i, int v) {
             a[i] = v / divisor;
+        }
+
+        @Override
+        public void row(int[] row, int[] lut, int n, int o, int step) {
+            if (lut == null) {
+                for (int x = 0; x < n; x++, o += step) {
+                    a[o] = row[x] / divisor;
+                }
+            } else {
+                for (int x = 0; x < n; x++, o += step) {
+                    a[o] = lut[row[x]] / divisor;
+                }
+            }
         }
     }
 }
