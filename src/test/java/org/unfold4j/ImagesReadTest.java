@@ -232,6 +232,31 @@ class ImagesReadTest {
         assertArrayEquals(Images.toTensor(images.get(0)).toIntArray(), one.toIntArray());
     }
 
+    /** Every path of the conversion (bytes copied, packed and palette samples, the getRGB fallback, a crop) into its slice, either layout. */
+    @Test
+    void everyKindOfImageGoesToItsSlice() {
+        List<BufferedImage> images = new ArrayList<>();
+        for (int type : new int[] {BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_4BYTE_ABGR,
+            BufferedImage.TYPE_USHORT_565_RGB, BufferedImage.TYPE_BYTE_INDEXED, BufferedImage.TYPE_INT_ARGB_PRE}) {
+            BufferedImage image = new BufferedImage(W, H, type);
+            image.createGraphics().drawImage(rgb(W, H, type, BufferedImage.TYPE_INT_RGB), 0, 0, null);
+            images.add(image);
+        }
+        images.add(rgb(W + 5, H + 4, 99, BufferedImage.TYPE_3BYTE_BGR).getSubimage(3, 2, W, H));
+        List<Tensor> hwc = new ArrayList<>();
+        List<Boolean> eight = new ArrayList<>();
+        for (BufferedImage image : images) {
+            hwc.add(Images.toTensor(image));
+            eight.add(false);
+        }
+        for (ImageLayout layout : ImageLayout.values()) {
+            for (DType dtype : DType.values()) {
+                assertEquals(expected(hwc, eight, layout, dtype, PixelScale.STORED, true),
+                        Images.toBatch(images, layout, dtype, PixelScale.STORED), layout + " " + dtype);
+            }
+        }
+    }
+
     @Test
     void mismatchedImagesNameBothFilesAndShapes() {
         IllegalArgumentException size = assertThrows(IllegalArgumentException.class, () -> Images.readBatch(
