@@ -24,9 +24,11 @@ final class ExecutorPieces implements Runnable {
      * finds nothing to claim (the call's arrays are let go by then, so a queued helper holds no
      * memory). Helpers are as many as the executor has threads (a ForkJoinPool's parallelism,
      * a ThreadPoolExecutor's maximum size but no more than the processors, since a cached pool's
-     * is unbounded; else the processors), less the caller, and never more than the chunks. A rejected helper is only the executor being full, unless the executor is
-     * shut down: then the call fails with an IllegalStateException before or instead of
-     * computing on, never hangs. The first exception of a piece stops further claims and is
+     * is unbounded; else the processors), less the caller, and never more than the chunks. A
+     * rejected helper is only the executor being full (the caller takes its share; a
+     * CallerRunsPolicy runs it on the caller at once, which comes to the same), unless the
+     * executor is shut down: then the call fails with an IllegalStateException before or
+     * instead of computing on, never hangs. The first exception of a piece stops further claims and is
      * rethrown to the caller once the claimed chunks are done. The executor is the caller's: the
      * engine never shuts it down.
      */
