@@ -1,5 +1,6 @@
 package org.unfold4j;
 
+import java.util.concurrent.ExecutorService;
 import org.unfold4j.internal.Engine;
 import org.unfold4j.internal.cpu.JavaConfig;
 import org.unfold4j.internal.cpu.JavaEngine;
@@ -102,7 +103,7 @@ public abstract class Backend implements AutoCloseable {
      * the calling thread ({@code ForkJoinPool.getCommonPoolParallelism() + 1} threads at most;
      * set the pool's size with {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=n}).
      * Calls under 32,768 elements run on the calling thread alone. For a bound of its own, use
-     * {@link #java(int)}.
+     * {@link #java(int)}; to compute on an executor of your own, {@link #java(ExecutorService)}.
      */
     public static Backend java() {
         return JAVA;
@@ -124,6 +125,30 @@ public abstract class Backend implements AutoCloseable {
      */
     public static Backend java(int threads) {
         return new EngineBackend(JavaEngine.withThreads(threads, null), false);
+    }
+
+    /**
+     * A new Java backend whose calls run their parallel pieces as tasks on {@code executor}, the
+     * caller's, and on the calling thread, which takes pieces too and waits only for pieces
+     * already running. So a call never waits for a task the executor has not started: on a
+     * saturated executor, or from a thread of a single-thread executor, it completes on the
+     * calling thread alone. A call uses at most as many of the executor's threads as it has (a
+     * {@code ForkJoinPool}'s parallelism; a {@code ThreadPoolExecutor}'s maximum size, but no
+     * more than the processors; else the processors), less one for the caller. Calls under
+     * 32,768 elements run on the calling thread alone, as on {@link #java()}, which is the
+     * default: the common {@code ForkJoinPool} plus the calling thread.
+     *
+     * <p>It computes exactly what {@link #java()} computes, with plan caches of its own. The
+     * executor stays the caller's: {@link #close()} does not shut it down (and does nothing else).
+     * A call that would run in parallel on an executor that is shut down fails with an
+     * {@link IllegalStateException} saying so; a piece's exception reaches the caller.
+     *
+     * @param executor where the pieces run; not shut down by the backend
+     * @return a new backend
+     * @throws NullPointerException if {@code executor} is null
+     */
+    public static Backend java(ExecutorService executor) {
+        return new EngineBackend(JavaEngine.withExecutor(executor), false);
     }
 
     /** As {@link #java(int)}, with the pool's workers made by {@code factory} (tests count them). */

@@ -13,9 +13,24 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.image.SampleModel;
 import java.awt.image.WritableRaster;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.IntFunction;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.FileImageInputStream;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.unfold4j.internal.image.RowReader;
+import org.unfold4j.internal.image.SampleWriter;
 
 /**
  * {@link BufferedImage} ↔ integer tensors, so a vision pipeline can unfold pixels without converting
@@ -49,14 +64,25 @@ import org.unfold4j.internal.image.RowReader;
  * Every path reads the raster through its sample model (offsets, scanline and pixel strides, band
  * offsets and banks), so a {@link BufferedImage#getSubimage} crop converts like a copy of it.
  *
+ * <p><b>Files and batches.</b> {@link #read(Path)} decodes an image file with ImageIO into a
+ * {@code [C, H, W]} tensor as stored (uint8, or int32 for 16-bit files);
+ * {@link #read(Path, ImageLayout, DType, PixelScale)} into the layout and type asked for, with
+ * the stored values or, for float types, values scaled to 0..1 ({@link PixelScale});
+ * {@link #readBatch} reads files of one size and channel count into one {@code [N, C, H, W]} (or
+ * {@code [N, H, W, C]}) tensor, and {@link #toBatch} does the same for images already decoded.
+ * Each image is converted once, straight into its place in the result; alpha is dropped (decode
+ * the file yourself and use {@link #toTensor(BufferedImage, boolean)} to keep it).
+ *
  * <p>Stateless and thread-safe; the images passed in are not modified.
  */
 public final class Images {
     /*
      * Note [image conversion]
      * The conversion the class description states (channels, values, other images, round trip):
-     * the one the library and the command line use. toTensor(BufferedImage, boolean) is its one
-     * implementation; every other path (files, batches, other dtypes) goes through it.
+     * the one the library and the command line use. convert is its one implementation, writing
+     * through a SampleWriter into any type, layout and slice of a batch; every path (toTensor,
+     * files, batches, other dtypes: Note [image batches]) goes through it, so no path converts
+     * twice or differs from another in a value.
      */
 
     private Images() {
@@ -93,11 +119,261 @@ public final class Images {
         Plan plan = plan(image, withAlpha);
         int h = image.getHeight(), w = image.getWidth(), c = plan.sources.length;
         int n = Math.multiplyExact(Math.multiplyExact(h, w), c);
-        byte[] bytes = plan.wide ? null : new byte[n];
-        int[] ints = plan.wide ? new int[n] : null;
+        DType dtype = plan.wide ? DType.INT32 : DType.UINT8;
+        Object array = Tensor.newArray(dtype, n);
+        convert(image, plan, SampleWriter.of(array, 1), 0, 1, w * c, c);
+        return Tensor.wrap(array, dtype, new long[] {h, w, c});
+    }
+
+    /**
+     * An image file as stored: a {@code [C, H, W]} tensor (PyTorch's layout for one image), uint8
+     * 0..255 for images of at most 8 bits per sample, int32 0..65535 for 16-bit ones; C = 1 for
+     * gray, 3 (RGB) for the others, alpha dropped; values as the class description says. Decoded
+     * once with ImageIO (PNG, JPEG, GIF, BMP, TIFF and whatever readers are installed).
+     *
+     * @param file the image file
+     * @return a new tensor over a new array
+     * @throws IOException naming the file if it is missing, unreadable, not an image ImageIO can
+     *     decode, or damaged
+     * @throws IllegalArgumentException if the image has more values than a tensor holds
+     * @throws NullPointerException if {@code file} is null
+     */
+    public static Tensor read(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        return batch(1, i -> decode(file), i -> file.toString(), ImageLayout.CHANNELS_FIRST, null, PixelScale.STORED,
+                false);
+    }
+
+    /**
+     * An image file as a tensor of the type asked for: {@code [C, H, W]} ({@code CHANNELS_FIRST})
+     * or {@code [H, W, C]} ({@code CHANNELS_LAST}); C = 1 for gray, 3 (RGB) for the others, alpha
+     * dropped. With {@link PixelScale#STORED} every type gets the stored values (0..255, or
+     * 0..65535 for 16-bit images); with {@link PixelScale#UNIT}, float32 and float64 get them
+     * divided by 255 (or 65535), 0..1. The file is decoded once and converted straight into the
+     * result.
+     *
+     * @param file   the image file
+     * @param layout where the channels go
+     * @param dtype  the element type
+     * @param scale  stored values, or 0..1 (floats only)
+     * @return a new tensor over a new array
+     * @throws IOException naming the file if it is missing, unreadable, not an image ImageIO can
+     *     decode, or damaged
+     * @throws IllegalArgumentException for {@code UNIT} with an integer type, or uint8 asked of a
+     *     16-bit image (naming the file), or an image of more values than a tensor holds
+     * @throws NullPointerException if an argument is null
+     */
+    public static Tensor read(Path file, ImageLayout layout, DType dtype, PixelScale scale) throws IOException {
+        Objects.requireNonNull(file, "file");
+        checkArguments(layout, dtype, scale);
+        return batch(1, i -> decode(file), i -> file.toString(), layout, dtype, scale, false);
+    }
+
+    /**
+     * Image files of one size and channel count as one batch: {@code [N, C, H, W]}
+     * ({@code CHANNELS_FIRST}) or {@code [N, H, W, C]} ({@code CHANNELS_LAST}), image {@code i}
+     * of the list at index {@code i}, each converted as {@link #read(Path, ImageLayout, DType, PixelScale)}
+     * converts one. Each file is decoded once and converted straight into its slice of the batch,
+     * which is allocated once the first file is decoded; at most one decoded image is held at a
+     * time.
+     *
+     * @param files  the image files, at least one
+     * @param layout where the channels go
+     * @param dtype  the element type
+     * @param scale  stored values, or 0..1 (floats only)
+     * @return a new tensor over a new array
+     * @throws IOException naming the file that is missing, unreadable, not an image ImageIO can
+     *     decode, or damaged
+     * @throws IllegalArgumentException if the list is empty; if two files differ in size or
+     *     channel count, or, with {@code STORED}, in sample depth (8 or 16 bits), naming both and
+     *     their shapes; for {@code UNIT} with an integer type; for uint8 asked of a 16-bit image;
+     *     or if the batch has more values than a tensor holds
+     * @throws NullPointerException if an argument or an element of {@code files} is null
+     *     ({@code "files[i]"})
+     */
+    public static Tensor readBatch(List<Path> files, ImageLayout layout, DType dtype, PixelScale scale) throws IOException {
+        Path[] paths = elements(files, "files", new Path[0]);
+        checkArguments(layout, dtype, scale);
+        return batch(paths.length, i -> decode(paths[i]), i -> paths[i].toString(), layout, dtype, scale, true);
+    }
+
+    /**
+     * Images of one size and channel count as one batch, as {@link #readBatch} makes one of files:
+     * {@code [N, C, H, W]} or {@code [N, H, W, C]}, alpha dropped, each image converted straight
+     * into its slice.
+     *
+     * @param images the images, at least one; not modified
+     * @param layout where the channels go
+     * @param dtype  the element type
+     * @param scale  stored values, or 0..1 (floats only)
+     * @return a new tensor over a new array
+     * @throws IllegalArgumentException if the list is empty; if two images differ in size or
+     *     channel count, or, with {@code STORED}, in sample depth, naming both
+     *     ({@code "images[i]"}) and their shapes; for {@code UNIT} with an integer type; for
+     *     uint8 asked of a 16-bit image; or if the batch has more values than a tensor holds
+     * @throws NullPointerException if an argument or an element of {@code images} is null
+     *     ({@code "images[i]"})
+     */
+    public static Tensor toBatch(List<BufferedImage> images, ImageLayout layout, DType dtype, PixelScale scale) {
+        BufferedImage[] all = elements(images, "images", new BufferedImage[0]);
+        checkArguments(layout, dtype, scale);
+        try {
+            return batch(all.length, i -> all[i], i -> "images[" + i + "]", layout, dtype, scale, true);
+        } catch (IOException e) {
+            throw new AssertionError(e);  // nothing is decoded
+        }
+    }
+
+    /** The list's elements, once neither it nor any of them is null (an element named {@code name[i]}). */
+    private static <T> T[] elements(List<? extends T> list, String name, T[] empty) {
+        Objects.requireNonNull(list, name);
+        T[] all = list.toArray(empty);
+        for (int i = 0; i < all.length; i++) {
+            Objects.requireNonNull(all[i], name + "[" + i + "]");
+        }
+        return all;
+    }
+
+    private static void checkArguments(ImageLayout layout, DType dtype, PixelScale scale) {
+        Objects.requireNonNull(layout, "layout");
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(scale, "scale");
+        if (scale == PixelScale.UNIT && !dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException("PixelScale.UNIT (0..1) needs float32 or float64, but got " + dtype
+                    + "; integer types hold the stored values (PixelScale.STORED)");
+        }
+    }
+
+    /** Image {@code i} of a batch (decoded from its file, or given). */
+    private interface Source {
+        BufferedImage image(int i) throws IOException;
+    }
+
+    /*
+     * Note [image batches]
+     * A batch is allocated once the first image is decoded (its size, channels and sample depth
+     * fix the batch's shape and, for read(Path), its type), and every image, decoded once, is
+     * converted straight into its slice by the one conversion: no per-image tensor, no second
+     * copy, one decoded image held at a time. Images that do not fit the first are refused by
+     * name rather than resized, padded or converted: a batch of 8- and 16-bit images has no one
+     * stored scale, so it is refused unless the values are scaled to 0..1. A 16-bit image is
+     * refused as uint8 rather than narrowed: which narrowing (rounding to 8 bits, the high byte)
+     * is the caller's to choose.
+     */
+
+    /** Note [image batches]: {@code count} images into one new tensor; {@code dtype} null means as stored. */
+    private static Tensor batch(int count, Source source, IntFunction<String> name, ImageLayout layout, DType dtype,
+            PixelScale scale, boolean batched) throws IOException {
+        if (count == 0) {
+            throw new IllegalArgumentException("a batch needs at least one image, but the list is empty");
+        }
+        Tensor out = null;
+        int h = 0, w = 0, c = 0;
+        boolean wide = false;
+        for (int i = 0; i < count; i++) {
+            BufferedImage image = source.image(i);
+            Plan plan = plan(image, false);
+            int ih = image.getHeight(), iw = image.getWidth(), ic = plan.sources.length;
+            if (out == null) {
+                h = ih;
+                w = iw;
+                c = ic;
+                wide = plan.wide;
+                DType type = dtype != null ? dtype : wide ? DType.INT32 : DType.UINT8;
+                long[] one = layout == ImageLayout.CHANNELS_FIRST ? new long[] {c, h, w} : new long[] {h, w, c};
+                long[] shape = one;
+                if (batched) {
+                    shape = new long[4];
+                    shape[0] = count;
+                    System.arraycopy(one, 0, shape, 1, 3);
+                }
+                out = Tensor.zeros(type, shape);
+            } else if (ih != h || iw != w || ic != c) {
+                throw new IllegalArgumentException("the images of a batch must have one size and channel count, but "
+                        + name.apply(0) + " is " + shapeOf(layout, c, h, w) + " and " + name.apply(i) + " is "
+                        + shapeOf(layout, ic, ih, iw));
+            } else if (plan.wide != wide && scale == PixelScale.STORED) {
+                throw new IllegalArgumentException("the images of a batch must have one sample depth for"
+                        + " PixelScale.STORED, but " + name.apply(0) + " has " + depth(wide) + " and " + name.apply(i)
+                        + " " + depth(plan.wide) + "; ask for PixelScale.UNIT to scale both to 0..1");
+            }
+            if (plan.wide && out.dtype() == DType.UINT8) {
+                throw new IllegalArgumentException(name.apply(i) + " has 16-bit samples (0..65535), which uint8 cannot"
+                        + " hold; ask for int32, or for float32 with PixelScale.UNIT");
+            }
+            int plane = h * w, base = i * plane * c;
+            SampleWriter writer = SampleWriter.of(out.array(), scale == PixelScale.UNIT ? (plan.wide ? 0xffff : 0xff) : 1);
+            if (layout == ImageLayout.CHANNELS_FIRST) {
+                convert(image, plan, writer, base, plane, w, 1);
+            } else {
+                convert(image, plan, writer, base, 1, w * c, c);
+            }
+        }
+        return out;
+    }
+
+    private static String shapeOf(ImageLayout layout, int c, int h, int w) {
+        return layout == ImageLayout.CHANNELS_FIRST ? "[" + c + ", " + h + ", " + w + "]" : "[" + h + ", " + w + ", " + c + "]";
+    }
+
+    private static String depth(boolean wide) {
+        return wide ? "16-bit samples (0..65535)" : "8-bit samples (0..255)";
+    }
+
+    /**
+     * The file's first image, decoded by the first ImageIO reader that claims it; every failure
+     * an IOException naming the file (ImageIO's own messages do not, and some decoders throw
+     * runtime exceptions for damaged data).
+     */
+    private static BufferedImage decode(Path file) throws IOException {
+        ImageReader reader = null;
+        try (ImageInputStream in = open(file)) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (readers.hasNext()) {
+                reader = readers.next();
+                reader.setInput(in, true, true);
+                return reader.read(0);
+            }
+        } catch (FileSystemException e) {
+            throw e;  // names the file already: missing, a directory, not allowed
+        } catch (IOException | RuntimeException e) {
+            String m = e.getMessage();
+            throw new IOException("cannot read image " + file + ": "
+                    + (m == null || m.isBlank() ? e.getClass().getSimpleName() : m.replaceAll("\\s+", " ").trim()), e);
+        } finally {
+            if (reader != null) {
+                reader.dispose();
+            }
+        }
+        throw new IOException("cannot read image " + file + ": not an image format ImageIO can decode"
+                + " (PNG, JPEG, GIF, BMP or TIFF expected)");
+    }
+
+    /** A stream over the file without ImageIO's disk cache: random access where the file is on the default file system. */
+    private static ImageInputStream open(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new FileSystemException(file.toString(), null, "a directory, not an image file");
+        }
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString(), null, "no such image file");
+        }
+        if (file.getFileSystem() == FileSystems.getDefault()) {
+            return new FileImageInputStream(file.toFile());
+        }
+        return new MemoryCacheImageInputStream(Files.newInputStream(file));
+    }
+
+    /**
+     * The one conversion (Note [image conversion]): channel {@code ch} of pixel (x, y) goes to
+     * {@code out} at {@code base + ch · channelStep + y · rowStep + x · pixelStep}, so one image
+     * is written straight into its slice of a batch in either layout.
+     */
+    private static void convert(BufferedImage image, Plan plan, SampleWriter out, int base, int channelStep, int rowStep,
+            int pixelStep) {
+        int h = image.getHeight(), w = image.getWidth(), c = plan.sources.length;
         if (plan.viaRgb) {
-            fromRgb(image, plan, bytes);
-            return Tensor.ofUint8(bytes, h, w, c);
+            fromRgb(image, c, out, base, channelStep, rowStep, pixelStep);
+            return;
         }
         RowReader reader = RowReader.of(image.getRaster());
         int[] row = new int[w];
@@ -105,36 +381,16 @@ public final class Images {
             for (int ch = 0; ch < c; ch++) {
                 int band = plan.sources[ch];
                 int[] lut = plan.luts[ch];
-                int o = y * w * c + ch;
+                int o = base + ch * channelStep + y * rowStep;
                 if (band < 0) {
-                    for (int x = 0; x < w; x++, o += c) {
-                        put(bytes, ints, o, lut[0]);
+                    for (int x = 0; x < w; x++, o += pixelStep) {
+                        out.put(o, lut[0]);
                     }
-                    continue;
-                }
-                if (lut == null && bytes != null && reader.copyBytes(y, band, bytes, o, c)) {
-                    continue;  // 8-bit samples straight into the tensor (decoded JPEG and PNG photos)
-                }
-                reader.read(y, band, row);
-                if (lut == null) {
-                    for (int x = 0; x < w; x++, o += c) {
-                        put(bytes, ints, o, row[x]);
-                    }
-                } else {
-                    for (int x = 0; x < w; x++, o += c) {
-                        put(bytes, ints, o, lut[row[x]]);
-                    }
+                } else if (lut != null || !out.copyBytes(reader, y, band, o, pixelStep)) {
+                    reader.read(y, band, row);
+                    out.row(row, lut, w, o, pixelStep);
                 }
             }
-        }
-        return plan.wide ? Tensor.of(ints, h, w, c) : Tensor.ofUint8(bytes, h, w, c);
-    }
-
-    private static void put(byte[] bytes, int[] ints, int i, int v) {
-        if (bytes != null) {
-            bytes[i] = (byte) v;
-        } else {
-            ints[i] = v;
         }
     }
 
@@ -227,23 +483,24 @@ public final class Images {
         return lut;
     }
 
-    /** The fallback of Note [image conversion]: sRGB by getRGB, gray as its red. */
-    private static void fromRgb(BufferedImage image, Plan plan, byte[] out) {
-        int h = image.getHeight(), w = image.getWidth(), c = plan.sources.length;
+    /** The fallback of Note [image conversion]: sRGB by getRGB, gray as its red; written as {@link #convert} writes. */
+    private static void fromRgb(BufferedImage image, int c, SampleWriter out, int base, int channelStep, int rowStep,
+            int pixelStep) {
+        int h = image.getHeight(), w = image.getWidth();
         boolean alpha = c == 2 || c == 4, gray = c <= 2;
         int[] row = new int[w];
         for (int y = 0; y < h; y++) {
             image.getRGB(0, y, w, 1, row, 0, w);
-            int o = y * w * c;
-            for (int x = 0; x < w; x++, o += c) {
+            int o = base + y * rowStep;
+            for (int x = 0; x < w; x++, o += pixelStep) {
                 int argb = row[x];
-                out[o] = (byte) (argb >>> 16);
+                out.put(o, argb >>> 16 & 0xff);
                 if (!gray) {
-                    out[o + 1] = (byte) (argb >>> 8);
-                    out[o + 2] = (byte) argb;
+                    out.put(o + channelStep, argb >>> 8 & 0xff);
+                    out.put(o + 2 * channelStep, argb & 0xff);
                 }
                 if (alpha) {
-                    out[o + c - 1] = (byte) (argb >>> 24);
+                    out.put(o + (c - 1) * channelStep, argb >>> 24);
                 }
             }
         }

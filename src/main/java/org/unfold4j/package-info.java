@@ -39,7 +39,8 @@
  *       fold be chained on the device without host round trips. {@link org.unfold4j.OpenCLRuntime}
  *       and {@link org.unfold4j.OpenCLDevice} describe the OpenCL devices present.</li>
  *   <li>{@link org.unfold4j.Images}: {@link java.awt.image.BufferedImage} to and from uint8
- *       channels-last tensors.</li>
+ *       channels-last tensors, and image files or lists of images of one size into one batch
+ *       tensor of any type and layout ({@link org.unfold4j.PixelScale}: stored values or 0..1).</li>
  *   <li>{@link org.unfold4j.Npy}: NumPy's {@code .npy} files read into tensors and written from
  *       them, arrays larger than one tensor piece by piece.</li>
  * </ul>

@@ -138,8 +138,13 @@ class NullArgumentsTest {
         names("Images.toTensor(BufferedImage)", "image");
         names("Images.toTensor(BufferedImage,boolean)", "image", null);
         names("Images.toBufferedImage(Tensor)", "tensor");
+        names("Images.read(Path)", "file");
+        names("Images.read(Path,ImageLayout,DType,PixelScale)", "file", "layout", "dtype", "scale");
+        names("Images.readBatch(List,ImageLayout,DType,PixelScale)", "files", "layout", "dtype", "scale");
+        names("Images.toBatch(List,ImageLayout,DType,PixelScale)", "images", "layout", "dtype", "scale");
 
         names("Backend.java(int)", (String) null);
+        names("Backend.java(ExecutorService)", "executor");
         names("Backend.openCL(String)", NULLABLE);  // null picks the default device
 
         names("OpenCLBackend.create(OpenCLDevice)", "device");
@@ -358,6 +363,8 @@ class NullArgumentsTest {
                 throw new java.io.UncheckedIOException(e);
             }
         });
+        SAMPLES.put(PixelScale.class, () -> PixelScale.STORED);
+        SAMPLES.put(List.class, List::of);
         SAMPLES.put(BufferedImage.class, () -> new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB));
         SAMPLES.put(cl_event.class, cl_event::new);
         SAMPLES.put(OpenCLBackend.Interop.class, () -> (OpenCLBackend.Interop<Object>) (queue, mems) -> null);

@@ -2,6 +2,7 @@ package org.unfold4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.tools.Diagnostic;
@@ -44,7 +47,8 @@ import org.unfold4j.*; // the README's first line; redundant in this package, ke
  * classes: every {@code java} block in order, in one method body, their imports hoisted above the
  * class. A name defined twice, a missing import or a call that no longer exists fails it, where
  * the line check above, which sees each snippet on its own, would pass. The inputs the README
- * leaves to the reader (its own data: {@link #README_INPUTS}) are the method's parameters.
+ * leaves to the reader (its own data: {@link #README_INPUTS}) are the method's parameters; the
+ * method may throw IOException, as a reader's method that reads image files would.
  */
 class ReadmeExamplesTest {
     /** Relative to the repository root, Maven's working directory for tests. */
@@ -278,6 +282,53 @@ class ReadmeExamplesTest {
         assertEquals("<f4", Npy.readHeader(written).descr());
     }
 
+    @Test
+    void dataInAndOut(@TempDir Path dir) throws Exception {
+        Path photoFile = dir.resolve("photo.png");
+        List<Path> frameFiles = List.of(dir.resolve("0001.png"), dir.resolve("0002.png"));
+        BufferedImage[] written = new BufferedImage[3];
+        for (int i = 0; i < 3; i++) {
+            written[i] = new BufferedImage(20, 12, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 12; y++) {
+                for (int x = 0; x < 20; x++) {
+                    written[i].setRGB(x, y, (x * 11 + i) << 16 | (y * 13) << 8 | (x * y + 7 * i) & 0xff);
+                }
+            }
+            assertTrue(javax.imageio.ImageIO.write(written[i], "png", (i == 0 ? photoFile : frameFiles.get(i - 1)).toFile()));
+        }
+
+        Tensor stored = Images.read(photoFile);                    // [C, H, W] uint8 (int32 for 16-bit files)
+        Tensor frames = Images.readBatch(frameFiles, ImageLayout.CHANNELS_FIRST, DType.FLOAT32, PixelScale.UNIT);
+        ExecutorService executor = Executors.newFixedThreadPool(4);
+        Tensor kept = null;
+        try (Backend pooled = Backend.java(executor)) {            // closing it leaves the executor running
+            Tensor frameColumns = Unfold.of(3).withPadding(1).apply(frames, pooled);   // [N, C·9, H·W]
+            kept = frameColumns;
+        }
+        assertFalse(executor.isShutdown(), "closing the backend leaves the executor running");
+        executor.shutdown();
+
+        assertArrayEquals(new long[] {3, 12, 20}, stored.shape());
+        assertEquals(DType.UINT8, stored.dtype());
+        assertArrayEquals(new long[] {2, 3, 12, 20}, frames.shape());
+        for (int n = 0; n < 2; n++) {
+            for (int y = 0; y < 12; y++) {
+                for (int x = 0; x < 20; x++) {
+                    int rgb = written[n + 1].getRGB(x, y);
+                    for (int c = 0; c < 3; c++) {
+                        assertEquals((rgb >> (16 - 8 * c) & 0xff) / 255f, (float) frames.getDouble(((n * 3 + c) * 12 + y) * 20 + x),
+                                "frame " + n + ", channel " + c + " at " + x + ", " + y);
+                    }
+                    if (n == 0) {
+                        int photo = written[0].getRGB(x, y);
+                        assertEquals(photo >> 16 & 0xff, (int) stored.getDouble(y * 20 + x), "photo red at " + x + ", " + y);
+                    }
+                }
+            }
+        }
+        assertEquals(Unfold.of(3).withPadding(1).apply(frames, Backend.java()), kept, "the columns of the frames");
+    }
+
     /** How many windows of kernel 3, padding 1, stride 1 cover position {@code p} of {@code size}. */
     private static int covering(int p, int size) {
         return p == 0 || p == size - 1 ? 2 : 3;
@@ -311,7 +362,7 @@ class ReadmeExamplesTest {
     /** What the README's snippets use but leave to the reader to make: its own data, a program's arguments. */
     static final String README_INPUTS =
             "org.unfold4j.Tensor signal, org.unfold4j.Tensor volume, java.awt.image.BufferedImage bufferedImage, "
-                    + "String[] args";
+                    + "String[] args, java.nio.file.Path photoFile, java.util.List<java.nio.file.Path> frameFiles";
 
     @Test
     void readmeJavaBlocksCompileAsOneMethod(@TempDir Path classes) throws IOException {

@@ -70,6 +70,9 @@ final class ImageFiles {
      *                           image, or too large to decode
      */
     static Picture read(Path file) {
+        // Not Images.read: the header is checked before decoding (Note [decoded image limit]), a
+        // 16-bit file becomes 0..255 here, and a Picture is a float[] that a tensor would only give
+        // by a second full-size copy; fromImage converts through Images all the same.
         if (!Files.exists(file)) {
             throw new BadInputException("image file not found: " + file);
         }

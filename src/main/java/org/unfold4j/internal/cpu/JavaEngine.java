@@ -1,5 +1,7 @@
 package org.unfold4j.internal.cpu;
 
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.atomic.LongAdder;
@@ -52,8 +54,13 @@ public final class JavaEngine implements Engine {
      * stream's parallel tasks fork into the pool of the worker that runs the stream, so submitting
      * the stream to the own pool keeps every piece inside it; its counted completers never block
      * a worker, so the pool adds no compensating threads. Threads: 0 means the shared default.
+     * An engine made by {@link #withExecutor} runs them on the caller's executor instead, with
+     * the calling thread taking pieces too: Note [pieces on the caller's executor] in
+     * ExecutorPieces.
      */
     private final int threads;
+    /** The caller's executor of an engine made by withExecutor, null otherwise; never shut down here. */
+    private final ExecutorService executor;
     /** The pool of an engine of bounded threads (2 or more), null otherwise. */
     private final ForkJoinPool pool;
     /** Calls run per variant, by ordinal: a LongAdder, so that concurrent calls do not contend on one counter. */
@@ -67,8 +74,14 @@ public final class JavaEngine implements Engine {
     private static final long PARALLEL_THRESHOLD = 1 << 15;
 
     private JavaEngine(JavaConfig config, int threads, ForkJoinPool.ForkJoinWorkerThreadFactory factory) {
+        this(config, threads, factory, null);
+    }
+
+    private JavaEngine(JavaConfig config, int threads, ForkJoinPool.ForkJoinWorkerThreadFactory factory,
+            ExecutorService executor) {
         this.config = config;
         this.threads = threads;
+        this.executor = executor;
         this.pool = threads >= 2 ? new ForkJoinPool(threads, factory, null, false) : null;
         for (int i = 0; i < calls.length; i++) {
             calls[i] = new LongAdder();
@@ -99,6 +112,18 @@ public final class JavaEngine implements Engine {
         return new JavaEngine(JavaConfig.DEFAULTS, threads, factory != null ? factory : JavaEngine::daemonWorker);
     }
 
+    /**
+     * {@return a new engine (every variant; plan caches and counters of its own) whose calls run their pieces on {@code executor} and the calling thread}
+     * Note [pieces on the caller's executor] in ExecutorPieces; the engine never shuts the executor down.
+     *
+     * @param executor the caller's executor
+     * @throws NullPointerException if {@code executor} is null
+     */
+    public static JavaEngine withExecutor(ExecutorService executor) {
+        Objects.requireNonNull(executor, "executor");
+        return new JavaEngine(JavaConfig.DEFAULTS, 0, null, executor);
+    }
+
     /** A pool worker that does not keep the JVM alive (a backend nobody closes must not block exit). */
     private static ForkJoinWorkerThread daemonWorker(ForkJoinPool pool) {
         ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
@@ -107,7 +132,7 @@ public final class JavaEngine implements Engine {
         return t;
     }
 
-    /** {@return the bound on threads per call, or 0 for the shared default (the common pool plus the caller)} */
+    /** {@return the bound on threads per call, or 0 for the shared default (the common pool plus the caller) and for an engine on an executor} */
     public int threads() {
         return threads;
     }
@@ -133,6 +158,9 @@ public final class JavaEngine implements Engine {
 
     @Override
     public String deviceName() {
+        if (executor != null) {
+            return "JVM, an executor of " + ExecutorPieces.threadsOf(executor) + " threads and the caller";
+        }
         // Note [bounded parallelism]: the common pool plus the calling thread, or the bound.
         int n = threads > 0 ? threads : ForkJoinPool.getCommonPoolParallelism() + 1;
         return "JVM, " + n + (n == 1 ? " thread" : " threads");
@@ -198,6 +226,8 @@ public final class JavaEngine implements Engine {
             for (int t = 0; t < tasks; t++) {
                 body.accept(t);
             }
+        } else if (executor != null) {
+            ExecutorPieces.run(executor, ExecutorPieces.threadsOf(executor), (int) tasks, body);  // Note [pieces on the caller's executor]
         } else if (pool == null) {
             IntStream.range(0, (int) tasks).parallel().forEach(body);
         } else {
