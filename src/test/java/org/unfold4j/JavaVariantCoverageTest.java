@@ -23,7 +23,7 @@ import org.unfold4j.internal.geometry.View;
 /**
  * Every variant of the Java passes ({@link JavaVariant}) on its own: for each, a Java backend
  * whose configuration allows that variant and the general ones runs a standard set of cases,
- * unfold against {@link Reference#unfold(Case, Tensor)} bit for bit, fold sum and mean against
+ * unfold against {@link Reference#unfold(Case, Tensor)} bit for bit, fold in every mode against
  * {@link Reference#fold(Case, double[])} (and the definitions' small integers exactly), and both bit for
  * bit against the default Java backend, which chooses among all variants (Note [variants give
  * the same bits] in JavaVariant). The engine's counter of the variant must then have risen by
@@ -135,8 +135,30 @@ class JavaVariantCoverageTest {
     }
 
     private static View view(Case f, Op op) {
+        return view(f, op, FoldMode.SUM);
+    }
+
+    private static View view(Case f, Op op, FoldMode mode) {
         return op == Op.UNFOLD ? f.unfold().geometry(f.dtype(), f.imageShape()).view()
-                : f.fold(FoldMode.SUM).geometry(f.dtype(), f.columnsShape()).view();
+                : f.fold(mode).geometry(f.dtype(), f.columnsShape()).view();
+    }
+
+    /**
+     * The fold of the case in {@code mode}, with random weights for the weighted fold (a few of
+     * them 0, so that some pixels' weights may sum to 0), which go into {@code weights}.
+     */
+    static Fold fold(Case f, FoldMode mode, Random r, float[][] weights) {
+        Fold fold = f.fold(mode);
+        if (mode != FoldMode.WEIGHTED) {
+            weights[0] = null;
+            return fold;
+        }
+        float[] w = new float[Case.volume(f.kernel())];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = r.nextInt(5) == 0 ? 0f : r.nextFloat() * 2;
+        }
+        weights[0] = w;
+        return fold.withWeights(Tensor.of(w, Arrays.stream(f.kernel()).asLongStream().toArray()));
     }
 
     /** A tensor of small integers of the case's type: sums of a few of them are exact in any order. */
@@ -177,9 +199,12 @@ class JavaVariantCoverageTest {
                 }
             } else {
                 for (Case f : folds) {
-                    boolean applies = v.general() || v.applies(view(f, Op.FOLD));
                     for (FoldMode mode : FoldMode.values()) {
-                        Fold fold = f.fold(mode);
+                        // Note [blending folds take the general variant] in SharedRules: per mode.
+                        boolean applies = v.general() || v.applies(view(f, Op.FOLD, mode));
+                        float[][] weights = new float[1][];
+                        Fold fold = fold(f, mode, r, weights);
+                        float[] w = weights[0];
                         Tensor columns = RandomCases.columns(r, f), integers = smallIntegers(r, f.dtype(), f.columnsShape());
                         Tensor got = fold.apply(columns, backend);
                         // Into a used output: the paths that clear rows themselves (DirtyOutputTest's point).
@@ -189,7 +214,7 @@ class JavaVariantCoverageTest {
                         double tolerance = f.dtype() == DType.FLOAT32 ? 1e-5 : 1e-12;
                         String what = v + ", fold " + mode + ", " + f;
                         checks.add(() -> Reference.assertClose(
-                                Reference.fold(f.withFoldMode(mode), columns.toDoubleArray()), got, tolerance, what));
+                                Reference.fold(f.withFoldMode(mode), columns.toDoubleArray(), w), got, tolerance, what));
                         checks.add(() -> Reference.assertSameBits(fold.apply(columns, Backend.java()), got,
                                 what + ", against the default backend"));
                         if (mode == FoldMode.SUM) {
