@@ -107,6 +107,8 @@ class NullArgumentsTest {
         names("Fold.withImageLayout(ImageLayout)", "layout");
         names("Fold.withColumnLayout(ColumnLayout)", "input_layout");
         names("Fold.withPaddingMode(PaddingMode)", "padding_mode");
+        names("Fold.withBlend(BlendWindow)", "blend");
+        names("Fold.withWeights(Tensor)", "weights");
         names("Fold.geometry(long[])", "input_shape");
         names("Fold.geometry(DType,long[])", "dtype", "input_shape");
         names("Fold.apply(Tensor)", "input");
@@ -134,6 +136,13 @@ class NullArgumentsTest {
         names("ColumnGeometry.forFold(long[],long,long,Window)", "input_shape", null, null, "window");
         names("ColumnGeometry.forFold(long[],long[],Window,DType,ImageLayout,ColumnLayout,FoldMode)",
                 "input_shape", "output_size", "window", "dtype", "layout", "input_layout", "mode");
+        names("ColumnGeometry.forFold(long[],long[],Window,DType,ImageLayout,ColumnLayout,FoldMode,BlendWindow)",
+                "input_shape", "output_size", "window", "dtype", "layout", "input_layout", "mode", NULLABLE);
+
+        names("BlendWindow.gaussian(double)", (String) null);
+        names("BlendWindow.of(Tensor)", "weights");
+        names("BlendWindow.weights(long[])", "kernel");
+        names("BlendWindow.equals(Object)", NULLABLE);
 
         names("Images.toTensor(BufferedImage)", "image");
         names("Images.toTensor(BufferedImage,boolean)", "image", null);
@@ -153,7 +162,7 @@ class NullArgumentsTest {
     /** The classes whose public methods are the API checked here (enums and the exception aside). */
     private static final List<Class<?>> API = List.of(Tensor.class, Unfold.class, Fold.class, Window.class,
             ColumnGeometry.class, Images.class, Backend.class, OpenCLBackend.class, DeviceTensor.class,
-            OpenCLRuntime.class, OpenCLDevice.class);
+            OpenCLRuntime.class, OpenCLDevice.class, BlendWindow.class);
 
     private static String signature(Executable e) {
         String params = Arrays.stream(e.getParameterTypes()).map(Class::getSimpleName).collect(Collectors.joining(","));
@@ -311,6 +320,7 @@ class NullArgumentsTest {
         SAMPLES.put(Window.class, () -> Window.ofKernel(2, 2));
         SAMPLES.put(Unfold.class, () -> Unfold.of(2));
         SAMPLES.put(Fold.class, () -> Fold.of(4, 2));
+        SAMPLES.put(BlendWindow.class, BlendWindow::hann);
         SAMPLES.put(Tensor.class, () -> Tensor.zeros(1, 1, 4, 4));
         SAMPLES.put(Backend.class, Backend::java);
         SAMPLES.put(Object.class, () -> "an object");
