@@ -67,7 +67,8 @@ public final class ColumnGeometry {
             throw new IllegalArgumentException(context + ": the tensor sizes overflow a 64-bit count");
         }
         this.view = new View(batch, channels, size, blocks, window.kernel(), window.dilation(), window.padding(),
-                window.stride(), dtype, imageLayout, columnLayout, paddingMode, foldMode, foldWeights);
+                window.stride(), dtype, imageLayout, columnLayout, paddingMode,
+                foldMode == FoldMode.WEIGHTED && foldWeights == null ? FoldMode.MEAN : foldMode, foldWeights);
     }
 
     private static long product(long[] values) {
@@ -256,11 +257,24 @@ public final class ColumnGeometry {
         FoldWeights weights = null;
         if (foldMode == FoldMode.WEIGHTED) {
             used = blend == null ? BlendWindow.constant() : blend;
-            weights = new FoldWeights(used.weights(Arrays.stream(window.kernel()).asLongStream().toArray()).toFloatArray());
+            // Note [constant weights fold as the mean]: no weights then, and the view's mode is MEAN.
+            if (!used.equals(BlendWindow.constant())) {
+                weights = new FoldWeights(used.weights(Arrays.stream(window.kernel()).asLongStream().toArray()).toFloatArray());
+                weights = weights.allOnes() ? null : weights;
+            }
         }
         return new ColumnGeometry(batched, n, rows / volume, size, window, blocks, dtype, imageLayout, columnLayout,
                 PaddingMode.ZEROS, foldMode, used, weights, context).validatedFor(inputShape);
     }
+
+    /*
+     * Note [constant weights fold as the mean]
+     * A weighted fold whose weights are all 1 is the mean step for step (Note [weighted fold
+     * order] in FoldWeights), so its view says MEAN and carries no weights: the backends then
+     * take the mean's specialised variants, and a kernel of any volume folds without a weight
+     * per offset being made (an empty batch may have a kernel of 2^40 offsets). The geometry
+     * itself still reports WEIGHTED.
+     */
 
     /*
      * Note [fold weights are checked here]
