@@ -76,14 +76,14 @@ class CommandsTest {
         Cli.Run r = Cli.run("demo", "--backend", backend, "--out", out.toString()).expectSuccess();
         assertTrue(r.out().contains("backend: " + backend + " on "), r.out());
         assertTrue(r.out().contains("max |reconstruction - image| = 0 (exact)"), r.out());
-        assertEquals(List.of("contact-sheet.png", "filtered-gaussian.png", "overlap-heatmap.png", "patches.npy",
-                "reconstruction-mean.png", "reconstruction-sum.png"), Cli.names(out));
+        assertEquals(List.of("blend-gaussian.png", "blend-mean.png", "contact-sheet.png", "filtered-gaussian.png",
+                "overlap-heatmap.png", "patches.npy", "reconstruction-mean.png", "reconstruction-sum.png"), Cli.names(out));
         BufferedImage sheet = png(out.resolve("contact-sheet.png"));
         // 48x48 patches every 40 pixels of 288x448: 7 x 11 patches with 2-pixel gaps.
         assertEquals(11 * 48 + 10 * ContactSheet.GAP, sheet.getWidth());
         assertEquals(7 * 48 + 6 * ContactSheet.GAP, sheet.getHeight());
         for (String name : List.of("reconstruction-mean.png", "reconstruction-sum.png", "overlap-heatmap.png",
-                "filtered-gaussian.png")) {
+                "filtered-gaussian.png", "blend-mean.png", "blend-gaussian.png")) {
             BufferedImage image = png(out.resolve(name));
             assertEquals(448, image.getWidth(), name);
             assertEquals(288, image.getHeight(), name);
