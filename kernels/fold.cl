@@ -16,7 +16,7 @@
 //   FOLD_WEIGHTED  fold only: the weighted mean, sum(w[k] * x) / sum(w[k]) with the weights in a
 //              seventh argument, one float per flat kernel offset (Note [weighted fold order] in
 //              internal/geometry/FoldWeights.java); FOLD_MAX: the largest value, from MAX_LOWEST
-//              (the type's lowest), NaN propagating. Only fold takes them (Note [blending folds
+//              (the type's lowest), NaN propagating (MAX_FLOAT: the float types). Only fold takes them (Note [blending folds
 //              take the general variant] in internal/geometry/SharedRules.java).
 //   Two entry points: fold (one work-item per output pixel, for GPUs) and fold_rows (one
 //   work-item per output image row, for CPU devices: it zeroes its row, then adds the covering
@@ -123,7 +123,13 @@ __kernel void fold(__global const T* restrict input,
                 sum += w * v;
                 den += w;
 #elif defined(FOLD_MAX)
-                sum = (v > sum || v != v) ? v : sum;
+#ifdef MAX_FLOAT
+                // Java's Math.max (Note [max of floats] in internal/cpu/BlendRows.java): the first
+                // NaN stays, +0.0 is above -0.0.
+                sum = sum != sum ? sum : (v != v || v > sum || (v == sum && signbit(sum))) ? v : sum;
+#else
+                sum = max(sum, v);
+#endif
 #else
                 sum += v;
 #endif

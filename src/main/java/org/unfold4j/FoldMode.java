@@ -26,8 +26,8 @@ public enum FoldMode {
      */
     WEIGHTED,
     /**
-     * The largest value landing on each pixel; a NaN among them makes the pixel NaN, and a pixel
-     * no window covers is 0. Values falling into the padding are dropped, as in every mode.
+     * The largest value landing on each pixel, as {@link Math#max(float, float)} orders them (+0.0
+     * above -0.0); a NaN among them makes the pixel NaN, and a pixel no window covers is 0. Values falling into the padding are dropped, as in every mode.
      * Every element type (unsigned for uint8).
      */
     MAX;

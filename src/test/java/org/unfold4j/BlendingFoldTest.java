@@ -58,6 +58,15 @@ class BlendingFoldTest {
             assertTrue(Float.isNaN(m.toFloatArray()[1]), "NaN propagates");
             assertEquals(2f, m.toFloatArray()[2]);
             assertEquals(8f, m.toFloatArray()[3]);
+            // +0.0 is above -0.0 in either order (Math.max), so the pixel's bits do not depend on the tap order.
+            Tensor zeros = Tensor.of(new float[] {-0f, -0f, 0f, -0f}, 2, 2);  // [offsets, windows]: kernel 2, stride 1, 3 pixels
+            float[] z = Fold.of(new long[] {3}, Window.ofKernel(2)).withMode(FoldMode.MAX).apply(zeros, backend).toFloatArray();
+            assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(z[0]), "only -0.0 lands on pixel 0");
+            assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(z[1]), "-0.0 then +0.0");
+            assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(z[2]), "only -0.0 lands on pixel 2");
+            Tensor swapped = Tensor.of(new float[] {-0f, 0f, -0f, -0f}, 2, 2);
+            float[] w = Fold.of(new long[] {3}, Window.ofKernel(2)).withMode(FoldMode.MAX).apply(swapped, backend).toFloatArray();
+            assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(w[1]), "+0.0 then -0.0");
         });
     }
 

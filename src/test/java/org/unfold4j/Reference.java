@@ -402,7 +402,8 @@ final class Reference {
      * Weighted: each pixel takes num = Σ w[k]·x and den = Σ w[k] over the taps landing on it, in
      * ascending flat kernel offset from +0, in the element type, each product rounded to the
      * type before it is added; then den > 0 ? num / den : 0. Max: the largest value landing on
-     * the pixel, the first NaN met winning over every number, 0 where nothing lands. Both are
+     * the pixel as Math.max takes it (NaN if any is, the first NaN met; +0.0 above -0.0), 0
+     * where nothing lands. Both are
      * the library's documented definitions (FoldMode), so the tests compare them bit for bit.
      */
 
@@ -413,9 +414,7 @@ final class Reference {
         taps(f, false, (image, column) -> {
             if (image >= 0) {
                 double v = value.applyAsDouble(column);
-                if (!covered[image] || (!Double.isNaN(out[image]) && (v > out[image] || Double.isNaN(v)))) {
-                    out[image] = v;
-                }
+                out[image] = covered[image] ? Math.max(out[image], v) : v;
                 covered[image] = true;
             }
         });

@@ -281,8 +281,8 @@ final class FoldPass extends Pass {
                         BlendRows.max(out, rowOut + start * inX, strideX * inX, in, src, colL, len);
                     } else {
                         float w = weights[kBase + kx];
-                        BlendRows.addWeighted(out, rowOut + start * inX, strideX * inX, in, src, colL, len, w);
-                        BlendRows.addWeight(den, start, strideX, len, w);
+                        BlendRows.addWeightedAndWeight(out, rowOut + start * inX, strideX * inX, den, start, strideX,
+                                in, src, colL, len, w);
                     }
                 }
             }

@@ -74,7 +74,8 @@ final class KernelPlans {
                     + (rows && SharedRules.disjoint(g) ? " -D DISJOINT" + (g.axis(2).uncoveredPixels(g.width()) ? " -D GAPS_W" : "") : "")
                     + (g.foldMode() == FoldMode.MEAN ? " -D FOLD_MEAN" : "")
                     + (g.foldMode() == FoldMode.WEIGHTED ? " -D FOLD_WEIGHTED" : "")
-                    + (g.foldMode() == FoldMode.MAX ? " -D FOLD_MAX -D MAX_LOWEST=" + maxLowest(g.dtype()) : "")
+                    + (g.foldMode() == FoldMode.MAX ? " -D FOLD_MAX -D MAX_LOWEST=" + maxLowest(g.dtype())
+                            + (g.dtype().isFloatingPoint() ? " -D MAX_FLOAT" : "") : "")
                     + (variant == KernelVariant.FOLD_ROW_CLASSES && config.interleaveWorkItems() ? " -D INTERLEAVE_ITEMS" : "");
         }
         if (total >= config.specialiseFrom()) {
