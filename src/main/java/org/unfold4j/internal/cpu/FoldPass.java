@@ -132,19 +132,7 @@ final class FoldPass extends Pass {
      * order]). The benchmark geometries (tile256: 16 rows of 2,064 per class) fit one strip.
      */
 
-    /*
-     * Note [weights summed once per row]
-     * A pixel's sum of weights depends on its (z, y, x) alone, not on the image or channel, and
-     * summing it beside each value doubled the weighted fold's work. So where the image has rows
-     * enough to keep the threads busy, a task takes one (z, y) row position through every plane
-     * (n, c): the first plane sums the weights into the scratch row as it goes, in the same
-     * ascending order, and the others reuse them. The sums, hence the bits, are the same either way.
-     */
-
-    /** From this many rows per plane the weighted fold runs a task per row position (Note [weights summed once per row]). */
-    private static final int WEIGHTED_ROWS_PER_TASK_FROM = 16;
-
-    /** Per-thread scratch for rowClass and the weighted fold's sums of weights. */
+    /** Per-thread scratch for rowClass. */
     private static final ThreadLocal<Object> SCRATCH = new ThreadLocal<>();
 
     /** The most scratch elements one rowClass strip uses (Note [row-class strips]): 256 KB of float32. */
@@ -189,17 +177,6 @@ final class FoldPass extends Pass {
             return;
         }
         int rowsPerPlane = depth * height;
-        if (g.foldMode() == FoldMode.WEIGHTED && rowsPerPlane >= WEIGHTED_ROWS_PER_TASK_FROM) {
-            // Note [weights summed once per row]: one task per (z, y) row position, over every plane.
-            int planes = (int) g.batch() * channels;
-            engine.forEach(rowsPerPlane, g.columnElements(), t -> {
-                Object den = scratch(width);
-                for (int plane = 0; plane < planes; plane++) {
-                    blendRow(plane / channels, plane % channels, t / height, t % height, den, plane == 0);
-                }
-            });
-            return;
-        }
         engine.forEach(g.batch() * channels * rowsPerPlane, g.columnElements(), t -> {
             int plane = t / rowsPerPlane, zy = t % rowsPerPlane;
             row(plane / channels, plane % channels, zy / height, zy % height);
@@ -208,7 +185,7 @@ final class FoldPass extends Pass {
 
     private void row(int n, int c, int pz, int py) {
         if (g.blends()) {
-            blendRow(n, c, pz, py, g.foldMode() == FoldMode.MAX ? null : scratch(width), true);
+            blendRow(n, c, pz, py);
             return;
         }
         int rowOut = n * inN + c * inC + pz * inZ + py * inY;
@@ -270,22 +247,21 @@ final class FoldPass extends Pass {
      * The weighted or max fold of one image row (Note [blending folds take the general variant]
      * in SharedRules): the covering windows' runs along the windows of each kernel offset, kernel
      * offsets ascending, so each pixel meets its taps in ascending order as fold.cl's per-pixel
-     * gather does (Note [weighted fold order] in FoldWeights). The weighted fold sums the weights
-     * of each pixel into {@code den} (a scratch row of the output's type) when {@code sumWeights},
-     * and otherwise divides by the sums already there: Note [weights summed once per row].
+     * gather does (Note [weighted fold order] in FoldWeights). The weighted fold keeps the sum of
+     * the weights of each pixel in this thread's scratch row, in the output's type.
      */
-    private void blendRow(int n, int c, int pz, int py, Object den, boolean sumWeights) {
+    private void blendRow(int n, int c, int pz, int py) {
         int rowOut = n * inN + c * inC + pz * inZ + py * inY;
         int colBase = n * colN + c * colC;
         int zCount = z.count(pz), yCount = y.count(py);
         boolean max = g.foldMode() == FoldMode.MAX;
+        Object den = null;
         if (max) {
             BlendRows.lowest(out, rowOut, inX, width);
         } else {
+            den = scratch(width);
             ops.zero(out, rowOut, inX, width);
-            if (sumWeights) {
-                ops.zero(den, 0, 1, width);
-            }
+            ops.zero(den, 0, 1, width);
         }
         int zStep = z.coverStep(), yStep = y.coverStep();
         for (int iz = 0, kz = z.firstCover(pz); iz < zCount; iz++, kz += zStep) {
@@ -303,13 +279,10 @@ final class FoldPass extends Pass {
                     int src = colBase + (kBase + kx) * colK + (lBase + lo) * colL;
                     if (max) {
                         BlendRows.max(out, rowOut + start * inX, strideX * inX, in, src, colL, len);
-                    } else if (sumWeights) {
+                    } else {
                         float w = weights[kBase + kx];
                         BlendRows.addWeightedAndWeight(out, rowOut + start * inX, strideX * inX, den, start, strideX,
                                 in, src, colL, len, w);
-                    } else {
-                        BlendRows.addWeighted(out, rowOut + start * inX, strideX * inX, in, src, colL, len,
-                                weights[kBase + kx]);
                     }
                 }
             }
