@@ -13,6 +13,11 @@
 //   IMAGE_CL   defined for channels-last images ([N, H, W, C]); else channels-first
 //   ROW_PAD    fold_row_classes' scratch row padding, in elements (always set by the host)
 //   FOLD_MEAN  defined to divide each pixel by the number of windows covering it
+//   FOLD_WEIGHTED  fold only: the weighted mean, sum(w[k] * x) / sum(w[k]) with the weights in a
+//              seventh argument, one float per flat kernel offset (Note [weighted fold order] in
+//              internal/geometry/FoldWeights.java); FOLD_MAX: the largest value, from MAX_LOWEST
+//              (the type's lowest), NaN propagating (MAX_FLOAT: the float types). Only fold takes them (Note [blending folds
+//              take the general variant] in internal/geometry/SharedRules.java).
 //   Two entry points: fold (one work-item per output pixel, for GPUs) and fold_rows (one
 //   work-item per output image row, for CPU devices: it zeroes its row, then adds the covering
 //   windows' runs in ascending kernel-offset order, the Java backend's algorithm, so the sums are
@@ -23,6 +28,10 @@
 //   Two more entry points for CPU devices, see below: fold_row_classes when
 //   ColumnGeometry.foldsByRowClasses() (tile256: the Java backend's rowClass), and fold_patches
 //   when ColumnGeometry.permutesPixels() (vit16: the Java backend's patchRow).
+// Products are rounded before they are added, as in Java, where a fused multiply-add would
+// round once: the weighted fold's bits must match the Java backend's.
+#pragma OPENCL FP_CONTRACT OFF
+
 // The smallest kernel offset covering padded coordinate p, or size if none; *last gets the
 // inclusive upper bound. step and inverse come from the host (Axis.java).
 inline INDEX_T first_covering(const INDEX_T p, const INDEX_T size, const INDEX_T dilation,
@@ -68,7 +77,11 @@ __kernel void fold(__global const T* restrict input,
                    const long16 shape,
                    const long16 window,
                    const long4 columns,
-                   const long16 cover)
+                   const long16 cover
+#ifdef FOLD_WEIGHTED
+                   , __global const float* restrict weights
+#endif
+                   )
 {
     const INDEX_T idx = (INDEX_T) get_global_id(0);
     if (idx >= (INDEX_T) shape.s0) {
@@ -91,6 +104,11 @@ __kernel void fold(__global const T* restrict input,
     const INDEX_T base = n * V(P_COL_N) + c * V(P_COL_C);
 
     T sum = (T) 0;
+#if defined(FOLD_WEIGHTED)
+    T den = (T) 0;
+#elif defined(FOLD_MAX)
+    sum = MAX_LOWEST;
+#endif
     for (INDEX_T kz = firstZ; kz <= lastZ; kz += V(P_STEP_D)) {
         const INDEX_T oz = (pz - kz * V(P_DIL_D)) / V(P_STRIDE_D);
         for (INDEX_T ky = firstY; ky <= lastY; ky += V(P_STEP_H)) {
@@ -99,10 +117,32 @@ __kernel void fold(__global const T* restrict input,
             const INDEX_T lBase = (oz * V(P_BLOCKS_H) + oy) * V(P_BLOCKS_W);
             for (INDEX_T kx = firstX; kx <= lastX; kx += V(P_STEP_W)) {
                 const INDEX_T ox = (px - kx * V(P_DIL_W)) / V(P_STRIDE_W);
-                sum += input[base + (kBase + kx) * V(P_COL_K) + (lBase + ox) * V(P_COL_L)];
+                const T v = input[base + (kBase + kx) * V(P_COL_K) + (lBase + ox) * V(P_COL_L)];
+#if defined(FOLD_WEIGHTED)
+                const T w = (T) weights[kBase + kx];
+                sum += w * v;
+                den += w;
+#elif defined(FOLD_MAX)
+#ifdef MAX_FLOAT
+                // Java's Math.max (Note [max of floats] in internal/cpu/BlendRows.java): the first
+                // NaN stays, +0.0 is above -0.0.
+                sum = sum != sum ? sum : (v != v || v > sum || (v == sum && signbit(sum))) ? v : sum;
+#else
+                sum = max(sum, v);
+#endif
+#else
+                sum += v;
+#endif
             }
         }
     }
+#if defined(FOLD_WEIGHTED)
+    sum = den > (T) 0 ? sum / den : (T) 0;
+#elif defined(FOLD_MAX)
+    if (firstZ > lastZ || firstY > lastY || firstX > lastX) {
+        sum = (T) 0;  // no window covers the pixel
+    }
+#endif
 #ifdef FOLD_MEAN
     const long count = (long) count_covering(firstZ, lastZ, V(P_STEP_D)) * count_covering(firstY, lastY, V(P_STEP_H))
             * count_covering(firstX, lastX, V(P_STEP_W));

@@ -84,6 +84,7 @@ public final class BlendWindow {
      */
     public static BlendWindow of(Tensor weights) {
         Objects.requireNonNull(weights, "weights");
+        ColumnGeometry.checkFoldWeights(weights);  // Note [fold weights are checked here] in ColumnGeometry
         return new BlendWindow(Kind.EXPLICIT, 0, weights.toFloatArray(), weights.shape());
     }
 
@@ -102,10 +103,7 @@ public final class BlendWindow {
                     + "least 1, but got kernel_size=" + Arrays.toString(kernel));
         }
         if (kind == Kind.EXPLICIT) {
-            if (!Arrays.equals(shape, kernel)) {
-                throw new IllegalArgumentException("fold weights of shape " + Arrays.toString(shape)
-                        + " do not match kernel_size " + Arrays.toString(kernel));
-            }
+            ColumnGeometry.checkFoldWeightsShape(shape, kernel);
             return Tensor.of(values.clone(), kernel);
         }
         long volume = 1;

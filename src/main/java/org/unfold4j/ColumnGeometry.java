@@ -2,6 +2,7 @@ package org.unfold4j;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.unfold4j.internal.geometry.FoldWeights;
 import org.unfold4j.internal.geometry.View;
 
 /**
@@ -29,6 +30,9 @@ public final class ColumnGeometry {
     private final ColumnLayout columnLayout;
     private final PaddingMode paddingMode;
     private final FoldMode foldMode;
+    /** The weights of a weighted fold (validated), null in the other modes; the blend window they came from, for toString. */
+    private final FoldWeights foldWeights;
+    private final BlendWindow blend;
     private final long blockCount, kernelVolume, rows, imageElements, columnElements;
     /** The shape this geometry was validated for (the input's), for {@link #isFor}. */
     private long[] inputShape;
@@ -37,7 +41,8 @@ public final class ColumnGeometry {
 
     private ColumnGeometry(boolean batched, long batch, long channels, long[] size, Window window, long[] blocks,
                            DType dtype, ImageLayout imageLayout, ColumnLayout columnLayout,
-                           PaddingMode paddingMode, FoldMode foldMode, String context) {
+                           PaddingMode paddingMode, FoldMode foldMode, BlendWindow blend, FoldWeights foldWeights,
+                           String context) {
         this.batched = batched;
         this.batch = batch;
         this.channels = channels;
@@ -49,6 +54,8 @@ public final class ColumnGeometry {
         this.columnLayout = columnLayout;
         this.paddingMode = paddingMode;
         this.foldMode = foldMode;
+        this.blend = blend;
+        this.foldWeights = foldWeights;
         try {
             this.kernelVolume = window.kernelVolume();
             this.blockCount = product(blocks);
@@ -60,7 +67,8 @@ public final class ColumnGeometry {
             throw new IllegalArgumentException(context + ": the tensor sizes overflow a 64-bit count");
         }
         this.view = new View(batch, channels, size, blocks, window.kernel(), window.dilation(), window.padding(),
-                window.stride(), dtype, imageLayout, columnLayout, paddingMode, foldMode);
+                window.stride(), dtype, imageLayout, columnLayout, paddingMode,
+                foldMode == FoldMode.WEIGHTED && foldWeights == null ? FoldMode.MEAN : foldMode, foldWeights);
     }
 
     private static long product(long[] values) {
@@ -130,7 +138,7 @@ public final class ColumnGeometry {
         long[] blocks = blocksOrReject(size, window, context);
         checkPaddingMode(paddingMode, size, window, inputShape);
         return new ColumnGeometry(batched, n, c, size, window, blocks, dtype, imageLayout, columnLayout,
-                paddingMode, FoldMode.SUM, context).validatedFor(inputShape);
+                paddingMode, FoldMode.SUM, null, null, context).validatedFor(inputShape);
     }
 
     /**
@@ -161,15 +169,39 @@ public final class ColumnGeometry {
      * @param dtype        the element type: float32 or float64
      * @param imageLayout  where the output's channels go ({@code CHANNELS_LAST} needs a 2-D window)
      * @param columnLayout the layout of the input
-     * @param foldMode     whether overlaps are summed or averaged
+     * @param foldMode     what fold does with overlaps ({@link FoldMode#WEIGHTED} with every weight 1)
      * @return the validated geometry
      * @throws IllegalArgumentException if the rank is wrong, a non-batch dimension is zero, the
      *     output size is not positive or of another rank than the window, the type is not a
-     *     floating-point type, the row dimension is not divisible by the kernel volume, the block
-     *     count is below 1 or differs from {@code L}, or the sizes overflow
+     *     floating-point type (but for {@link FoldMode#MAX}), the row dimension is not divisible
+     *     by the kernel volume, the block count is below 1 or differs from {@code L}, or the
+     *     sizes overflow
      */
     public static ColumnGeometry forFold(long[] inputShape, long[] outputSize, Window window, DType dtype,
                                          ImageLayout imageLayout, ColumnLayout columnLayout, FoldMode foldMode) {
+        return forFold(inputShape, outputSize, window, dtype, imageLayout, columnLayout, foldMode, null);
+    }
+
+    /**
+     * As {@link #forFold(long[], long[], Window, DType, ImageLayout, ColumnLayout, FoldMode) the
+     * overload without weights}, for a weighted fold with the weights of {@code blend}.
+     *
+     * @param inputShape   the input's shape; not modified
+     * @param outputSize   the output's spatial size, one entry per window dimension; not modified
+     * @param window       the window
+     * @param dtype        the element type
+     * @param imageLayout  where the output's channels go
+     * @param columnLayout the layout of the input
+     * @param foldMode     what fold does with overlaps
+     * @param blend        the weights of {@link FoldMode#WEIGHTED} (null: {@link BlendWindow#constant()});
+     *     ignored in the other modes
+     * @return the validated geometry
+     * @throws IllegalArgumentException as the overload without weights, or if the weights do not
+     *     have the kernel's shape
+     */
+    public static ColumnGeometry forFold(long[] inputShape, long[] outputSize, Window window, DType dtype,
+                                         ImageLayout imageLayout, ColumnLayout columnLayout, FoldMode foldMode,
+                                         BlendWindow blend) {
         Objects.requireNonNull(inputShape, "input_shape");
         Objects.requireNonNull(outputSize, "output_size");
         Objects.requireNonNull(window, "window");
@@ -187,9 +219,9 @@ public final class ColumnGeometry {
             throw new IllegalArgumentException(context + ": output_size must be greater than zero");
         }
         requireChannelsLastIs2d(imageLayout, r);
-        if (!dtype.isFloatingPoint()) {
-            throw new IllegalArgumentException("fold sums float32 or float64 values, but the input is " + dtype
-                    + " (unfold copies every type; convert before folding)");
+        if (!dtype.isFloatingPoint() && foldMode != FoldMode.MAX) {
+            throw new IllegalArgumentException("fold " + foldMode + " sums float32 or float64 values, but the input is "
+                    + dtype + " (unfold copies every type, fold max takes every type; convert before folding)");
         }
         boolean batched = inputShape.length == 3;
         if ((inputShape.length != 2 && !batched) || !nonBatchDimsPositive(inputShape, batched)) {
@@ -221,8 +253,60 @@ public final class ColumnGeometry {
                     + " = " + (expected < 0 ? "(overflow)" : String.valueOf(expected)) + ", but got input.size("
                     + blockDim + ")=" + l);
         }
+        BlendWindow used = null;
+        FoldWeights weights = null;
+        if (foldMode == FoldMode.WEIGHTED) {
+            used = blend == null ? BlendWindow.constant() : blend;
+            // Note [constant weights fold as the mean]: no weights then, and the view's mode is MEAN.
+            if (!used.equals(BlendWindow.constant())) {
+                weights = new FoldWeights(used.weights(Arrays.stream(window.kernel()).asLongStream().toArray()).toFloatArray());
+                weights = weights.allOnes() ? null : weights;
+            }
+        }
         return new ColumnGeometry(batched, n, rows / volume, size, window, blocks, dtype, imageLayout, columnLayout,
-                PaddingMode.ZEROS, foldMode, context).validatedFor(inputShape);
+                PaddingMode.ZEROS, foldMode, used, weights, context).validatedFor(inputShape);
+    }
+
+    /*
+     * Note [constant weights fold as the mean]
+     * A weighted fold whose weights are all 1 is the mean step for step (Note [weighted fold
+     * order] in FoldWeights), so its view says MEAN and carries no weights: the backends then
+     * take the mean's specialised variants, and a kernel of any volume folds without a weight
+     * per offset being made (an empty batch may have a kernel of 2^40 offsets). The geometry
+     * itself still reports WEIGHTED.
+     */
+
+    /*
+     * Note [fold weights are checked here]
+     * The weights of a weighted fold are validated here, with the shapes, and nowhere else:
+     * BlendWindow.of checks their values when it takes them, BlendWindow.weights (which every
+     * weighted geometry asks) their shape against the kernel. The backends receive them in the
+     * view (FoldWeights) and check nothing. Negative weights could cancel to a zero or negative
+     * denominator, NaN and infinite ones poison every pixel they touch: all are refused rather
+     * than clamped (a zero weight is fine: it drops that kernel offset).
+     */
+
+    /** Refuses weights that are not float32 or hold a negative, NaN or infinite value: Note [fold weights are checked here]. */
+    static void checkFoldWeights(Tensor weights) {
+        if (weights.dtype() != DType.FLOAT32) {
+            throw new IllegalArgumentException("fold weights must be float32, but got " + weights.dtype() + " weights of shape "
+                    + Arrays.toString(weights.shape()));
+        }
+        float[] v = weights.toFloatArray();
+        for (int i = 0; i < v.length; i++) {
+            if (!(v[i] >= 0) || Float.isInfinite(v[i])) {
+                throw new IllegalArgumentException("fold weights must be finite and non-negative, but the weights of shape "
+                        + Arrays.toString(weights.shape()) + " hold " + v[i] + " at flat kernel offset " + i);
+            }
+        }
+    }
+
+    /** Refuses weights of another shape than the kernel: Note [fold weights are checked here]. */
+    static void checkFoldWeightsShape(long[] shape, long[] kernel) {
+        if (!Arrays.equals(shape, kernel)) {
+            throw new IllegalArgumentException("fold weights of shape " + Arrays.toString(shape)
+                    + " do not match kernel_size " + Arrays.toString(kernel));
+        }
     }
 
     private ColumnGeometry validatedFor(long[] shape) {
@@ -320,6 +404,8 @@ public final class ColumnGeometry {
     public PaddingMode paddingMode() { return paddingMode; }
     /** {@return what fold does with overlaps ({@code SUM} for an unfold)} */
     public FoldMode foldMode() { return foldMode; }
+    /** {@return the blend window of a weighted fold, null in the other modes} */
+    public BlendWindow blend() { return blend; }
     /** {@return the image height (second-to-last spatial dimension; 1 for 1-D)} */
     public long height() { return size.length >= 2 ? size[size.length - 2] : 1; }
     /** {@return the image width (last spatial dimension)} */
@@ -374,6 +460,7 @@ public final class ColumnGeometry {
         return "ColumnGeometry[image=" + Arrays.toString(imageShape()) + " " + imageLayout + ", columns="
                 + Arrays.toString(columnsShape()) + " " + columnLayout + ", " + dtype + ", " + window.describe()
                 + (paddingMode == PaddingMode.ZEROS ? "" : ", padding_mode=" + paddingMode)
-                + (foldMode == FoldMode.SUM ? "" : ", fold_mode=" + foldMode) + "]";
+                + (foldMode == FoldMode.SUM ? "" : ", fold_mode=" + foldMode)
+                + (blend == null ? "" : ", blend=" + blend) + "]";
     }
 }

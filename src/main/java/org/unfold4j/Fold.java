@@ -13,7 +13,10 @@ import org.unfold4j.internal.Op;
  * <p>An input {@code [N, C·K, L]} (or unbatched {@code [C·K, L]}) becomes {@code [N, C, *output]}
  * (or {@code [C, *output]}). Values of overlapping windows are summed; pixels no window covers
  * are 0; values falling into the padding are dropped. Each pixel sums its windows in ascending
- * kernel-offset order, on every backend, so the backends agree bit for bit. float32 and float64.
+ * kernel-offset order, on every backend, so the backends agree bit for bit. float32 and float64
+ * ({@link FoldMode#MAX} every type). For stitching tiles, {@link FoldMode#WEIGHTED} with
+ * {@link #withBlend} weights each tile's pixels by a window, and {@link FoldMode#MAX} keeps the
+ * largest value.
  *
  * <pre>{@code
  * Tensor image = Fold.of(3, 4, 2, 3).apply(cols);                         // output (3, 4), kernel (2, 3)
@@ -33,14 +36,31 @@ public final class Fold {
     private final FoldMode mode;
     private final ImageLayout imageLayout;
     private final ColumnLayout columnLayout;
+    /** The weights of {@link FoldMode#WEIGHTED}; null for constant ones (Note [weighted without weights]). */
+    private final BlendWindow blend;
+
+    /*
+     * Note [weighted without weights]
+     * withMode(WEIGHTED) on a spec without weights folds with constant weights: every weight 1,
+     * which is the mean, bit for bit (Note [weighted fold order] in FoldWeights), rather than a
+     * refusal, so that a caller switching modes by name always gets a valid spec. withBlend and
+     * withWeights choose WEIGHTED themselves; the weights stay in the spec when another mode is
+     * chosen afterwards (unused there), so that switching back finds them.
+     */
 
     private Fold(long[] outputSize, Window window, FoldMode mode, ImageLayout imageLayout, ColumnLayout columnLayout) {
+        this(outputSize, window, mode, imageLayout, columnLayout, null);
+    }
+
+    private Fold(long[] outputSize, Window window, FoldMode mode, ImageLayout imageLayout, ColumnLayout columnLayout,
+                 BlendWindow blend) {
         // PyTorch-style names, as the messages and toString() use (Note [null arguments] in Window).
         this.outputSize = Objects.requireNonNull(outputSize, "output_size").clone();
         this.window = Objects.requireNonNull(window, "window");
         this.mode = Objects.requireNonNull(mode, "mode");
         this.imageLayout = Objects.requireNonNull(imageLayout, "layout");
         this.columnLayout = Objects.requireNonNull(columnLayout, "input_layout");
+        this.blend = blend;
         if (outputSize.length != window.rank() || Arrays.stream(outputSize).anyMatch(s -> s <= 0)) {
             throw new IllegalArgumentException("output_size must have " + window.rank() + " entries greater than "
                     + "zero (one per kernel dimension), but got output_size=" + Window.tuple(outputSize)
@@ -140,15 +160,49 @@ public final class Fold {
     }
 
     /**
-     * The same spec summing ({@link FoldMode#SUM}, nn.Fold) or averaging ({@link FoldMode#MEAN})
-     * overlapping windows.
+     * The same spec summing ({@link FoldMode#SUM}, nn.Fold), averaging ({@link FoldMode#MEAN}),
+     * weighting ({@link FoldMode#WEIGHTED}) or taking the largest of ({@link FoldMode#MAX})
+     * overlapping windows. {@code WEIGHTED} uses the weights given by {@link #withBlend} or
+     * {@link #withWeights}, or constant weights (the mean) if none were; weights given stay in
+     * the spec, unused, in the other modes.
      *
      * @param m the mode
      * @return a new spec
      * @throws NullPointerException if {@code m} is null
      */
     public Fold withMode(FoldMode m) {
-        return new Fold(outputSize, window, m, imageLayout, columnLayout);
+        return new Fold(outputSize, window, m, imageLayout, columnLayout, blend);
+    }
+
+    /**
+     * The same spec folding by {@link FoldMode#WEIGHTED} with the weights of a blend window:
+     * each pixel is the weighted mean of the values landing on it, so that where tiles overlap
+     * each tile's centre counts more than its border. The window's weights are computed for the
+     * kernel here.
+     *
+     * @param w the window, e.g. {@link BlendWindow#gaussian(double)}
+     * @return a new spec
+     * @throws IllegalArgumentException if {@code w} holds explicit weights of another shape than the kernel
+     */
+    public Fold withBlend(BlendWindow w) {
+        Objects.requireNonNull(w, "blend");
+        w.weights(Arrays.stream(window.kernel()).asLongStream().toArray());  // refuses another shape now
+        return new Fold(outputSize, window, FoldMode.WEIGHTED, imageLayout, columnLayout, w);
+    }
+
+    /**
+     * The same spec folding by {@link FoldMode#WEIGHTED} with explicit weights, one per kernel
+     * offset ({@code withBlend(BlendWindow.of(weights))}).
+     *
+     * @param weights a float32 tensor of the kernel's spatial shape (e.g. {@code [kh, kw]}) of
+     *     finite, non-negative values; copied
+     * @return a new spec
+     * @throws IllegalArgumentException if the weights are not float32, hold a negative, NaN or
+     *     infinite value, or have another shape than the kernel
+     */
+    public Fold withWeights(Tensor weights) {
+        Objects.requireNonNull(weights, "weights");
+        return withBlend(BlendWindow.of(weights));
     }
 
     /**
@@ -160,7 +214,7 @@ public final class Fold {
      * @throws NullPointerException if {@code layout} is null
      */
     public Fold withImageLayout(ImageLayout layout) {
-        return new Fold(outputSize, window, mode, layout, columnLayout);
+        return new Fold(outputSize, window, mode, layout, columnLayout, blend);
     }
 
     /**
@@ -171,7 +225,7 @@ public final class Fold {
      * @throws NullPointerException if {@code layout} is null
      */
     public Fold withColumnLayout(ColumnLayout layout) {
-        return new Fold(outputSize, window, mode, imageLayout, layout);
+        return new Fold(outputSize, window, mode, imageLayout, layout, blend);
     }
 
     /**
@@ -192,7 +246,7 @@ public final class Fold {
     }
 
     private Fold with(Window w) {
-        return new Fold(outputSize, w, mode, imageLayout, columnLayout);
+        return new Fold(outputSize, w, mode, imageLayout, columnLayout, blend);
     }
 
     private int[] perDimension(int[] values) {
@@ -207,8 +261,10 @@ public final class Fold {
     public long outputW() { return outputSize[outputSize.length - 1]; }
     /** {@return the window} */
     public Window window() { return window; }
-    /** {@return whether overlaps are summed or averaged} */
+    /** {@return what is done with overlaps} */
     public FoldMode mode() { return mode; }
+    /** {@return the blend window of {@link FoldMode#WEIGHTED}: the one given, or {@link BlendWindow#constant()}} */
+    public BlendWindow blend() { return blend == null ? BlendWindow.constant() : blend; }
     /** {@return where the output's channels are} */
     public ImageLayout imageLayout() { return imageLayout; }
     /** {@return how the input is laid out} */
@@ -238,7 +294,7 @@ public final class Fold {
         Objects.requireNonNull(inputShape, "input_shape");
         ColumnGeometry g = last;
         if (g == null || !g.isFor(dtype, inputShape)) {
-            g = ColumnGeometry.forFold(inputShape, outputSize, window, dtype, imageLayout, columnLayout, mode);
+            g = ColumnGeometry.forFold(inputShape, outputSize, window, dtype, imageLayout, columnLayout, mode, blend);
             last = g;
         }
         return g;
@@ -248,11 +304,11 @@ public final class Fold {
      * Folds {@code input} on {@link Backend#defaultBackend()} (float64 goes to the Java backend
      * when {@code auto} chose a device without {@code cl_khr_fp64}).
      *
-     * @param input {@code [N, C·K, L]} or {@code [C·K, L]}, float32 or float64; not modified
+     * @param input {@code [N, C·K, L]} or {@code [C·K, L]}, float32 or float64 (any type for {@link FoldMode#MAX}); not modified
      * @return a new tensor {@code [N, C, *output]} or {@code [C, *output]} of the input's type
      * @throws IllegalArgumentException if the shape does not fit (rank, a zero dimension, a
      *     row count not divisible by the kernel volume, {@code L} not the block count) or the
-     *     type is an integer type; the message names the shape and every parameter
+     *     type is an integer type (but for max); the message names the shape and every parameter
      * @throws OpenCLException if OpenCL was requested explicitly but is not available, or the
      *     OpenCL device fails
      */
@@ -263,7 +319,7 @@ public final class Fold {
     /**
      * As {@link #apply(Tensor)}, on the given backend.
      *
-     * @param input   {@code [N, C·K, L]} or {@code [C·K, L]}, float32 or float64; not modified
+     * @param input   {@code [N, C·K, L]} or {@code [C·K, L]}, float32 or float64 (any type for {@link FoldMode#MAX}); not modified
      * @param backend where to compute
      * @return a new tensor {@code [N, C, *output]} or {@code [C, *output]} of the input's type
      * @throws IllegalArgumentException as {@link #apply(Tensor)}
@@ -280,7 +336,7 @@ public final class Fold {
      * As {@link #apply(Tensor, Backend)}, writing the result into {@code output} instead of a new
      * tensor (every element is overwritten), so that a caller can reuse one output buffer.
      *
-     * @param input   {@code [N, C·K, L]} or {@code [C·K, L]}, float32 or float64; not modified
+     * @param input   {@code [N, C·K, L]} or {@code [C·K, L]}, float32 or float64 (any type for {@link FoldMode#MAX}); not modified
      * @param output  the result's shape and type; modified; must not share the input's array
      * @param backend where to compute
      * @throws IllegalArgumentException for a bad input shape, an output of another shape or type,
@@ -302,7 +358,7 @@ public final class Fold {
      * transfer to or from the host. The call returns once the kernel is queued; the result
      * waits for it on use.
      *
-     * @param input a device tensor {@code [N, C·K, L]} or {@code [C·K, L]}, float32 or float64;
+     * @param input a device tensor {@code [N, C·K, L]} or {@code [C·K, L]}, float32 or float64 (any type for max);
      *     not modified, and stays open
      * @return a new device tensor on the input's backend; the caller closes it
      * @throws IllegalArgumentException for a bad shape or type
@@ -344,17 +400,18 @@ public final class Fold {
     @Override
     public boolean equals(Object o) {
         return o instanceof Fold f && Arrays.equals(outputSize, f.outputSize) && window.equals(f.window)
-                && mode == f.mode && imageLayout == f.imageLayout && columnLayout == f.columnLayout;
+                && mode == f.mode && imageLayout == f.imageLayout && columnLayout == f.columnLayout
+                && blend().equals(f.blend());
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(Arrays.hashCode(outputSize), window, mode, imageLayout, columnLayout);
+        return Objects.hash(Arrays.hashCode(outputSize), window, mode, imageLayout, columnLayout, blend());
     }
 
     @Override
     public String toString() {
         return "Fold[output_size=" + Window.tuple(outputSize) + ", " + window.describe() + ", mode=" + mode
-                + ", layout=" + imageLayout + ", input_layout=" + columnLayout + "]";
+                + (mode == FoldMode.WEIGHTED ? ", blend=" + blend() : "") + ", layout=" + imageLayout + ", input_layout=" + columnLayout + "]";
     }
 }

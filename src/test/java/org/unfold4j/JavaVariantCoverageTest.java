@@ -23,7 +23,7 @@ import org.unfold4j.internal.geometry.View;
 /**
  * Every variant of the Java passes ({@link JavaVariant}) on its own: for each, a Java backend
  * whose configuration allows that variant and the general ones runs a standard set of cases,
- * unfold against {@link Reference#unfold(Case, Tensor)} bit for bit, fold sum and mean against
+ * unfold against {@link Reference#unfold(Case, Tensor)} bit for bit, fold in every mode against
  * {@link Reference#fold(Case, double[])} (and the definitions' small integers exactly), and both bit for
  * bit against the default Java backend, which chooses among all variants (Note [variants give
  * the same bits] in JavaVariant). The engine's counter of the variant must then have risen by
@@ -139,6 +139,24 @@ class JavaVariantCoverageTest {
                 : f.fold(FoldMode.SUM).geometry(f.dtype(), f.columnsShape()).view();
     }
 
+    /**
+     * The fold of the case in {@code mode}, with random weights for the weighted fold (a few of
+     * them 0, so that some pixels' weights may sum to 0), which go into {@code weights}.
+     */
+    static Fold fold(Case f, FoldMode mode, Random r, float[][] weights) {
+        Fold fold = f.fold(mode);
+        if (mode != FoldMode.WEIGHTED) {
+            weights[0] = null;
+            return fold;
+        }
+        float[] w = new float[Case.volume(f.kernel())];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = r.nextInt(5) == 0 ? 0f : r.nextFloat() * 2;
+        }
+        weights[0] = w;
+        return fold.withWeights(Tensor.of(w, Arrays.stream(f.kernel()).asLongStream().toArray()));
+    }
+
     /** A tensor of small integers of the case's type: sums of a few of them are exact in any order. */
     private static Tensor smallIntegers(Random r, DType dtype, long... shape) {
         int count = Math.toIntExact(Tensor.elementCount(shape));
@@ -177,9 +195,12 @@ class JavaVariantCoverageTest {
                 }
             } else {
                 for (Case f : folds) {
-                    boolean applies = v.general() || v.applies(view(f, Op.FOLD));
                     for (FoldMode mode : FoldMode.values()) {
-                        Fold fold = f.fold(mode);
+                        float[][] weights = new float[1][];
+                        Fold fold = fold(f, mode, r, weights);
+                        // Note [blending folds take the general variant] in SharedRules: per mode and weights.
+                        boolean applies = v.general() || v.applies(fold.geometry(f.dtype(), f.columnsShape()).view());
+                        float[] w = weights[0];
                         Tensor columns = RandomCases.columns(r, f), integers = smallIntegers(r, f.dtype(), f.columnsShape());
                         Tensor got = fold.apply(columns, backend);
                         // Into a used output: the paths that clear rows themselves (DirtyOutputTest's point).
@@ -189,7 +210,7 @@ class JavaVariantCoverageTest {
                         double tolerance = f.dtype() == DType.FLOAT32 ? 1e-5 : 1e-12;
                         String what = v + ", fold " + mode + ", " + f;
                         checks.add(() -> Reference.assertClose(
-                                Reference.fold(f.withFoldMode(mode), columns.toDoubleArray()), got, tolerance, what));
+                                Reference.fold(f.withFoldMode(mode), columns.toDoubleArray(), w), got, tolerance, what));
                         checks.add(() -> Reference.assertSameBits(fold.apply(columns, Backend.java()), got,
                                 what + ", against the default backend"));
                         if (mode == FoldMode.SUM) {

@@ -107,6 +107,8 @@ class NullArgumentsTest {
         names("Fold.withImageLayout(ImageLayout)", "layout");
         names("Fold.withColumnLayout(ColumnLayout)", "input_layout");
         names("Fold.withPaddingMode(PaddingMode)", "padding_mode");
+        names("Fold.withBlend(BlendWindow)", "blend");
+        names("Fold.withWeights(Tensor)", "weights");
         names("Fold.geometry(long[])", "input_shape");
         names("Fold.geometry(DType,long[])", "dtype", "input_shape");
         names("Fold.apply(Tensor)", "input");
@@ -134,6 +136,13 @@ class NullArgumentsTest {
         names("ColumnGeometry.forFold(long[],long,long,Window)", "input_shape", null, null, "window");
         names("ColumnGeometry.forFold(long[],long[],Window,DType,ImageLayout,ColumnLayout,FoldMode)",
                 "input_shape", "output_size", "window", "dtype", "layout", "input_layout", "mode");
+        names("ColumnGeometry.forFold(long[],long[],Window,DType,ImageLayout,ColumnLayout,FoldMode,BlendWindow)",
+                "input_shape", "output_size", "window", "dtype", "layout", "input_layout", "mode", NULLABLE);
+
+        names("BlendWindow.gaussian(double)", (String) null);
+        names("BlendWindow.of(Tensor)", "weights");
+        names("BlendWindow.weights(long[])", "kernel");
+        names("BlendWindow.equals(Object)", NULLABLE);
 
         names("Images.toTensor(BufferedImage)", "image");
         names("Images.toTensor(BufferedImage,boolean)", "image", null);
@@ -153,11 +162,6 @@ class NullArgumentsTest {
         names("OpenCLBackend.interop(Interop,DeviceTensor[])", "body", "tensors");
 
         names("OpenCLRuntime.select(String)", NULLABLE);  // null picks the default device
-
-        names("BlendWindow.gaussian(double)", (String) null);
-        names("BlendWindow.of(Tensor)", "weights");
-        names("BlendWindow.weights(long[])", "kernel");
-        names("BlendWindow.equals(Object)", NULLABLE);
 
         names("SlidingWindow.of(int[])", "tile");
         names("SlidingWindow.withOverlap(double)", (String) null);
@@ -348,9 +352,9 @@ class NullArgumentsTest {
         SAMPLES.put(Window.class, () -> Window.ofKernel(2, 2));
         SAMPLES.put(Unfold.class, () -> Unfold.of(2));
         SAMPLES.put(Fold.class, () -> Fold.of(4, 2));
+        SAMPLES.put(BlendWindow.class, BlendWindow::hann);
         SAMPLES.put(Tensor.class, () -> Tensor.zeros(1, 1, 4, 4));
         SAMPLES.put(Backend.class, Backend::java);
-        SAMPLES.put(BlendWindow.class, BlendWindow::hann);
         SAMPLES.put(SlidingWindow.class, () -> SlidingWindow.of(2, 2));
         SAMPLES.put(java.util.function.Function.class, () -> (java.util.function.Function<Tensor, Tensor>) t -> t);
         SAMPLES.put(Object.class, () -> "an object");

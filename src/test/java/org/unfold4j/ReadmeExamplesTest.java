@@ -329,6 +329,36 @@ class ReadmeExamplesTest {
         assertEquals(Unfold.of(3).withPadding(1).apply(frames, Backend.java()), kept, "the columns of the frames");
     }
 
+    @TestFactory
+    Stream<DynamicTest> blendingTiles() {
+        return PerBackend.tests("README blending tiles: gaussian, explicit weights, max", backend -> {
+            Tensor picture = Tensor.of(integers(3 * 512 * 512, 255), 1, 3, 512, 512);
+
+            // Weighted fold: a gaussian window over each 64×64 tile (σ = 0.125·64), one pass over the columns.
+            Tensor tileCols = Unfold.of(64).withStride(32).apply(picture);         // [N, C·64·64, 225] overlapping tiles
+            Fold gaussian = Fold.of(512, 512, 64, 64).withStride(32).withBlend(BlendWindow.gaussian(0.125));
+            Tensor blended = gaussian.apply(tileCols);                             // [N, C, 512, 512]
+
+            assertArrayEquals(new long[] {1, 3 * 64 * 64, 225}, tileCols.shape(), "tile columns");
+            // Tiles that agree blend into the picture again (a weighted mean of equal values).
+            Reference.assertClose(picture.toDoubleArray(), blended, 1e-5, "blended tiles");
+            Reference.assertSameBits(blended, gaussian.apply(tileCols, backend), "gaussian on " + backend);
+
+            // Weights of your own: float32, the kernel's shape, finite and non-negative.
+            Tensor taps = Tensor.of(new float[] {1, 2, 1, 2, 4, 2, 1, 2, 1}, 3, 3);
+            Fold weighted = Fold.of(512, 512, 3, 3).withWeights(taps);
+
+            Tensor small = Unfold.of(3).apply(picture, backend);
+            Reference.assertClose(picture.toDoubleArray(), weighted.apply(small, backend), 1e-5, "explicit weights");
+
+            // Max: the largest value landing on each pixel (NaN propagates; uint8 and int32 too).
+            Tensor brightest = Fold.of(512, 512, 64, 64).withStride(32).withMode(FoldMode.MAX).apply(tileCols);
+
+            assertEquals(picture, brightest, "the max of agreeing tiles is the picture");
+            assertEquals(brightest, Fold.of(512, 512, 64, 64).withStride(32).withMode(FoldMode.MAX).apply(tileCols, backend));
+        });
+    }
+
     /** How many windows of kernel 3, padding 1, stride 1 cover position {@code p} of {@code size}. */
     private static int covering(int p, int size) {
         return p == 0 || p == size - 1 ? 2 : 3;
@@ -362,7 +392,8 @@ class ReadmeExamplesTest {
     /** What the README's snippets use but leave to the reader to make: its own data, a program's arguments. */
     static final String README_INPUTS =
             "org.unfold4j.Tensor signal, org.unfold4j.Tensor volume, java.awt.image.BufferedImage bufferedImage, "
-                    + "String[] args, java.nio.file.Path photoFile, java.util.List<java.nio.file.Path> frameFiles";
+                    + "String[] args, java.nio.file.Path photoFile, java.util.List<java.nio.file.Path> frameFiles, "
+                    + "org.unfold4j.Tensor picture";
 
     @Test
     void readmeJavaBlocksCompileAsOneMethod(@TempDir Path classes) throws IOException {

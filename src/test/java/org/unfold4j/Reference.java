@@ -8,7 +8,7 @@ import java.util.Arrays;
 
 /**
  * The one naive reference of the tests: unfold and fold of 1-D, 2-D and 3-D windows, every
- * padding mode, both image layouts and both column layouts, fold modes sum and mean, every
+ * padding mode, both image layouts and both column layouts, fold modes sum, mean, weighted and max, every
  * element type; PyTorch's acceptance rules; coverage counts and a direct conv2d. Written from
  * PyTorch's definitions with plain nested loops over a {@link Case}, sharing none of the
  * library's index arithmetic ({@link ColumnGeometry}, the engines' tables and kernels);
@@ -26,7 +26,8 @@ import java.util.Arrays;
  *       pixel, in the element type (float32 or float64), each pixel adding its windows in
  *       ascending flat kernel offset starting from +0, as {@link Fold} documents. Tests compare
  *       folds bit for bit, so this order is part of the definition. Mean divides each pixel's
- *       sum once by its coverage count, in the element type; 0 where no window covers.</li>
+ *       sum once by its coverage count, in the element type; 0 where no window covers. Weighted
+ *       and max: Note [reference blending].</li>
  *   <li>Layouts: row order inside a column is PyTorch's ({@code c·K + k}) for either image
  *       layout; patch-major columns of channels-last images put the channel fastest
  *       ({@code k·C + c}), as TensorFlow's {@code extract_patches} does.</li>
@@ -90,7 +91,7 @@ final class Reference {
         int r = spec.rank();
         if (r < 1 || r > 3 || !spec.windowValid() || !sameRank(spec, r) || spec.mode() != PaddingMode.ZEROS
                 || outputSize.length != r || Arrays.stream(outputSize).anyMatch(v -> v <= 0)
-                || !spec.dtype().isFloatingPoint()) {
+                || (!spec.dtype().isFloatingPoint() && spec.foldMode() != FoldMode.MAX)) {
             return null;
         }
         if (spec.imageLayout() == ImageLayout.CHANNELS_LAST && r != 2) {
@@ -211,12 +212,21 @@ final class Reference {
         void at(int image, int column);
     }
 
+    /** A {@link Tap} that also gets the tap's flat kernel offset (the weighted fold's weight index). */
+    private interface OffsetTap {
+        void at(int image, int column, int kFlat);
+    }
+
+    private static void taps(Case f, boolean withMode, Tap tap) {
+        taps(f, withMode, (OffsetTap) (image, column, kFlat) -> tap.at(image, column));
+    }
+
     /**
      * Every tap of every window, in ascending (n, c, flat kernel offset, flat window) order, with
      * the image element it reads through the padding mode ({@code withMode}) or, without it,
      * only inside the image (-1 elsewhere).
      */
-    private static void taps(Case f, boolean withMode, Tap tap) {
+    private static void taps(Case f, boolean withMode, OffsetTap tap) {
         View g = View.of(f);
         int[] k = g.k(), d = g.d(), p = g.p(), s = g.s();
         long[] b = g.b(), size = g.size();
@@ -235,7 +245,7 @@ final class Reference {
                                         long x = source(bx * s[2] - p[2] + (long) kx * d[2], size[2], mode);
                                         long lFlat = (bz * b[1] + by) * b[2] + bx;
                                         tap.at(z < 0 || y < 0 || x < 0 ? -1 : (int) g.imageIndex(n, c, z, y, x),
-                                                (int) g.columnIndex(n, c, kFlat, lFlat));
+                                                (int) g.columnIndex(n, c, kFlat, lFlat), (int) kFlat);
                                     }
                                 }
                             }
@@ -278,6 +288,38 @@ final class Reference {
 
     /** Fold in float32: each pixel sums its windows in ascending flat kernel offset from +0; mean divides by the coverage. */
     static float[] fold(Case f, float[] columns) {
+        return fold(f, columns, null);
+    }
+
+    /**
+     * Fold in float32 of every mode: sum and mean as {@link #fold(Case, float[])}; weighted
+     * ({@code weights} one per flat kernel offset, null for ones) as Note [reference blending];
+     * max the largest value, NaN propagating, 0 where no window covers.
+     */
+    static float[] fold(Case f, float[] columns, float[] weights) {
+        if (f.foldMode() == FoldMode.WEIGHTED) {
+            float[] num = new float[f.imageElements()], den = new float[f.imageElements()];
+            taps(f, false, (OffsetTap) (image, column, k) -> {
+                if (image >= 0) {
+                    float w = weights == null ? 1f : weights[k];
+                    float product = w * columns[column];
+                    num[image] = num[image] + product;
+                    den[image] = den[image] + w;
+                }
+            });
+            for (int i = 0; i < num.length; i++) {
+                num[i] = den[i] > 0 ? num[i] / den[i] : 0f;
+            }
+            return num;
+        }
+        if (f.foldMode() == FoldMode.MAX) {
+            double[] max = foldMax(f, i -> columns[i]);
+            float[] out = new float[max.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (float) max[i];
+            }
+            return out;
+        }
         float[] out = new float[f.imageElements()];
         taps(f, false, (image, column) -> {
             if (image >= 0) {
@@ -295,6 +337,28 @@ final class Reference {
 
     /** Fold in float64, in the same order as {@link #fold(Case, float[])}. */
     static double[] fold(Case f, double[] columns) {
+        return fold(f, columns, null);
+    }
+
+    /** Fold in float64 of every mode, in the same order as {@link #fold(Case, float[], float[])}. */
+    static double[] fold(Case f, double[] columns, float[] weights) {
+        if (f.foldMode() == FoldMode.WEIGHTED) {
+            double[] num = new double[f.imageElements()], den = new double[f.imageElements()];
+            taps(f, false, (OffsetTap) (image, column, k) -> {
+                if (image >= 0) {
+                    double w = weights == null ? 1d : weights[k];
+                    num[image] += w * columns[column];
+                    den[image] += w;
+                }
+            });
+            for (int i = 0; i < num.length; i++) {
+                num[i] = den[i] > 0 ? num[i] / den[i] : 0d;
+            }
+            return num;
+        }
+        if (f.foldMode() == FoldMode.MAX) {
+            return foldMax(f, i -> columns[i]);
+        }
         double[] out = new double[f.imageElements()];
         taps(f, false, (image, column) -> {
             if (image >= 0) {
@@ -312,11 +376,90 @@ final class Reference {
 
     /** The reference fold of a float32 or float64 tensor of the case's column shape, in its type. */
     static Tensor fold(Case f, Tensor columns) {
-        switch (columns.dtype()) {
-            case FLOAT32: return Tensor.of(fold(f, columns.toFloatArray()), f.imageShape());
-            case FLOAT64: return Tensor.of(fold(f, columns.toDoubleArray()), f.imageShape());
-            default: throw new IllegalArgumentException("fold is defined for float32 and float64, not " + columns.dtype());
+        return fold(f, columns, null);
+    }
+
+    /**
+     * The reference fold of a tensor of the case's column shape, in its type, in every mode
+     * ({@code weights} for the weighted fold, null for ones); max of every type (uint8 unsigned).
+     */
+    static Tensor fold(Case f, Tensor columns, float[] weights) {
+        if (f.foldMode() == FoldMode.MAX && !columns.dtype().isFloatingPoint()) {
+            long[] v = bits(columns);
+            double[] max = foldMax(f, i -> v[i]);
+            return fromBits(Arrays.stream(max).mapToLong(d -> (long) d).toArray(), columns.dtype(), f.imageShape());
         }
+        switch (columns.dtype()) {
+            case FLOAT32: return Tensor.of(fold(f, columns.toFloatArray(), weights), f.imageShape());
+            case FLOAT64: return Tensor.of(fold(f, columns.toDoubleArray(), weights), f.imageShape());
+            default: throw new IllegalArgumentException("fold " + f.foldMode() + " is defined for float32 and float64, not "
+                    + columns.dtype());
+        }
+    }
+
+    /*
+     * Note [reference blending]
+     * Weighted: each pixel takes num = Σ w[k]·x and den = Σ w[k] over the taps landing on it, in
+     * ascending flat kernel offset from +0, in the element type, each product rounded to the
+     * type before it is added; then den > 0 ? num / den : 0. Max: the largest value landing on
+     * the pixel as Math.max takes it (NaN if any is, the first NaN met; +0.0 above -0.0), 0
+     * where nothing lands. Both are
+     * the library's documented definitions (FoldMode), so the tests compare them bit for bit.
+     */
+
+    /** Max of values read as doubles (exact for every type but NaN payloads): Note [reference blending]. */
+    private static double[] foldMax(Case f, java.util.function.IntToDoubleFunction value) {
+        double[] out = new double[f.imageElements()];
+        boolean[] covered = new boolean[out.length];
+        taps(f, false, (image, column) -> {
+            if (image >= 0) {
+                double v = value.applyAsDouble(column);
+                out[image] = covered[image] ? Math.max(out[image], v) : v;
+                covered[image] = true;
+            }
+        });
+        return out;
+    }
+
+    /**
+     * The weights of a named blend window for a kernel, from their definitions (the golden README):
+     * the product over the dimensions of 1-D windows of size k at offset i with centre c = (k−1)/2,
+     * gaussian exp(−(i−c)²/(2σ²)) with σ = sigmaScale·k, hann sin²(π(i+1)/(k+1)), triangular
+     * 1 − |i−c|/((k+1)/2), constant 1; computed in double, rounded to float32 once.
+     */
+    static float[] blendWeights(String window, double sigmaScale, int[] kernel) {
+        int volume = Case.volume(kernel);
+        float[] w = new float[volume];
+        for (int flat = 0; flat < volume; flat++) {
+            double product = 1;
+            for (int d = kernel.length - 1, rest = flat; d >= 0; d--) {
+                int k = kernel[d], i = rest % k;
+                rest /= k;
+                double c = (k - 1) / 2.0;
+                product *= switch (window) {
+                    case "constant" -> 1.0;
+                    case "gaussian" -> Math.exp(-(i - c) * (i - c) / (2 * (sigmaScale * k) * (sigmaScale * k)));
+                    case "hann" -> Math.pow(Math.sin(Math.PI * (i + 1) / (k + 1)), 2);
+                    case "triangular" -> 1 - Math.abs(i - c) / ((k + 1) / 2.0);
+                    default -> throw new IllegalArgumentException("no blend window " + window);
+                };
+            }
+            w[flat] = (float) product;
+        }
+        return w;
+    }
+
+    /** Whether fold weights are acceptable for a kernel: its shape, finite and non-negative values. */
+    static boolean acceptWeights(float[] weights, long[] shape, int[] kernel) {
+        if (!Arrays.equals(shape, Arrays.stream(kernel).asLongStream().toArray())) {
+            return false;
+        }
+        for (float w : weights) {
+            if (!(w >= 0) || Float.isInfinite(w)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** How many (window, kernel offset) pairs land on each image element (in the case's image layout): the fold of unfold(ones). */

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.TestFactory;
  * definitions (F.pad's documented modes, a fold worked by hand). Only then may the other tests
  * use it as the oracle for every backend.
  *
- * <p>Golden records outside what unfold4j defines (fold modes other than sum and mean) are
- * counted per reason and skipped; every file must still have records the reference is checked
+ * <p>Golden records outside what unfold4j defines (fold modes other than sum, mean, weighted
+ * and max) are counted per reason and skipped; every file must still have records the reference is checked
  * on. The 16-bit float types of the blend file are not unfold4j types, but the reference still
  * meets them: unfold on their raw 16-bit patterns (it copies bits), fold on their values in
  * float64 against PyTorch's float64 result.
@@ -82,11 +82,27 @@ class ReferenceTest {
     private static String outsideTheDefinitions(GoldenCase c) {
         if (c.json().has("fold_mode")) {
             String mode = c.json().get("fold_mode").asText();
-            if (!mode.equals("sum") && !mode.equals("mean")) {
+            if (!List.of("sum", "mean", "weighted", "max").contains(mode)) {
                 return "fold mode " + mode;
             }
         }
         return null;
+    }
+
+    /**
+     * The weights of a weighted record: its explicit {@code fold_weights_f32}, or those of its
+     * named {@code fold_window} from the reference's own definitions; null for the other modes.
+     */
+    private static float[] weights(GoldenCase c) {
+        if (c.foldWeights() != null) {
+            return c.foldWeights().toFloatArray();
+        }
+        if (!c.json().has("fold_window")) {
+            return null;
+        }
+        var w = c.json().get("fold_window");
+        double sigma = w.has("sigma_scale") ? w.get("sigma_scale").asDouble() : 0;
+        return Reference.blendWeights(w.get("window").asText(), sigma, c.kernel());
     }
 
     /** The element type of a record: its input's field suffix (float32 for error records without values). */
@@ -140,9 +156,17 @@ class ReferenceTest {
         boolean unfold = c.op().equals("unfold");
         Case accepted = unfold ? Reference.acceptUnfold(spec, c.inputShape())
                 : Reference.acceptFold(spec, c.inputShape(), c.outputSize());
+        float[] weights = weights(c);
         if (c.isError()) {
-            assertNull(accepted, "PyTorch rejects this input (" + c.error() + ") but the reference accepts " + accepted);
+            boolean weightsAccepted = c.foldWeights() == null
+                    || Reference.acceptWeights(weights, c.foldWeights().shape(), c.kernel());
+            assertTrue(accepted == null || !weightsAccepted,
+                    "PyTorch rejects this input (" + c.error() + ") but the reference accepts " + accepted);
             return;
+        }
+        if (c.foldWeights() != null) {
+            assertTrue(Reference.acceptWeights(weights, c.foldWeights().shape(), c.kernel()),
+                    "PyTorch accepts these weights but the reference rejects them");
         }
         assertNotNull(accepted, "PyTorch accepts this input but the reference rejects it");
         assertArrayEquals(c.expectedShape(), unfold ? accepted.columnsShape() : accepted.imageShape(),
@@ -156,13 +180,17 @@ class ReferenceTest {
             return;
         } else if (half != null) {
             double[] values = Arrays.stream(halfBits(c, "input_" + half)).mapToDouble(b -> halfValue(b, half)).toArray();
-            Reference.assertClose(c.expected().toDoubleArray(), Tensor.of(Reference.fold(accepted, values),
-                    accepted.imageShape()), 1e-9, accepted.toString());
+            // The weighted results are rounded to the 16-bit type: the README's tolerances for them.
+            double tolerance = c.foldMode() != FoldMode.WEIGHTED ? 1e-9 : half.equals("f16") ? 0x1p-10 : 0x1p-7;
+            Reference.assertClose(c.expected().toDoubleArray(), Tensor.of(Reference.fold(accepted, values, weights),
+                    accepted.imageShape()), tolerance, accepted.toString());
             return;
         }
         Tensor input = c.input(), expected = c.expected();
-        Tensor got = unfold ? Reference.unfold(accepted, input) : Reference.fold(accepted, input);
-        if (c.foldTolerance()) {
+        Tensor got = unfold ? Reference.unfold(accepted, input) : Reference.fold(accepted, input, weights);
+        if (!unfold && c.foldMode() == FoldMode.MAX) {
+            Reference.assertClose(expected.toDoubleArray(), got, 0, accepted.toString() + " (max is exact)");
+        } else if (c.foldTolerance()) {
             // PyTorch's float64 sum of float32 values; the reference sums in float32.
             Reference.assertClose(expected.toDoubleArray(), got, 1e-5, accepted.toString());
         } else {

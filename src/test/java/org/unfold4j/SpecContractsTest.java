@@ -68,7 +68,10 @@ class SpecContractsTest {
         assertEquals("mean", FoldMode.MEAN.toString());
         assertSame(FoldMode.MEAN, FoldMode.parse("Mean"));
         assertSame(FoldMode.SUM, FoldMode.parse("SUM"));
-        assertThrows(IllegalArgumentException.class, () -> FoldMode.parse("max"));
+        assertSame(FoldMode.WEIGHTED, FoldMode.parse("Weighted"));
+        assertSame(FoldMode.MAX, FoldMode.parse("max"));
+        assertEquals("fold mode must be sum, mean, weighted or max, but got 'median'",
+                assertThrows(IllegalArgumentException.class, () -> FoldMode.parse("median")).getMessage());
 
         assertEquals("nchw", ImageLayout.CHANNELS_FIRST.toString());
         assertEquals("nhwc", ImageLayout.CHANNELS_LAST.toString());

@@ -14,8 +14,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Show what unfold and fold do, on the bundled photograph (or IMAGE): unfold it into "
                 + "overlapping 48x48 patches (contact sheet and .npy), fold them back (the mean returns the "
-                + "image exactly; the sum shows the overlap, drawn as a heat map), and filter it with a 5x5 "
-                + "Gaussian computed as unfold + matrix product."},
+                + "image exactly; the sum shows the overlap, drawn as a heat map), filter it with a 5x5 "
+                + "Gaussian computed as unfold + matrix product, and stitch tiles that disagree by the mean and "
+                + "by a gaussian-weighted fold (blend-mean.png, blend-gaussian.png)."},
         footer = {"", "Example:", "  unfold4j demo --backend opencl"})
 final class DemoCommand extends BaseCommand {
     /**
@@ -81,6 +82,9 @@ final class DemoCommand extends BaseCommand {
             say("");
             say("4. filter: 5x5 Gaussian as unfold + matrix product");
             FilterCommand.filter(this, b, files, pic, Filters.Kind.gaussian, gaussian, filter);
+            say("");
+            say("5. blend: tiles that disagree, stitched by the mean and by a gaussian-weighted mean");
+            BlendDemo.run(this, b, files, pic);
             say("");
             sayWritten(files.commit());
             say("done in %.0f ms", millisSince(start));

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.unfold4j.Backend;
+import org.unfold4j.BlendWindow;
 import org.unfold4j.ColumnGeometry;
 import org.unfold4j.DType;
 import org.unfold4j.Fold;
@@ -23,12 +24,15 @@ import picocli.CommandLine.Parameters;
         description = {"Cut an image into overlapping tiles as in tiled inference (unfold), optionally process "
                 + "each tile on its own (--tile-op), and put the tiles back (fold). With --mode mean (each pixel "
                 + "the mean of its tiles) and no tile operation the image comes back exactly; with --mode sum "
-                + "(nn.Fold) overlapping tiles add up, and the overlap count is written as a heat map. "
+                + "(nn.Fold) overlapping tiles add up, and the overlap count is written as a heat map; --blend "
+                + "(--mode weighted) weights each tile's pixels by a window so that its centre counts more than "
+                + "its border, and --mode max keeps the largest value. "
                 + "--padding-mode applies to the unfold only: fold has no padding modes and always drops the "
                 + "values that fall into the padding, so the mean gives the image back whatever the mode."},
         footer = {"", "Examples:", "  unfold4j reconstruct --kernel 64 --stride 32 --mode sum --out out/reconstruct",
             "  unfold4j reconstruct --kernel 64 --stride 48 --padding 16 \\",
-            "      --padding-mode reflect --dtype float64 --layout nhwc"})
+            "      --padding-mode reflect --dtype float64 --layout nhwc",
+            "  unfold4j reconstruct --kernel 64 --stride 32 --tile-op invert --blend gaussian --sigma-scale 0.2"})
 final class ReconstructCommand extends BaseCommand {
     @Parameters(arity = "0..*", paramLabel = "IMAGE|FOLDER",
             description = "PNG, JPEG, GIF, BMP or TIFF files, or folders of them (walked recursively; see --glob); "
@@ -52,9 +56,21 @@ final class ReconstructCommand extends BaseCommand {
                     + "channels last [H, W, C]. Default: ${DEFAULT-VALUE}.")
     String layout;
 
-    @Option(names = "--mode", defaultValue = "mean", paramLabel = "sum|mean",
-            description = "How overlapping tiles combine (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mode", paramLabel = "sum|mean|weighted|max",
+            description = "How overlapping tiles combine: sum, mean, weighted (by --blend's window; constant "
+                    + "weights are the mean) or max (each pixel the largest tile value). Default: mean, or "
+                    + "weighted with --blend.")
     String mode;
+
+    @Option(names = "--blend", paramLabel = "constant|gaussian|hann|triangular",
+            description = "The window that weights each tile's pixels by their place in the tile (--mode "
+                    + "weighted): gaussian exp(-(i-c)^2 / (2 sigma^2)) with sigma = --sigma-scale times the tile "
+                    + "size, hann sin^2(pi (i+1) / (k+1)), triangular, or constant (the mean).")
+    String blend;
+
+    @Option(names = "--sigma-scale", defaultValue = "0.125", paramLabel = "S",
+            description = "The gaussian window's sigma as a fraction of the tile size (default: ${DEFAULT-VALUE}).")
+    double sigmaScale;
 
     @Option(names = "--tile-op", defaultValue = "none", paramLabel = "none|blur|invert",
             description = "What to do to each tile between unfold and fold (default: ${DEFAULT-VALUE}).")
@@ -77,10 +93,7 @@ final class ReconstructCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        String m = mode.trim().toLowerCase(Locale.ROOT);
-        if (!m.equals("sum") && !m.equals("mean")) {
-            throw new BadInputException("--mode must be sum or mean, not '" + mode + "'");
-        }
+        Combine combine = Combine.parse(mode, blend, sigmaScale);
         TileOp op = TileOp.parse(tileOp);
         Settings settings = new Settings(windowOptions.paddingMode(), Choices.foldableDtype(dtype),
                 Choices.layout(layout));
@@ -90,12 +103,11 @@ final class ReconstructCommand extends BaseCommand {
             try (ChosenBackend b = backend.open()) {
                 b.requireSupports(settings.dtype());
                 say("backend: %s", b.describe());
-                boolean isMean = m.equals("mean");
                 return Batch.run(this, collected, out, run.quiet,
                         (item, pic, files, prefix) -> {
                             Windows.check(settings.unfold(window), settings.dtype(), settings.imageShape(pic), pic);
-                            int perBand = plan(this, b, pic, window, op, settings);
-                            Result r = reconstruct(this, b, files, pic, window, isMean, op, settings, perBand, prefix);
+                            int perBand = combine.oneBand(plan(this, b, pic, window, op, settings), window, pic);
+                            Result r = reconstruct(this, b, files, pic, window, combine, op, settings, perBand, prefix);
                             return pic.size() + (Double.isNaN(r.maxError()) ? "" : ", max error "
                                     + (r.maxError() == 0 ? "0 (exact)" : String.format(Locale.ROOT, "%.3g", r.maxError())));
                         }, files -> { });
@@ -108,13 +120,12 @@ final class ReconstructCommand extends BaseCommand {
         try (ChosenBackend b = backend.open()) {
             b.requireSupports(settings.dtype());
             try (OutputFiles files = OutputFiles.open(out)) {
-                int perBand = plan(this, b, pic, window, op, settings); // before any output
+                int perBand = combine.oneBand(plan(this, b, pic, window, op, settings), window, pic); // before any output
                 say("backend: %s", b.describe());
                 say("image: %s, %s", image == null ? "bundled photograph" : display(image), pic.size());
                 say("warm-up: %.1f ms", b.warmUp());
-                reconstruct(this, b, files, pic, window, m.equals("mean"), op, settings, perBand);
-                for (String name : new String[] {"reconstruction-mean.png", "reconstruction-sum.png",
-                    "overlap-heatmap.png"}) {
+                reconstruct(this, b, files, pic, window, combine, op, settings, perBand, "");
+                for (String name : Combine.FILES) {
                     files.dropAtCommit(name); // the other --mode's, from an earlier run: never a mix
                 }
                 sayWritten(files.commit());
@@ -139,6 +150,98 @@ final class ReconstructCommand extends BaseCommand {
         long[] imageShape(Picture pic) {
             return layout == ImageLayout.CHANNELS_LAST ? new long[] {pic.height(), pic.width(), pic.channels()}
                     : new long[] {pic.channels(), pic.height(), pic.width()};
+        }
+    }
+
+    /**
+     * How overlapping tiles combine: a fold mode and, for {@link FoldMode#WEIGHTED}, the blend
+     * window and its name ({@code --blend}).
+     */
+    record Combine(FoldMode mode, BlendWindow blend, String blendName) {
+        static final Combine SUM = new Combine(FoldMode.SUM, null, null);
+        static final Combine MEAN = new Combine(FoldMode.MEAN, null, null);
+        /** Every file name a reconstruction writes, whatever the mode: an earlier run's of another mode are dropped. */
+        static final List<String> FILES = List.of("reconstruction-mean.png", "reconstruction-sum.png", "overlap-heatmap.png",
+                "reconstruction-max.png", "reconstruction-constant.png", "reconstruction-gaussian.png",
+                "reconstruction-hann.png", "reconstruction-triangular.png");
+
+        static Combine of(boolean mean) {
+            return mean ? MEAN : SUM;
+        }
+
+        /** --mode and --blend (null when absent) with --sigma-scale. */
+        static Combine parse(String mode, String blend, double sigmaScale) {
+            String m = mode == null ? (blend == null ? "mean" : "weighted") : mode.trim().toLowerCase(Locale.ROOT);
+            if (!List.of("sum", "mean", "weighted", "max").contains(m)) {
+                throw new BadInputException("--mode must be sum, mean, weighted or max, not '" + mode + "'");
+            }
+            if (blend != null && !m.equals("weighted")) {
+                throw new BadInputException("--blend weights the tiles of --mode weighted, not of --mode " + m);
+            }
+            if (!m.equals("weighted")) {
+                return new Combine(FoldMode.parse(m), null, null);
+            }
+            String b = blend == null ? "constant" : blend.trim().toLowerCase(Locale.ROOT);
+            BlendWindow w = switch (b) {
+                case "constant" -> BlendWindow.constant();
+                case "gaussian" -> {
+                    if (!(sigmaScale > 0) || Double.isInfinite(sigmaScale)) {
+                        throw new BadInputException("--sigma-scale must be a finite number above 0, not " + sigmaScale);
+                    }
+                    yield BlendWindow.gaussian(sigmaScale);
+                }
+                case "hann" -> BlendWindow.hann();
+                case "triangular" -> BlendWindow.triangular();
+                default -> throw new BadInputException("--blend must be constant, gaussian, hann or triangular, not '"
+                        + blend + "'");
+            };
+            return new Combine(FoldMode.WEIGHTED, w, b);
+        }
+
+        boolean mean() {
+            return mode == FoldMode.MEAN;
+        }
+
+        boolean sum() {
+            return mode == FoldMode.SUM;
+        }
+
+        /** The spec folding the tiles this way. */
+        Fold apply(Fold fold) {
+            return mode == FoldMode.WEIGHTED ? fold.withBlend(blend) : fold.withMode(mode);
+        }
+
+        /** The PNG of the result. */
+        String fileName() {
+            return "reconstruction-" + (mode == FoldMode.WEIGHTED ? blendName : mode.toString()) + ".png";
+        }
+
+        /** What the fold does, for the log. */
+        String describe() {
+            return switch (mode) {
+                case SUM -> "sum";
+                case MEAN -> "mean: each pixel's sum / its overlap count";
+                case WEIGHTED -> "weighted by a " + blend + " window: each pixel's sum of w*x / its sum of w";
+                case MAX -> "max: each pixel's largest tile value";
+            };
+        }
+
+        /**
+         * The rows of tiles per band, which must be all of them for the weighted and max folds:
+         * bands are folded by sum and added up (Note [bounded pieces]), which only sum and mean
+         * can be.
+         *
+         * @throws BadInputException if those modes would need bands
+         */
+        int oneBand(int perBand, Window window, Picture pic) {
+            long rows = Math.max(1, (pic.height() + 2L * window.paddingH() - (long) window.dilationH() * (window.kernelH() - 1) - 1)
+                    / window.strideH() + 1);
+            if ((mode == FoldMode.WEIGHTED || mode == FoldMode.MAX) && perBand < rows) {
+                throw new BadInputException("--mode " + mode + " folds all tiles at once, but the " + rows
+                        + " rows of tiles fit the memory " + perBand + " rows at a time; give the JVM more memory (-Xmx) "
+                        + "or use --mode sum or mean");
+            }
+            return perBand;
         }
     }
 
@@ -187,6 +290,13 @@ final class ReconstructCommand extends BaseCommand {
     /** As above, the files named {@code prefix} + their usual names (a collection's, Note [collections]). */
     static Result reconstruct(BaseCommand cmd, ChosenBackend b, OutputFiles files, Picture pic, Window window,
                               boolean mean, TileOp op, Settings settings, int perBand, String prefix) {
+        return reconstruct(cmd, b, files, pic, window, Combine.of(mean), op, settings, perBand, prefix);
+    }
+
+    /** As above, combining the tiles as {@code combine} says (the weighted and max folds in one band only). */
+    static Result reconstruct(BaseCommand cmd, ChosenBackend b, OutputFiles files, Picture pic, Window window,
+                              Combine combine, TileOp op, Settings settings, int perBand, String prefix) {
+        boolean mean = !combine.sum();  // the result is compared with the image itself, not image · overlap
         Backend backend = b.backend();
         Unfold unfold = settings.unfold(window);
         DType type = settings.dtype();
@@ -210,7 +320,7 @@ final class ReconstructCommand extends BaseCommand {
                 opNs = System.nanoTime() - t1;
             }
             long t2 = System.nanoTime();
-            Tensor folded = (mean ? fold.withMode(FoldMode.MEAN) : fold).apply(cols, backend);
+            Tensor folded = combine.apply(fold).apply(cols, backend);
             foldNs = System.nanoTime() - t2;
             result = Picture.of(folded, settings.layout());
             double[] values = Picture.channelsFirst(folded, settings.layout());
@@ -307,7 +417,7 @@ final class ReconstructCommand extends BaseCommand {
         if (op != TileOp.none) {
             cmd.say("tile op %s on every tile in %.2f ms (on the host)", op, opNs / 1e6);
         }
-        cmd.say("fold (%s) %s -> %s %s in %.2f ms%s", mean ? "mean: each pixel's sum / its overlap count" : "sum",
+        cmd.say("fold (%s) %s -> %s %s in %.2f ms%s", combine.describe(),
                 shape(shape), shape(g.imageShape()), type, foldNs / 1e6, timingNote(b));
         float min = Float.MAX_VALUE, max = 0;
         long uncovered = 0;
@@ -334,9 +444,9 @@ final class ReconstructCommand extends BaseCommand {
                     uncovered == 0 ? "" : " over the covered pixels");
         }
         Picture image = result;
-        Progress.Step writing = progress.start("writing " + (mean ? "reconstruction-mean.png" : "the PNG files"), 0);
+        Progress.Step writing = progress.start("writing " + (mean ? combine.fileName() : "the PNG files"), 0);
         try {
-            write(cmd, files, image, overlap, mean, (int) max, pic, prefix);
+            write(cmd, files, image, overlap, combine, (int) max, pic, prefix);
         } finally {
             writing.close();
         }
@@ -356,11 +466,11 @@ final class ReconstructCommand extends BaseCommand {
         return Tensor.of(data, g);
     }
 
-    /** Writes reconstruction-mean.png, or reconstruction-sum.png and overlap-heatmap.png. */
-    private static void write(BaseCommand cmd, OutputFiles files, Picture result, float[] overlap, boolean mean,
+    /** Writes reconstruction-MODE.png (reconstruction-BLEND.png when weighted), or reconstruction-sum.png and overlap-heatmap.png. */
+    private static void write(BaseCommand cmd, OutputFiles files, Picture result, float[] overlap, Combine combine,
                               int max, Picture pic, String prefix) {
-        if (mean) {
-            files.write(prefix + "reconstruction-mean.png", f -> ImageFiles.writePng(result, f));
+        if (!combine.sum()) {
+            files.write(prefix + combine.fileName(), f -> ImageFiles.writePng(result, f));
         } else {
             // The sum as is, clipped at 255 when written: where tiles overlap, the pixel counts
             // several times and shows brighter.

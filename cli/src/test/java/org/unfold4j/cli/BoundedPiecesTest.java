@@ -78,6 +78,19 @@ class BoundedPiecesTest {
         return new Path[] {whole, banded};
     }
 
+    /** The weighted and max folds cannot be summed band by band: a reconstruct that needs bands says so, exit code 2, no files. */
+    @org.junit.jupiter.api.Test
+    void blendedReconstructionsRefuseBands() throws IOException {
+        for (String mode : List.of("--blend=gaussian", "--mode=max")) {
+            Path out = tmp.resolve("refused-" + mode.substring(2, 6));
+            Cli.Run r = Cli.run("reconstruct", "--kernel", "48", "--stride", "40", mode, "--max-block-bytes", "3000000",
+                    "--out", out.toString());
+            assertEquals(2, r.code(), r.out() + r.err());
+            assertTrue(r.err().contains("folds all tiles at once"), r.err());
+            assertFalse(Files.exists(out) && Cli.names(out).size() > 0, "no files");
+        }
+    }
+
     private static Cli.Run run(String backend, Path out, String... args) {
         List<String> all = new ArrayList<>(Arrays.asList(args));
         all.addAll(List.of("--backend", backend, "--out", out.toString()));

@@ -78,14 +78,14 @@ class CommandsTest {
         Cli.Run r = Cli.run("demo", "--backend", backend, "--out", out.toString()).expectSuccess();
         assertTrue(r.out().contains("backend: " + backend + " on "), r.out());
         assertTrue(r.out().contains("max |reconstruction - image| = 0 (exact)"), r.out());
-        assertEquals(List.of("contact-sheet.png", "filtered-gaussian.png", "overlap-heatmap.png", "patches.npy",
-                "reconstruction-mean.png", "reconstruction-sum.png"), Cli.names(out));
+        assertEquals(List.of("blend-gaussian.png", "blend-mean.png", "contact-sheet.png", "filtered-gaussian.png",
+                "overlap-heatmap.png", "patches.npy", "reconstruction-mean.png", "reconstruction-sum.png"), Cli.names(out));
         BufferedImage sheet = png(out.resolve("contact-sheet.png"));
         // 48x48 patches every 40 pixels of 288x448: 7 x 11 patches with 2-pixel gaps.
         assertEquals(11 * 48 + 10 * ContactSheet.GAP, sheet.getWidth());
         assertEquals(7 * 48 + 6 * ContactSheet.GAP, sheet.getHeight());
         for (String name : List.of("reconstruction-mean.png", "reconstruction-sum.png", "overlap-heatmap.png",
-                "filtered-gaussian.png")) {
+                "filtered-gaussian.png", "blend-mean.png", "blend-gaussian.png")) {
             BufferedImage image = png(out.resolve(name));
             assertEquals(448, image.getWidth(), name);
             assertEquals(288, image.getHeight(), name);
@@ -191,6 +191,54 @@ class CommandsTest {
         assertTrue(r.out().contains("max |reconstruction - image| = 0 (exact)"), r.out());
         assertEquals(List.of("reconstruction-mean.png"), Cli.names(out));
         assertSamePixels(ImageIO.read(ImageFiles.class.getResource(ImageFiles.BUNDLED)), png(out.resolve("reconstruction-mean.png")));
+    }
+
+    /**
+     * --blend folds by a weighted mean of the tiles, --mode max by their largest value: with no
+     * tile operation every tile agrees, so both give the image back (the weighted mean within
+     * float rounding, written as the same pixels; max exactly).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.unfold4j.cli.Cli#backends")
+    void reconstructBlendedAndMaxReturnTheImage(String backend) throws IOException {
+        Cli.assumeBackend(backend);
+        BufferedImage photo = ImageIO.read(ImageFiles.class.getResource(ImageFiles.BUNDLED));
+        Path out = tmp.resolve("rb");
+        Cli.Run r = Cli.run("reconstruct", "--kernel", "64", "--stride", "32", "--blend", "gaussian", "--sigma-scale",
+                "0.2", "--backend", backend, "--out", out.toString()).expectSuccess();
+        assertTrue(r.out().contains("fold (weighted by a gaussian(sigma_scale=0.2) window"), r.out());
+        assertEquals(List.of("reconstruction-gaussian.png"), Cli.names(out));
+        assertSamePixels(photo, png(out.resolve("reconstruction-gaussian.png")));
+        for (String window : List.of("hann", "triangular", "constant")) {
+            Path o = tmp.resolve("rb-" + window);
+            Cli.run("reconstruct", "--kernel", "48", "--stride", "40", "--mode", "weighted", "--blend", window,
+                    "--backend", backend, "--out", o.toString()).expectSuccess();
+            assertSamePixels(photo, png(o.resolve("reconstruction-" + window + ".png")));
+        }
+        Path max = tmp.resolve("rm");
+        Cli.Run m = Cli.run("reconstruct", "--kernel", "64", "--stride", "32", "--mode", "max", "--backend", backend,
+                "--out", max.toString()).expectSuccess();
+        assertTrue(m.out().contains("max |reconstruction - image| = 0 (exact)"), m.out());
+        assertEquals(List.of("reconstruction-max.png"), Cli.names(max));
+        assertSamePixels(photo, png(max.resolve("reconstruction-max.png")));
+    }
+
+    /** With tiles that disagree (inverted every other tile is not possible here: blur), the gaussian blend differs from the mean. */
+    @Test
+    void blendedTilesDifferFromTheMeanWhereTilesDisagree() throws IOException {
+        Path mean = tmp.resolve("bm"), gauss = tmp.resolve("bg");
+        Cli.run("reconstruct", "--kernel", "48", "--stride", "24", "--tile-op", "blur", "--out", mean.toString())
+                .expectSuccess();
+        Cli.run("reconstruct", "--kernel", "48", "--stride", "24", "--tile-op", "blur", "--blend", "gaussian",
+                "--out", gauss.toString()).expectSuccess();
+        BufferedImage a = png(mean.resolve("reconstruction-mean.png")), b = png(gauss.resolve("reconstruction-gaussian.png"));
+        int different = 0;
+        for (int y = 0; y < a.getHeight(); y++) {
+            for (int x = 0; x < a.getWidth(); x++) {
+                different += a.getRGB(x, y) != b.getRGB(x, y) ? 1 : 0;
+            }
+        }
+        assertTrue(different > 0, "the blurred tiles disagree at their borders, which the weights see");
     }
 
     /**

@@ -6,8 +6,10 @@ import org.unfold4j.internal.geometry.View;
 
 /** Fold: one task per output image row (n, c, z, y), summing covering windows in ascending kernel-offset order. */
 final class FoldPass extends Pass {
-    /** For fold mean: how many windows cover each pixel of a row along the width; null for sums. */
+    /** For fold mean and max: how many windows cover each pixel of a row along the width; null for sums. */
     private final int[] countX;
+    /** For the weighted fold: the weight of each flat kernel offset; null in the other modes. */
+    private final float[] weights;
     /** No two windows overlap (patches): values are set rather than summed; see fold.cl's DISJOINT. */
     private final boolean disjoint;
     /** Some pixels of a row have no window, so a row is cleared before its values are set. */
@@ -32,7 +34,8 @@ final class FoldPass extends Pass {
     FoldPass(View g, JavaVariant variant) {
         super(g, variant);
         // One int per pixel of a row, and only where needed: Note [axis tables stay linear].
-        this.countX = g.foldMode() == FoldMode.MEAN ? new int[width] : null;
+        this.countX = g.foldMode() == FoldMode.MEAN || g.foldMode() == FoldMode.MAX ? new int[width] : null;
+        this.weights = g.foldWeights() != null ? g.foldWeights().toArray() : null;
         boolean uncovered = false;
         for (int i = 0; i < width; i++) {
             int count = x.count(i);
@@ -181,6 +184,10 @@ final class FoldPass extends Pass {
     }
 
     private void row(int n, int c, int pz, int py) {
+        if (g.blends()) {
+            blendRow(n, c, pz, py);
+            return;
+        }
         int rowOut = n * inN + c * inC + pz * inZ + py * inY;
         int colBase = n * colN + c * colC;
         int zCount = z.count(pz), yCount = y.count(py);
@@ -233,6 +240,57 @@ final class FoldPass extends Pass {
         }
         if (g.foldMode() == FoldMode.MEAN) {
             ops.divide(out, rowOut, inX, countX, (long) zCount * yCount);
+        }
+    }
+
+    /**
+     * The weighted or max fold of one image row (Note [blending folds take the general variant]
+     * in SharedRules): the covering windows' runs along the windows of each kernel offset, kernel
+     * offsets ascending, so each pixel meets its taps in ascending order as fold.cl's per-pixel
+     * gather does (Note [weighted fold order] in FoldWeights). The weighted fold keeps the sum of
+     * the weights of each pixel in this thread's scratch row, in the output's type.
+     */
+    private void blendRow(int n, int c, int pz, int py) {
+        int rowOut = n * inN + c * inC + pz * inZ + py * inY;
+        int colBase = n * colN + c * colC;
+        int zCount = z.count(pz), yCount = y.count(py);
+        boolean max = g.foldMode() == FoldMode.MAX;
+        Object den = null;
+        if (max) {
+            BlendRows.lowest(out, rowOut, inX, width);
+        } else {
+            den = scratch(width);
+            ops.zero(out, rowOut, inX, width);
+            ops.zero(den, 0, 1, width);
+        }
+        int zStep = z.coverStep(), yStep = y.coverStep();
+        for (int iz = 0, kz = z.firstCover(pz); iz < zCount; iz++, kz += zStep) {
+            int oz = z.position(pz, kz);
+            for (int iy = 0, ky = y.firstCover(py); iy < yCount; iy++, ky += yStep) {
+                int oy = y.position(py, ky);
+                int kBase = (kz * kh + ky) * kw;
+                int lBase = (oz * bh + oy) * bw;
+                for (int kx = 0; kx < kw; kx++) {
+                    int lo = x.windowLo[kx], hi = x.windowHi[kx];
+                    if (lo > hi) {
+                        continue;
+                    }
+                    int start = x.windowStart[kx], len = hi - lo + 1;
+                    int src = colBase + (kBase + kx) * colK + (lBase + lo) * colL;
+                    if (max) {
+                        BlendRows.max(out, rowOut + start * inX, strideX * inX, in, src, colL, len);
+                    } else {
+                        float w = weights[kBase + kx];
+                        BlendRows.addWeightedAndWeight(out, rowOut + start * inX, strideX * inX, den, start, strideX,
+                                in, src, colL, len, w);
+                    }
+                }
+            }
+        }
+        if (max) {
+            BlendRows.zeroUncovered(ops, out, rowOut, inX, countX, (long) zCount * yCount);
+        } else {
+            BlendRows.divide(out, rowOut, inX, den, width);
         }
     }
 

@@ -46,7 +46,7 @@ public enum JavaVariant {
     FOLD_ALONG_KERNEL(Op.FOLD, SharedRules::foldsAlongKernel),
     /** Fold row by row along the windows, three stride-1 taps added in one pass (FoldPass.addThreeTaps). */
     FOLD_FUSED_TAPS(Op.FOLD, g -> g.stride3()[2] == 1 && g.imageStrides()[4] == 1 && pyTorchColumns(g)),
-    /** Fold row by row along the windows of each kernel offset, one tap at a time: every geometry. */
+    /** Fold row by row along the windows of each kernel offset, one tap at a time: every geometry, and the only one of the weighted and max folds (FoldPass.blendRow). */
     FOLD_WINDOW_RUNS(Op.FOLD, g -> true);
 
     private final Op op;
@@ -73,7 +73,8 @@ public enum JavaVariant {
      * @param g the geometry
      */
     public boolean applies(View g) {
-        return applies.test(g);
+        // Note [blending folds take the general variant] in SharedRules.
+        return (op != Op.FOLD || SharedRules.foldModeAllows(g, general())) && applies.test(g);
     }
 
     /**

@@ -21,6 +21,26 @@ public final class SharedRules {
     }
 
     /**
+     * Whether a fold variant may run {@code g}: the general ones (Java's window runs, OpenCL's
+     * element kernel) run every geometry; the others only sums and means.
+     *
+     * <p>Note [blending folds take the general variant]: the weighted and max folds
+     * ({@link View#blends()}) run in the general variant of each backend only, the Java fold's
+     * row runs along the windows of each kernel offset (FoldPass.blendRow) and fold.cl's
+     * per-pixel gather (FOLD_WEIGHTED, FOLD_MAX). Each pixel meets its taps in ascending
+     * kernel-offset order in both (Note [weighted fold order] in FoldWeights), so they agree bit
+     * for bit; the specialised variants (row classes, patches, along the kernel, fused taps)
+     * would each need their own weighted and max loops for no difference in the bits.
+     *
+     * @param g       the geometry
+     * @param general whether the variant asking is its backend's general fold
+     * @return true where the variant may run the geometry's fold mode
+     */
+    public static boolean foldModeAllows(View g, boolean general) {
+        return general || !g.blends();
+    }
+
+    /**
      * {@return whether no two windows overlap in any dimension (stride at least the dilated kernel extent): patches}
      *
      * @param g the geometry

@@ -34,6 +34,8 @@ public final class View {
     private final ColumnLayout columnLayout;
     private final PaddingMode paddingMode;
     private final FoldMode foldMode;
+    /** The weights of a weighted fold; null in every other mode. */
+    private final FoldWeights foldWeights;
     private final long kernelVolume, blockCount, imageElements, columnElements;
     private final int hash;
 
@@ -54,17 +56,18 @@ public final class View {
      * @param columnLayout how the column side is laid out
      * @param paddingMode  how unfold reads the padding
      * @param foldMode     what fold does with overlaps
+     * @param foldWeights  the validated weights of a weighted fold (one per kernel offset), null otherwise
      */
     public View(long batch, long channels, long[] size, long[] blocks, int[] kernel, int[] dilation, int[] padding,
                 int[] stride, DType dtype, ImageLayout imageLayout, ColumnLayout columnLayout, PaddingMode paddingMode,
-                FoldMode foldMode) {
+                FoldMode foldMode, FoldWeights foldWeights) {
         this(batch, channels, pad3(size, 1), pad3(blocks, 1), pad3(kernel, 1), pad3(dilation, 1), pad3(padding, 0),
-                pad3(stride, 1), dtype, imageLayout, columnLayout, paddingMode, foldMode, true);
+                pad3(stride, 1), dtype, imageLayout, columnLayout, paddingMode, foldMode, foldWeights, true);
     }
 
     private View(long batch, long channels, long[] size3, long[] blocks3, int[] kernel3, int[] dilation3,
                  int[] padding3, int[] stride3, DType dtype, ImageLayout imageLayout, ColumnLayout columnLayout,
-                 PaddingMode paddingMode, FoldMode foldMode, boolean padded) {
+                 PaddingMode paddingMode, FoldMode foldMode, FoldWeights foldWeights, boolean padded) {
         this.batch = batch;
         this.channels = channels;
         this.size3 = size3;
@@ -78,6 +81,7 @@ public final class View {
         this.columnLayout = columnLayout;
         this.paddingMode = paddingMode;
         this.foldMode = foldMode;
+        this.foldWeights = foldMode == FoldMode.WEIGHTED ? foldWeights : null;
         this.kernelVolume = (long) kernel3[0] * kernel3[1] * kernel3[2];
         this.blockCount = blocks3[0] * blocks3[1] * blocks3[2];
         this.imageElements = batch * channels * size3[0] * size3[1] * size3[2];
@@ -93,6 +97,7 @@ public final class View {
         h = h * 31 + imageLayout.hashCode();
         h = h * 31 + columnLayout.hashCode();
         h = h * 31 + paddingMode.hashCode();
+        h = h * 31 + java.util.Objects.hashCode(this.foldWeights);
         this.hash = h * 31 + foldMode.hashCode();
     }
 
@@ -124,6 +129,10 @@ public final class View {
     public PaddingMode paddingMode() { return paddingMode; }
     /** {@return what fold does with overlaps ({@code SUM} for an unfold)} */
     public FoldMode foldMode() { return foldMode; }
+    /** {@return the weights of a weighted fold, one per flat kernel offset; null in the other modes} */
+    public FoldWeights foldWeights() { return foldWeights; }
+    /** {@return whether fold blends overlaps (weighted or max) rather than summing them: Note [blending folds take the general variant] in SharedRules} */
+    public boolean blends() { return foldMode == FoldMode.WEIGHTED || foldMode == FoldMode.MAX; }
     /** {@return K, the kernel volume} */
     public long kernelVolume() { return kernelVolume; }
     /** {@return L, the number of windows per image} */
@@ -238,7 +247,7 @@ public final class View {
             return this;
         }
         return new View(n, channels, size3, blocks3, kernel3, dilation3, padding3, stride3, dtype, imageLayout,
-                columnLayout, paddingMode, foldMode, true);
+                columnLayout, paddingMode, foldMode, foldWeights, true);
     }
 
     /** {@return whether {@link #asPlanes()} applies: channels-first images with PyTorch's columns} */
@@ -258,7 +267,7 @@ public final class View {
             throw new IllegalStateException("only channels-first columns split into planes: " + this);
         }
         return new View(batch * channels, 1, size3, blocks3, kernel3, dilation3, padding3, stride3, dtype, imageLayout,
-                columnLayout, paddingMode, foldMode, true);
+                columnLayout, paddingMode, foldMode, foldWeights, true);
     }
 
     @Override
@@ -270,7 +279,8 @@ public final class View {
                 && Arrays.equals(size3, v.size3) && Arrays.equals(blocks3, v.blocks3) && Arrays.equals(kernel3, v.kernel3)
                 && Arrays.equals(dilation3, v.dilation3) && Arrays.equals(padding3, v.padding3)
                 && Arrays.equals(stride3, v.stride3) && dtype == v.dtype && imageLayout == v.imageLayout
-                && columnLayout == v.columnLayout && paddingMode == v.paddingMode && foldMode == v.foldMode;
+                && columnLayout == v.columnLayout && paddingMode == v.paddingMode && foldMode == v.foldMode
+                && java.util.Objects.equals(foldWeights, v.foldWeights);
     }
 
     @Override
@@ -285,6 +295,7 @@ public final class View {
                 + Arrays.toString(dilation3) + ", padding=" + Arrays.toString(padding3) + ", stride="
                 + Arrays.toString(stride3) + ", " + dtype + ", " + imageLayout + ", " + columnLayout
                 + (paddingMode == PaddingMode.ZEROS ? "" : ", padding_mode=" + paddingMode)
-                + (foldMode == FoldMode.SUM ? "" : ", fold_mode=" + foldMode) + "]";
+                + (foldMode == FoldMode.SUM ? "" : ", fold_mode=" + foldMode)
+                + (foldWeights == null ? "" : ", weights=" + foldWeights) + "]";
     }
 }

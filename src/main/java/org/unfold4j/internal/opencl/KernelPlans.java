@@ -6,6 +6,7 @@ import org.unfold4j.ImageLayout;
 import org.unfold4j.internal.Op;
 import org.unfold4j.internal.PlanCache;
 import org.unfold4j.internal.geometry.Axis;
+import org.unfold4j.internal.geometry.FoldWeights;
 import org.unfold4j.internal.geometry.SharedRules;
 import org.unfold4j.internal.geometry.View;
 
@@ -24,8 +25,10 @@ final class KernelPlans {
      * @param items          the work-items
      * @param vectors        the kernel's vector arguments after its two buffers (Launcher.vectors)
      * @param scratchPerItem bytes of __local scratch each work-item needs (fold_row_classes), or 0
+     * @param weights        the weighted fold's weights, the argument after the vectors; null otherwise
      */
-    record Launch(KernelVariant variant, String defines, long items, long[][] vectors, long scratchPerItem) {
+    record Launch(KernelVariant variant, String defines, long items, long[][] vectors, long scratchPerItem,
+                  FoldWeights weights) {
         /** {@return the kernel source's name, kernels/NAME.cl} */
         String source() {
             return variant.op().label();
@@ -70,13 +73,25 @@ final class KernelPlans {
                     + (along ? " -D ALONG_KERNEL" : "")
                     + (rows && SharedRules.disjoint(g) ? " -D DISJOINT" + (g.axis(2).uncoveredPixels(g.width()) ? " -D GAPS_W" : "") : "")
                     + (g.foldMode() == FoldMode.MEAN ? " -D FOLD_MEAN" : "")
+                    + (g.foldMode() == FoldMode.WEIGHTED ? " -D FOLD_WEIGHTED" : "")
+                    + (g.foldMode() == FoldMode.MAX ? " -D FOLD_MAX -D MAX_LOWEST=" + maxLowest(g.dtype())
+                            + (g.dtype().isFloatingPoint() ? " -D MAX_FLOAT" : "") : "")
                     + (variant == KernelVariant.FOLD_ROW_CLASSES && config.interleaveWorkItems() ? " -D INTERLEAVE_ITEMS" : "");
         }
         if (total >= config.specialiseFrom()) {
             defines += constants(g);
         }
         long scratch = variant == KernelVariant.FOLD_ROW_CLASSES ? KernelVariant.rowClassScratch(g) : 0;
-        return new Launch(variant, defines, items, Launcher.vectors(g, op, items), scratch);
+        return new Launch(variant, defines, items, Launcher.vectors(g, op, items), scratch,
+                op == Op.FOLD ? g.foldWeights() : null);
+    }
+
+    /** The fold max's start, the lowest value of the kernels' T (fold.cl's MAX_LOWEST). */
+    private static String maxLowest(DType dtype) {
+        if (dtype == DType.INT32) {
+            return "INT_MIN";
+        }
+        return dtype == DType.UINT8 ? "0" : "-INFINITY";  // the float types (-INFINITY converts exactly)
     }
 
     /** The geometry as -D constants (P_SPECIALISED in unfold.cl and fold.cl); the batch size stays an argument. */

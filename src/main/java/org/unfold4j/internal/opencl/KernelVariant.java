@@ -27,7 +27,7 @@ public enum KernelVariant {
     UNFOLD_ELEMENTS(Op.UNFOLD, "unfold", false),
     /** unfold_rows: one output row (n, c, k) per work-item; PyTorch's column order only (ORDER 0, a window row is contiguous). */
     UNFOLD_ROWS(Op.UNFOLD, "unfold_rows", true),
-    /** fold: one output pixel per work-item, a gather over the windows covering it. */
+    /** fold: one output pixel per work-item, a gather over the windows covering it; the only fold variant of the weighted and max folds. */
     FOLD_ELEMENTS(Op.FOLD, "fold", false),
     /** fold_rows: one image row per work-item, the covering windows' runs added in ascending kernel-offset order. */
     FOLD_ROWS(Op.FOLD, "fold_rows", true),
@@ -89,6 +89,9 @@ public enum KernelVariant {
      *                    scratch must fit half of it)
      */
     public boolean applies(View g, long localMemory) {
+        if (op == Op.FOLD && !SharedRules.foldModeAllows(g, this == FOLD_ELEMENTS)) {
+            return false;  // Note [blending folds take the general variant] in SharedRules
+        }
         return switch (this) {
             case UNFOLD_ELEMENTS, FOLD_ELEMENTS, FOLD_ROWS -> true;
             case UNFOLD_ROWS -> g.columnOrder()[0] == View.AXIS_CHANNEL;

@@ -22,7 +22,7 @@ import org.unfold4j.internal.geometry.View;
  */
 final class Launcher {
     /** A kernel's arguments as last set: the launch plan (its vectors and scratch) and the buffers, compared by identity. */
-    record Bound(KernelPlans.Launch plan, cl_mem input, cl_mem output) {
+    record Bound(KernelPlans.Launch plan, cl_mem input, cl_mem output, cl_mem weights) {
     }
 
     private static final int[] VECTOR_SIZES = {Sizeof.cl_long, Sizeof.cl_long2, Sizeof.cl_long4, Sizeof.cl_long8, Sizeof.cl_long16};
@@ -31,10 +31,12 @@ final class Launcher {
     private final DeviceFacts device;
     private final Tuning tuning;
     private final KernelPlans plans;
+    private final WeightBuffers weights;
     private final Map<KernelVariant, LongAdder> launches = new EnumMap<>(KernelVariant.class);
 
-    Launcher(ClCalls cl, DeviceFacts device, Tuning tuning, KernelPlans plans) {
+    Launcher(ClCalls cl, DeviceFacts device, Tuning tuning, KernelPlans plans, WeightBuffers weights) {
         this.cl = cl;
+        this.weights = weights;
         this.device = device;
         this.tuning = tuning;
         this.plans = plans;
@@ -63,6 +65,8 @@ final class Launcher {
         long[][] vectors = plan.vectors();
         long items = plan.items();
         cl_kernel kernel = lane.kernel(plan.source(), name, plan.defines());
+        // Note [weight buffers] in WeightBuffers: this launch's own reference, released once queued.
+        cl_mem w = plan.weights() == null ? null : weights.acquire(plan.weights());
         try (DeviceBuffer.Access in = input.read(); DeviceBuffer.Access o = out.write()) {
             // Kernel arguments persist between launches, and this kernel object is the lane's
             // own: set only those that changed (a repeated small call, e.g. the seed shape on
@@ -80,6 +84,9 @@ final class Launcher {
                     cl.check(clSetKernelArg(kernel, 2 + i, bytes, Pointer.to(vectors[i])), name + " argument " + (2 + i));
                 }
             }
+            if (w != null && (last == null || last.weights() != w)) {
+                cl.check(clSetKernelArg(kernel, 2 + vectors.length, Sizeof.cl_mem, Pointer.to(w)), name + " weights argument");
+            }
             long local = Math.min(Math.min(tuning.workGroup(), device.maxWorkGroup()), lane.workGroupLimit(kernel));
             if (plan.variant().rows() && total >= tuning.spreadFrom()) {
                 // Large calls of row kernels aim for groupsPerComputeUnit groups per compute unit
@@ -94,7 +101,7 @@ final class Launcher {
                             name + " scratch argument");
                 }
             }
-            lane.lastArguments.put(kernel, new Bound(plan, in.mem(), o.mem()));  // only once all are set
+            lane.lastArguments.put(kernel, new Bound(plan, in.mem(), o.mem(), w));  // only once all are set
             long global = (items + local - 1) / local * local;
             cl_event[] wait = DeviceBuffer.Access.waitList(lane.queue, in, o);
             cl_event event = new cl_event();
@@ -110,6 +117,10 @@ final class Launcher {
                 }
             }
             launches.get(plan.variant()).increment();
+        } finally {
+            if (w != null) {
+                clReleaseMemObject(w);
+            }
         }
     }
 

@@ -38,6 +38,7 @@ public final class OpenCLEngine implements Engine {
     private final Buffers buffers;
     private final Lanes lanes;
     private final Launcher launcher;
+    private final WeightBuffers weightBuffers;
     private final DeviceCalls deviceCalls;
     private final HostCalls hostCalls;
 
@@ -72,7 +73,8 @@ public final class OpenCLEngine implements Engine {
         this.programs = new Programs(context, device, cl);
         this.buffers = new Buffers(context, device, cl, config.allocationLimit(), this::releaseIdleStaging);
         this.lanes = new Lanes(device.name(), () -> new Lane(context, device, profiling, cl, programs, buffers), this::releaseResources);
-        this.launcher = new Launcher(cl, device, config.tuning(), new KernelPlans(config, device));
+        this.weightBuffers = new WeightBuffers(context, cl);
+        this.launcher = new Launcher(cl, device, config.tuning(), new KernelPlans(config, device), weightBuffers);
         this.deviceCalls = new DeviceCalls(cl, lanes, buffers, launcher);
         this.hostCalls = new HostCalls(device, config, lanes, launcher);
     }
@@ -118,6 +120,11 @@ public final class OpenCLEngine implements Engine {
      */
     public boolean overlapsTransfers() {
         return config.overlapTransfers();
+    }
+
+    /** {@return the number of weighted folds' weight buffers kept (tests; Note [weight buffers] in WeightBuffers)} */
+    public int weightBufferCount() {
+        return weightBuffers.count();
     }
 
     /** {@return the number of command queues opened so far (tests)} */
@@ -289,6 +296,7 @@ public final class OpenCLEngine implements Engine {
     private void releaseResources() {
         buffers.closeOpen();
         lanes.releaseAll();
+        weightBuffers.close();
         programs.close();
         clReleaseContext(context);
         hostCalls.shutdown();
