@@ -7,7 +7,9 @@
 // visits only covering windows] in Axis.java, which this mirrors). Offsets are summed in
 // ascending order starting from 0, exactly as the Java backend does, so both give the same bits.
 // The geometry and its names come from common.cl, which the host prepends; T is float or double
-// (the sum is kept in T, as PyTorch does).
+// (the sum is kept in T, as PyTorch does), or ushort holding float16 / bfloat16 bits, read with
+// LOAD, summed in ACC_T (float) and rounded once with STORE (Note [16-bit storage] in
+// ClTypes.java; the row kernels that sum in the output itself do not take them).
 //
 // Specialisation (prepended #defines, besides those of common.cl):
 //   IMAGE_CL   defined for channels-last images ([N, H, W, C]); else channels-first
@@ -90,7 +92,7 @@ __kernel void fold(__global const T* restrict input,
     const INDEX_T firstX = FIRST_COVERING(W, px, &lastX);
     const INDEX_T base = n * V(P_COL_N) + c * V(P_COL_C);
 
-    T sum = (T) 0;
+    ACC_T sum = (ACC_T) 0;
     for (INDEX_T kz = firstZ; kz <= lastZ; kz += V(P_STEP_D)) {
         const INDEX_T oz = (pz - kz * V(P_DIL_D)) / V(P_STRIDE_D);
         for (INDEX_T ky = firstY; ky <= lastY; ky += V(P_STEP_H)) {
@@ -99,16 +101,16 @@ __kernel void fold(__global const T* restrict input,
             const INDEX_T lBase = (oz * V(P_BLOCKS_H) + oy) * V(P_BLOCKS_W);
             for (INDEX_T kx = firstX; kx <= lastX; kx += V(P_STEP_W)) {
                 const INDEX_T ox = (px - kx * V(P_DIL_W)) / V(P_STRIDE_W);
-                sum += input[base + (kBase + kx) * V(P_COL_K) + (lBase + ox) * V(P_COL_L)];
+                sum += LOAD(input[base + (kBase + kx) * V(P_COL_K) + (lBase + ox) * V(P_COL_L)]);
             }
         }
     }
 #ifdef FOLD_MEAN
     const long count = (long) count_covering(firstZ, lastZ, V(P_STEP_D)) * count_covering(firstY, lastY, V(P_STEP_H))
             * count_covering(firstX, lastX, V(P_STEP_W));
-    sum = count > 0 ? sum / (T) count : (T) 0;
+    sum = count > 0 ? sum / (ACC_T) count : (ACC_T) 0;
 #endif
-    output[idx] = sum;
+    output[idx] = STORE(sum);
 }
 
 // One work-item per output image row (n, c, z, y); shape.s0 holds the number of rows.
@@ -299,7 +301,7 @@ __kernel void fold_patches(__global const T* restrict input,
             __global T* row = out + oz * V(P_STRIDE_D) * V(P_IN_D) + oy * V(P_STRIDE_H) * V(P_IN_H);
             __global const T* v = col + (oz * V(P_BLOCKS_H) + oy) * V(P_BLOCKS_W) * V(P_COL_L);
             for (INDEX_T ox = 0; ox < V(P_BLOCKS_W); ox++) {
-                row[ox * V(P_STRIDE_W) * V(P_IN_W)] = (T) 0 + v[ox * V(P_COL_L)];
+                row[ox * V(P_STRIDE_W) * V(P_IN_W)] = STORE((ACC_T) 0 + LOAD(v[ox * V(P_COL_L)]));
             }
         }
     }

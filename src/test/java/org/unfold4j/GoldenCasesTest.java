@@ -1,6 +1,7 @@
 package org.unfold4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every record of the golden case file (PyTorch's own results), each a separate test, on every
- * backend: unfold bit for bit, fold within 1e-5 × (1 + |expected|) of PyTorch's float64 sum,
+ * backend: unfold bit for bit, fold within 1e-5 × (1 + |expected|) of PyTorch's float64 sum
+ * (2^-10 for float16, 2^-7 for bfloat16: {@link GoldenCase#tolerance}),
  * and every input PyTorch rejects rejected with an {@link IllegalArgumentException} that names
  * the parameters involved.
  */
@@ -71,9 +73,10 @@ class GoldenCasesTest {
         Tensor expected = c.expected();
         assertArrayEquals(expected.shape(), out.shape(), "shape");
         if (c.foldTolerance()) {
+            assertEquals(input.dtype(), out.dtype(), "a fold's result has its input's type");
             double[] want = expected.toDoubleArray(), got = out.toDoubleArray();
             for (int i = 0; i < got.length; i++) {
-                double tolerance = 1e-5 * (1 + Math.abs(want[i]));
+                double tolerance = c.tolerance(want[i]);
                 if (!(Math.abs(got[i] - want[i]) <= tolerance)) {
                     fail("element " + i + ": expected " + want[i] + " but got " + got[i]);
                 }

@@ -68,8 +68,8 @@ public final class HalfFloats {
         }
         // Subnormal: the 24-bit significand m·2^(e-150) in units of 2^-24 is m >> (126 - e).
         int e = a >>> 23, m = (a & 0x7fffff) | 0x800000, shift = 126 - e;
-        int q = m >>> shift, rest = m & ((1 << shift) - 1), half = 1 << (shift - 1);
-        if (rest > half || (rest == half && (q & 1) != 0)) {
+        int q = m >>> shift, rest = m & ((1 << shift) - 1), halfway = 1 << (shift - 1);
+        if (rest > halfway || (rest == halfway && (q & 1) != 0)) {
             q++;  // may reach 0x400, the smallest normal, which is its right encoding
         }
         return (short) (sign | q);
