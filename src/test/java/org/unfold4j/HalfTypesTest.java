@@ -153,6 +153,60 @@ class HalfTypesTest {
         assertThrows(IllegalArgumentException.class, () -> Tensor.of(new float[1], 1).copyTo(ShortBuffer.allocate(1)));
     }
 
+    /**
+     * The kernels' conversions against HalfFloats, all 65,536 patterns of each type: a 1-D fold
+     * of two-tap windows at stride 1 sums each pattern with its neighbour in float32 and rounds
+     * the sum, and one-tap windows round 0 + each pattern (NaN payloads, -0.0), so every backend
+     * must give the reference's bits.
+     */
+    @Test
+    void everyPatternFoldsAlikeOnEveryBackend() {
+        short[] bits = new short[1 << 16];
+        for (int i = 0; i < bits.length; i++) {
+            bits[i] = (short) i;
+        }
+        int backends = 0;
+        for (Backend backend : TestBackends.all()) {
+            for (DType t : new DType[] {DType.FLOAT16, DType.BFLOAT16}) {
+                Tensor cols = t == DType.FLOAT16 ? Tensor.ofFloat16(bits, 1, 2, bits.length / 2)
+                        : Tensor.ofBFloat16(bits, 1, 2, bits.length / 2);
+                Tensor pairs = t == DType.FLOAT16 ? Tensor.ofFloat16(bits, 1, 1, bits.length)
+                        : Tensor.ofBFloat16(bits, 1, 1, bits.length);
+                for (Fold f : new Fold[] {
+                    Fold.of(new long[] {bits.length / 2 + 1}, Window.of(new int[] {2}, new int[] {1}, new int[] {0}, new int[] {1})),
+                    Fold.of(new long[] {bits.length}, Window.of(new int[] {1}, new int[] {1}, new int[] {0}, new int[] {1}))}) {
+                    Tensor in = f.window().kernel()[0] == 2 ? cols : pairs;
+                    float[] want = new float[(int) f.outputSize()[0]];
+                    int k = f.window().kernel()[0], l = (int) (in.elementCount() / k);
+                    for (int kx = 0; kx < k; kx++) {
+                        for (int ox = 0; ox < l; ox++) {
+                            want[ox + kx] += (float) in.getDouble((long) kx * l + ox);
+                        }
+                    }
+                    Tensor expected = t == DType.FLOAT16 ? Tensor.float16Of(want, 1, 1, want.length)
+                            : Tensor.bfloat16Of(want, 1, 1, want.length);
+                    Tensor got = f.apply(in, backend);
+                    String what = backend.name() + " " + t + " " + f;
+                    if (k == 1) {
+                        TensorAssert.assertTensorEquals(expected, got, what);
+                    } else {
+                        // The sum of two NaNs is a NaN whose payload IEEE 754 leaves open, and compilers
+                        // commute additions (HotSpot's C2 does), so only there any NaN will do.
+                        assertEquals(expected.dtype(), got.dtype(), what);
+                        long[] eb = Reference.bits(expected), gb = Reference.bits(got);
+                        for (int i = 0; i < want.length; i++) {
+                            if (eb[i] != gb[i] && !(Double.isNaN(expected.getDouble(i)) && Double.isNaN(got.getDouble(i)))) {
+                                TensorAssert.assertTensorEquals(expected, got, what);
+                            }
+                        }
+                    }
+                }
+            }
+            backends++;
+        }
+        assertEquals(TestBackends.REQUIRE_OPENCL ? 2 : backends, backends);
+    }
+
     /** Random geometries, both types, both fold modes: every backend gives the reference's bits, and the reference rounds a float32 fold once. */
     @Test
     void randomFoldsMatchTheReferenceBitForBitOnEveryBackend() {
