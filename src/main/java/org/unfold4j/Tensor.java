@@ -120,7 +120,7 @@ public final class Tensor {
      *     differs from {@code bits.length}
      */
     public static Tensor ofFloat16(short[] bits, long... shape) {
-        return new Tensor(requireData(bits, shape), DType.FLOAT16, bits.length, shape);
+        return new Tensor(requireData(bits, "bits", shape), DType.FLOAT16, bits.length, shape);
     }
 
     /**
@@ -135,7 +135,7 @@ public final class Tensor {
      *     differs from {@code bits.length}
      */
     public static Tensor ofBFloat16(short[] bits, long... shape) {
-        return new Tensor(requireData(bits, shape), DType.BFLOAT16, bits.length, shape);
+        return new Tensor(requireData(bits, "bits", shape), DType.BFLOAT16, bits.length, shape);
     }
 
     /**
@@ -149,7 +149,7 @@ public final class Tensor {
      *     differs from {@code values.length}
      */
     public static Tensor float16Of(float[] values, long... shape) {
-        requireData(values, shape);
+        requireData(values, "values", shape);
         short[] bits = new short[values.length];
         HalfFloats.floatToFloat16(values, 0, bits, 0, bits.length);
         return new Tensor(bits, DType.FLOAT16, bits.length, shape);
@@ -166,7 +166,7 @@ public final class Tensor {
      *     differs from {@code values.length}
      */
     public static Tensor bfloat16Of(float[] values, long... shape) {
-        requireData(values, shape);
+        requireData(values, "values", shape);
         short[] bits = new short[values.length];
         HalfFloats.floatToBFloat16(values, 0, bits, 0, bits.length);
         return new Tensor(bits, DType.BFLOAT16, bits.length, shape);
@@ -174,7 +174,12 @@ public final class Tensor {
 
     /** {@code data}, once it and {@code shape} are known not to be null (a message naming the null one). */
     private static <T> T requireData(T data, long[] shape) {
-        java.util.Objects.requireNonNull(data, "data");
+        return requireData(data, "data", shape);
+    }
+
+    /** {@code data}, once it and {@code shape} are known not to be null, naming {@code data} {@code name}. */
+    private static <T> T requireData(T data, String name, long[] shape) {
+        java.util.Objects.requireNonNull(data, name);
         java.util.Objects.requireNonNull(shape, "shape");
         return data;
     }
