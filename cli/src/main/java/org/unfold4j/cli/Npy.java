@@ -29,13 +29,14 @@ final class Npy {
     private Npy() {
     }
 
-    /** NumPy's type string of {@code dtype}: {@code '<f4'}, {@code '<f8'}, {@code '|u1'} or {@code '<i4'}. */
+    /** NumPy's type string of {@code dtype}: {@code '<f4'}, {@code '<f8'}, {@code '|u1'}, {@code '<i4'} or {@code '<f2'}. */
     static String descr(DType dtype) {
         switch (dtype) {
             case FLOAT32: return "<f4";
             case FLOAT64: return "<f8";
             case UINT8: return "|u1";
             case INT32: return "<i4";
+            case FLOAT16: return "<f2";  // IEEE binary16, NumPy's float16; bfloat16 has no NumPy type (Choices.dtype)
             default: throw new AssertionError(dtype);
         }
     }
@@ -97,6 +98,11 @@ final class Npy {
                     }
                 }
                 case UINT8 -> out.write(t.toByteArray());
+                case FLOAT16 -> {
+                    for (short v : t.toShortArray()) {
+                        room(out, chunk, 2).putShort(v);
+                    }
+                }
                 default -> throw new AssertionError(t.dtype());
             }
             out.write(chunk.array(), 0, chunk.position());
