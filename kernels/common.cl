@@ -12,7 +12,8 @@
 //   cover:   (fold) s0-s2 gcd, s3-s5 step, s6-s8 inverse (d, h, w), from Axis.java
 //
 // Specialisation (prepended #defines, CLBlast style):
-//   T        element type: float, double, uchar or int
+//   T        element type: float, double, uchar, int, or ushort for float16 / bfloat16 bits
+//   T_FLOAT16, T_BFLOAT16  with T ushort: which 16-bit float the bits are (fold converts them)
 //   INDEX_T  int when the host has proven every index fits (ColumnGeometry.fitsIntIndex), else long
 //   P_C ...  for large tensors the host defines every geometry value below as a constant
 //            (P_SPECIALISED): divisions by constants compile to multiplications, which is what
@@ -25,6 +26,73 @@
 #endif
 #ifdef USE_FP64
   #pragma OPENCL EXTENSION cl_khr_fp64 : enable
+#endif
+
+// What fold adds in, and how a stored T becomes one and back: Note [16-bit storage] in
+// ClTypes.java. The 16-bit float types are ushort bit patterns, summed in float and rounded once
+// when stored, by the bit arithmetic of internal/HalfFloats.java (Note [16-bit conversions]
+// there), line for line, so that both backends round alike; no cl_khr_fp16 is needed.
+#if defined(T_FLOAT16) || defined(T_BFLOAT16)
+  #define ACC_T float
+#else
+  #define ACC_T T
+#endif
+#if defined(T_FLOAT16)
+inline float load_f16(const ushort bits)
+{
+    const uint h = bits, sign = (h & 0x8000u) << 16, exponent = (h >> 10) & 0x1fu, mantissa = h & 0x3ffu;
+    if (exponent == 0x1fu) {
+        return as_float(sign | 0x7f800000u | mantissa << 13);
+    }
+    if (exponent != 0u) {
+        return as_float(sign | (exponent + 112u) << 23 | mantissa << 13);
+    }
+    if (mantissa == 0u) {
+        return as_float(sign);
+    }
+    const uint shift = clz(mantissa) - 21u;
+    return as_float(sign | (113u - shift) << 23 | ((mantissa << shift) & 0x3ffu) << 13);
+}
+inline ushort store_f16(const float value)
+{
+    const uint f = as_uint(value), sign = (f >> 16) & 0x8000u, a = f & 0x7fffffffu;
+    if (a > 0x7f800000u) {
+        return (ushort) (sign | 0x7e00u | ((a >> 13) & 0x3ffu));
+    }
+    if (a >= 0x477ff000u) {
+        return (ushort) (sign | 0x7c00u);
+    }
+    if (a >= 0x38800000u) {
+        const uint e = a - 0x38000000u;
+        return (ushort) (sign | (e + 0xfffu + ((e >> 13) & 1u)) >> 13);
+    }
+    if (a <= 0x33000000u) {
+        return (ushort) sign;
+    }
+    const uint e = a >> 23, m = (a & 0x7fffffu) | 0x800000u, shift = 126u - e;
+    uint q = m >> shift;
+    const uint rest = m & ((1u << shift) - 1u), halfway = 1u << (shift - 1u);
+    if (rest > halfway || (rest == halfway && (q & 1u) != 0u)) {
+        q++;
+    }
+    return (ushort) (sign | q);
+}
+  #define LOAD(x) load_f16(x)
+  #define STORE(v) store_f16(v)
+#elif defined(T_BFLOAT16)
+inline ushort store_bf16(const float value)
+{
+    const uint f = as_uint(value);
+    if ((f & 0x7fffffffu) > 0x7f800000u) {
+        return (ushort) ((f >> 16) | 0x0040u);
+    }
+    return (ushort) ((f + 0x7fffu + ((f >> 16) & 1u)) >> 16);
+}
+  #define LOAD(x) as_float((uint) (x) << 16)
+  #define STORE(v) store_bf16(v)
+#else
+  #define LOAD(x) (x)
+  #define STORE(v) (v)
 #endif
 
 #ifndef P_SPECIALISED

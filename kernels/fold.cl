@@ -7,7 +7,9 @@
 // visits only covering windows] in Axis.java, which this mirrors). Offsets are summed in
 // ascending order starting from 0, exactly as the Java backend does, so both give the same bits.
 // The geometry and its names come from common.cl, which the host prepends; T is float or double
-// (the sum is kept in T, as PyTorch does).
+// (the sum is kept in T, as PyTorch does), or ushort holding float16 / bfloat16 bits, read with
+// LOAD, summed in ACC_T (float) and rounded once with STORE (Note [16-bit storage] in
+// ClTypes.java; the row kernels that sum in the output itself do not take them).
 //
 // Specialisation (prepended #defines, besides those of common.cl):
 //   IMAGE_CL   defined for channels-last images ([N, H, W, C]); else channels-first
@@ -103,9 +105,9 @@ __kernel void fold(__global const T* restrict input,
     const INDEX_T firstX = FIRST_COVERING(W, px, &lastX);
     const INDEX_T base = n * V(P_COL_N) + c * V(P_COL_C);
 
-    T sum = (T) 0;
+    ACC_T sum = (ACC_T) 0;  // float for the 16-bit types (Note [16-bit storage] in ClTypes)
 #if defined(FOLD_WEIGHTED)
-    T den = (T) 0;
+    ACC_T den = (ACC_T) 0;
 #elif defined(FOLD_MAX)
     sum = MAX_LOWEST;
 #endif
@@ -117,9 +119,9 @@ __kernel void fold(__global const T* restrict input,
             const INDEX_T lBase = (oz * V(P_BLOCKS_H) + oy) * V(P_BLOCKS_W);
             for (INDEX_T kx = firstX; kx <= lastX; kx += V(P_STEP_W)) {
                 const INDEX_T ox = (px - kx * V(P_DIL_W)) / V(P_STRIDE_W);
-                const T v = input[base + (kBase + kx) * V(P_COL_K) + (lBase + ox) * V(P_COL_L)];
+                const ACC_T v = LOAD(input[base + (kBase + kx) * V(P_COL_K) + (lBase + ox) * V(P_COL_L)]);
 #if defined(FOLD_WEIGHTED)
-                const T w = (T) weights[kBase + kx];
+                const ACC_T w = (ACC_T) weights[kBase + kx];
                 sum += w * v;
                 den += w;
 #elif defined(FOLD_MAX)
@@ -137,18 +139,18 @@ __kernel void fold(__global const T* restrict input,
         }
     }
 #if defined(FOLD_WEIGHTED)
-    sum = den > (T) 0 ? sum / den : (T) 0;
+    sum = den > (ACC_T) 0 ? sum / den : (ACC_T) 0;
 #elif defined(FOLD_MAX)
     if (firstZ > lastZ || firstY > lastY || firstX > lastX) {
-        sum = (T) 0;  // no window covers the pixel
+        sum = (ACC_T) 0;  // no window covers the pixel
     }
 #endif
 #ifdef FOLD_MEAN
     const long count = (long) count_covering(firstZ, lastZ, V(P_STEP_D)) * count_covering(firstY, lastY, V(P_STEP_H))
             * count_covering(firstX, lastX, V(P_STEP_W));
-    sum = count > 0 ? sum / (T) count : (T) 0;
+    sum = count > 0 ? sum / (ACC_T) count : (ACC_T) 0;
 #endif
-    output[idx] = sum;
+    output[idx] = STORE(sum);
 }
 
 // One work-item per output image row (n, c, z, y); shape.s0 holds the number of rows.
@@ -339,7 +341,7 @@ __kernel void fold_patches(__global const T* restrict input,
             __global T* row = out + oz * V(P_STRIDE_D) * V(P_IN_D) + oy * V(P_STRIDE_H) * V(P_IN_H);
             __global const T* v = col + (oz * V(P_BLOCKS_H) + oy) * V(P_BLOCKS_W) * V(P_COL_L);
             for (INDEX_T ox = 0; ox < V(P_BLOCKS_W); ox++) {
-                row[ox * V(P_STRIDE_W) * V(P_IN_W)] = (T) 0 + v[ox * V(P_COL_L)];
+                row[ox * V(P_STRIDE_W) * V(P_IN_W)] = STORE((ACC_T) 0 + LOAD(v[ox * V(P_COL_L)]));
             }
         }
     }

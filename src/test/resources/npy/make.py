@@ -32,6 +32,9 @@ def make():
     save("f8.npy", np.array([np.pi, -1e300, 5e-324], dtype="<f8"))
     save("u1.npy", np.array([0, 1, 127, 128, 200, 255, 7, 42], dtype="u1").reshape(2, 2, 2))
     save("i4.npy", np.array([-2**31, -1, 0, 2**31 - 1], dtype="<i4"))
+    # float16: NumPy's own rounding of 0.1, the largest finite, the smallest subnormal, inf, nan.
+    save("f2.npy", np.array([0.1, 65504.0, 2.0**-24, np.inf, -0.0, np.nan], dtype="<f2"))
+    save("f2-big.npy", np.array([0.1, 65504.0, 2.0**-24, np.inf, -0.0, np.nan], dtype=">f2"))
     save("scalar.npy", np.array(7.5, dtype="<f4"))
     save("empty.npy", np.zeros((0, 3), dtype="<f4"))
     save("rank5.npy", np.arange(12, dtype="<i4").reshape(1, 2, 1, 3, 2))

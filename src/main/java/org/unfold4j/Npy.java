@@ -20,8 +20,10 @@ import org.unfold4j.internal.npy.FileWriter;
  * Npy.write(Path.of("columns.npy"), Unfold.of(3).apply(image)); // np.load("columns.npy")
  * }</pre>
  *
- * <p>Types: float32 {@code '<f4'}, float64 {@code '<f8'}, uint8 {@code '|u1'} and int32
- * {@code '<i4'} (see {@link #descr(DType)}). Reading accepts header versions 1.0, 2.0 and 3.0,
+ * <p>Types: float32 {@code '<f4'}, float64 {@code '<f8'}, uint8 {@code '|u1'}, int32
+ * {@code '<i4'} and float16 {@code '<f2'} (see {@link #descr(DType)}). NumPy has no bfloat16, so
+ * a bfloat16 tensor is refused with an {@link IllegalArgumentException}: convert it first
+ * (to float32 exactly, or to float16). Reading accepts header versions 1.0, 2.0 and 3.0,
  * either byte order ({@code '>f4'} is converted; {@code '<u1'} is uint8 too), and Fortran order
  * ({@code fortran_order: True}, as {@code np.save} writes a transposed array), returned in C
  * order; it refuses every other type ({@code int8}, {@code int64}, {@code bool}, structured types
@@ -85,6 +87,7 @@ public final class Npy {
      *
      * @param file   the file written
      * @param tensor the tensor; its type, shape and values
+     * @throws IllegalArgumentException if the tensor is bfloat16, which NumPy has no type for
      * @throws IOException if the file cannot be written (then it is left as it was)
      */
     public static void write(Path file, Tensor tensor) throws IOException {
@@ -104,7 +107,7 @@ public final class Npy {
      * @param dtype the element type
      * @param shape the array's dimensions; copied
      * @return a writer, to close
-     * @throws IllegalArgumentException if {@code shape} has a negative dimension or overflows
+     * @throws IllegalArgumentException if {@code dtype} is bfloat16 (NumPy has no such type), or {@code shape} has a negative dimension or overflows
      *     a 64-bit byte count
      * @throws IOException if the file cannot be created
      */
@@ -112,6 +115,7 @@ public final class Npy {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(dtype, "dtype");
         Objects.requireNonNull(shape, "shape");
+        Descr.of(dtype);  // refuses bfloat16 before any file is made
         return new Writer(new FileWriter(file, dtype, shape), file, dtype);
     }
 
@@ -119,7 +123,8 @@ public final class Npy {
      * NumPy's type string of {@code dtype} as unfold4j writes it.
      *
      * @param dtype the type
-     * @return {@code "<f4"}, {@code "<f8"}, {@code "|u1"} or {@code "<i4"}
+     * @return {@code "<f4"}, {@code "<f8"}, {@code "|u1"}, {@code "<i4"} or {@code "<f2"}
+     * @throws IllegalArgumentException for bfloat16, which NumPy has no type for
      */
     public static String descr(DType dtype) {
         return Descr.of(Objects.requireNonNull(dtype, "dtype"));

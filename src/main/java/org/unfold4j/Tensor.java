@@ -6,13 +6,16 @@ import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
+import java.nio.ShortBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 import org.unfold4j.internal.HostArrays;
+import org.unfold4j.internal.HalfFloats;
 
 /**
  * A dense, row-major (C order) tensor in host memory: a shape, an element type and the Java array
- * behind it ({@code float[]}, {@code double[]}, {@code byte[]} read as uint8, or {@code int[]}).
+ * behind it ({@code float[]}, {@code double[]}, {@code byte[]} read as uint8, {@code int[]}, or
+ * {@code short[]} holding the bit patterns of float16 or bfloat16 values).
  *
  * <p>The {@code of} factories wrap the caller's array without copying it, so the tensor sees later
  * writes to that array; nothing in unfold4j writes to an input tensor. Results of unfold and fold
@@ -105,9 +108,79 @@ public final class Tensor {
         return new Tensor(requireData(data, shape), DType.UINT8, data.length, shape);
     }
 
+    /**
+     * Wraps {@code bits} (not copied) as a float16 tensor: each element is the IEEE binary16 bit
+     * pattern of a value (as NumPy's {@code float16} stores it, or {@code Float.floatToFloat16}
+     * gives on Java 20 and later); otherwise as {@link #of(float[], long...)}. To round float
+     * values to float16, use {@link #float16Of}.
+     *
+     * @param bits  the values' bit patterns in row-major order; not modified
+     * @param shape the dimensions; copied
+     * @return a tensor over {@code bits}
+     * @throws IllegalArgumentException if a dimension is negative or the product of the shape
+     *     differs from {@code bits.length}
+     */
+    public static Tensor ofFloat16(short[] bits, long... shape) {
+        return new Tensor(requireData(bits, "bits", shape), DType.FLOAT16, bits.length, shape);
+    }
+
+    /**
+     * Wraps {@code bits} (not copied) as a bfloat16 tensor: each element is the upper 16 bits
+     * of a float32 (PyTorch's {@code torch.bfloat16}); otherwise as {@link #of(float[], long...)}.
+     * To round float values to bfloat16, use {@link #bfloat16Of}.
+     *
+     * @param bits  the values' bit patterns in row-major order; not modified
+     * @param shape the dimensions; copied
+     * @return a tensor over {@code bits}
+     * @throws IllegalArgumentException if a dimension is negative or the product of the shape
+     *     differs from {@code bits.length}
+     */
+    public static Tensor ofBFloat16(short[] bits, long... shape) {
+        return new Tensor(requireData(bits, "bits", shape), DType.BFLOAT16, bits.length, shape);
+    }
+
+    /**
+     * A new float16 tensor of {@code values} each rounded to the nearest float16 (ties to even;
+     * beyond ±65504 by half a step or more to infinity; NaN stays NaN).
+     *
+     * @param values the values in row-major order; not modified
+     * @param shape  the dimensions; copied
+     * @return a new tensor over a new array
+     * @throws IllegalArgumentException if a dimension is negative or the product of the shape
+     *     differs from {@code values.length}
+     */
+    public static Tensor float16Of(float[] values, long... shape) {
+        requireData(values, "values", shape);
+        short[] bits = new short[values.length];
+        HalfFloats.floatToFloat16(values, 0, bits, 0, bits.length);
+        return new Tensor(bits, DType.FLOAT16, bits.length, shape);
+    }
+
+    /**
+     * A new bfloat16 tensor of {@code values} each rounded to the nearest bfloat16 (ties to
+     * even; NaN stays NaN); otherwise as {@link #float16Of}.
+     *
+     * @param values the values in row-major order; not modified
+     * @param shape  the dimensions; copied
+     * @return a new tensor over a new array
+     * @throws IllegalArgumentException if a dimension is negative or the product of the shape
+     *     differs from {@code values.length}
+     */
+    public static Tensor bfloat16Of(float[] values, long... shape) {
+        requireData(values, "values", shape);
+        short[] bits = new short[values.length];
+        HalfFloats.floatToBFloat16(values, 0, bits, 0, bits.length);
+        return new Tensor(bits, DType.BFLOAT16, bits.length, shape);
+    }
+
     /** {@code data}, once it and {@code shape} are known not to be null (a message naming the null one). */
     private static <T> T requireData(T data, long[] shape) {
-        java.util.Objects.requireNonNull(data, "data");
+        return requireData(data, "data", shape);
+    }
+
+    /** {@code data}, once it and {@code shape} are known not to be null, naming {@code data} {@code name}. */
+    private static <T> T requireData(T data, String name, long[] shape) {
+        java.util.Objects.requireNonNull(data, name);
         java.util.Objects.requireNonNull(shape, "shape");
         return data;
     }
@@ -151,6 +224,7 @@ public final class Tensor {
             case FLOAT64: return new double[n];
             case UINT8: return new byte[n];
             case INT32: return new int[n];
+            case FLOAT16: case BFLOAT16: return new short[n];
             default: throw new AssertionError(dtype);
         }
     }
@@ -249,6 +323,29 @@ public final class Tensor {
         int[] a = new int[remainingFor(src, shape)];
         src.duplicate().get(a);
         return new Tensor(a, DType.INT32, a.length, shape);
+    }
+
+    /**
+     * A new float16 or bfloat16 tensor holding a copy of {@code src}'s remaining bit patterns;
+     * otherwise as {@link #copyOf(FloatBuffer, long...)}.
+     *
+     * @param src   the values' bit patterns in row-major order, heap or direct; not changed
+     * @param dtype {@link DType#FLOAT16} or {@link DType#BFLOAT16}, how to read the bits
+     * @param shape the dimensions; copied
+     * @return a new tensor over a new array
+     * @throws IllegalArgumentException if {@code dtype} is not a 16-bit float type, a dimension
+     *     is negative or the shape's element count differs from {@code src.remaining()}
+     */
+    public static Tensor copyOf(ShortBuffer src, DType dtype, long... shape) {
+        Objects.requireNonNull(src, "src");
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(shape, "shape");
+        if (!dtype.isHalf()) {
+            throw new IllegalArgumentException("dtype: a ShortBuffer holds float16 or bfloat16 bits, not " + dtype);
+        }
+        short[] a = new short[remainingFor(src, shape)];
+        src.duplicate().get(a);
+        return new Tensor(a, dtype, a.length, shape);
     }
 
     /**
@@ -356,6 +453,21 @@ public final class Tensor {
     }
 
     /**
+     * Copies the bit patterns of a float16 or bfloat16 tensor into {@code dst}, which must have
+     * exactly {@link #elementCount()} elements.
+     *
+     * @param dst the destination; written only if the call succeeds
+     * @throws IllegalArgumentException if the tensor is not float16 or bfloat16, or
+     *     {@code dst.length} differs from the element count
+     */
+    public void copyTo(short[] dst) {
+        Objects.requireNonNull(dst, "dst");
+        requireHalf("a short[]");
+        checkLength(dst.length);
+        System.arraycopy(data, 0, dst, 0, length);
+    }
+
+    /**
      * Puts the values, converted to float as {@link #toFloatArray()} converts them, into
      * {@code dst} at its position, which advances by {@link #elementCount()}, as
      * {@link FloatBuffer#put(float[])} does (rewind or flip it before handing it on).
@@ -409,6 +521,22 @@ public final class Tensor {
     }
 
     /**
+     * Puts the bit patterns of a float16 or bfloat16 tensor into {@code dst} at its position,
+     * which advances by {@link #elementCount()}; otherwise as {@link #copyTo(FloatBuffer)}.
+     *
+     * @param dst a heap or direct buffer with at least {@link #elementCount()} elements remaining;
+     *     unchanged if the call fails
+     * @throws IllegalArgumentException if the tensor is not float16 or bfloat16, or {@code dst}
+     *     is read-only or has fewer elements remaining
+     */
+    public void copyTo(ShortBuffer dst) {
+        Objects.requireNonNull(dst, "dst");
+        requireHalf("a ShortBuffer");
+        checkRoom(dst, length);
+        dst.put((short[]) data, 0, length);
+    }
+
+    /**
      * Puts the elements' bytes, {@code dtype().bytes()} each in {@code dst.order()} (uint8 as
      * its bytes), into {@code dst} at its position, which advances by
      * {@code elementCount() * dtype().bytes()}; otherwise as {@link #copyTo(FloatBuffer)}.
@@ -440,6 +568,12 @@ public final class Tensor {
         }
     }
 
+    private void requireHalf(String what) {
+        if (!dtype.isHalf()) {
+            throw new IllegalArgumentException("dst: " + what + " takes a float16 or bfloat16 tensor, but this one is " + dtype);
+        }
+    }
+
     private void requireType(DType wanted, String what) {
         if (dtype != wanted) {
             throw new IllegalArgumentException("dst: " + what + " takes a " + wanted + " tensor, but this one is " + dtype);
@@ -466,7 +600,7 @@ public final class Tensor {
         return length;
     }
 
-    /** {@return the values as floats in a new array (exact for float32, uint8, and int32 values up to 2^24)} */
+    /** {@return the values as floats in a new array (exact for float32, float16, bfloat16, uint8, and int32 values up to 2^24)} */
     public float[] toFloatArray() {
         if (data instanceof float[] f) {
             return f.clone();
@@ -508,6 +642,19 @@ public final class Tensor {
     }
 
     /**
+     * A copy of the bit patterns of a float16 or bfloat16 tensor.
+     *
+     * @return a new array holding the bits (the values: {@link #toFloatArray()})
+     * @throws IllegalStateException if the tensor is not float16 or bfloat16
+     */
+    public short[] toShortArray() {
+        if (!dtype.isHalf()) {
+            throw new IllegalStateException("the tensor is " + dtype + ", not float16 or bfloat16");
+        }
+        return ((short[]) data).clone();
+    }
+
+    /**
      * The element at flat index {@code i} (row-major), as a double: exact for every type.
      *
      * @param i the flat index, from 0 to {@code elementCount() - 1}
@@ -521,6 +668,8 @@ public final class Tensor {
             case FLOAT64: return ((double[]) data)[k];
             case UINT8: return ((byte[]) data)[k] & 0xff;
             case INT32: return ((int[]) data)[k];
+            case FLOAT16: return HalfFloats.float16ToFloat(((short[]) data)[k]);
+            case BFLOAT16: return HalfFloats.bfloat16ToFloat(((short[]) data)[k]);
             default: throw new AssertionError(dtype);
         }
     }
@@ -569,6 +718,7 @@ public final class Tensor {
             }
             case UINT8: return Arrays.equals((byte[]) data, (byte[]) other.data);
             case INT32: return Arrays.equals((int[]) data, (int[]) other.data);
+            case FLOAT16: case BFLOAT16: return Arrays.equals((short[]) data, (short[]) other.data);  // the bits
             default: throw new AssertionError(dtype);
         }
     }

@@ -160,6 +160,8 @@ class DirtyOutputTest {
             for (Case f : layouts(g)) {
                 cases.add(f);
                 cases.add(f.withDtype(DType.FLOAT64));
+                cases.add(f.withDtype(DType.FLOAT16));
+                cases.add(f.withDtype(DType.BFLOAT16));
             }
         }
         return cases;
@@ -215,6 +217,15 @@ class DirtyOutputTest {
                 }
                 return Tensor.of(v, shape);
             }
+            case FLOAT16:
+            case BFLOAT16: {
+                short[] v = new short[count];
+                for (int i = 0; i < count; i++) {
+                    int x = r.nextInt(1 << 16);
+                    v[i] = (short) ((x & 0x7fff) == 0 ? 0x7e01 : x);  // any bits but ±0.0 (NaNs with payloads included)
+                }
+                return dtype == DType.FLOAT16 ? Tensor.ofFloat16(v, shape) : Tensor.ofBFloat16(v, shape);
+            }
             default:
                 throw new AssertionError(dtype);
         }
@@ -234,7 +245,13 @@ class DirtyOutputTest {
         for (int i = 0; i < count; i++) {
             v[i] = r.nextInt(33) - 16;
         }
-        return Tensor.of(v, f.columnsShape());
+        return asType(v, f.dtype(), f.columnsShape());
+    }
+
+    /** float32 values as a tensor of {@code dtype}: float32, or rounded to float16 or bfloat16. */
+    private static Tensor asType(float[] v, DType dtype, long[] shape) {
+        return dtype == DType.FLOAT16 ? Tensor.float16Of(v, shape) : dtype == DType.BFLOAT16 ? Tensor.bfloat16Of(v, shape)
+                : Tensor.of(v, shape);
     }
 
     static Tensor asType(double[] values, DType dtype, long[] shape) {
@@ -245,7 +262,7 @@ class DirtyOutputTest {
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) values[i];
         }
-        return Tensor.of(v, shape);
+        return asType(v, dtype, shape);
     }
 
     /**

@@ -125,8 +125,8 @@ class EmptyAndHugeGeometriesTest {
                         }
                     }
                 }
-                // (1 + 2 + 2 + 3) huge axes x 3 kinds of huge x 4 padding modes x 2 column layouts x 4 types
-                assertEquals(8 * 3 * 4 * 2 * 4, checks.size(), "cases");
+                // (1 + 2 + 2 + 3) huge axes x 3 kinds of huge x 4 padding modes x 2 column layouts x 6 types
+                assertEquals(8 * 3 * 4 * 2 * 6, checks.size(), "cases");
                 assertAll(checks);
             }));
         }

@@ -17,15 +17,15 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * OpenCL agrees with the Java backend bit for bit on the extended features: random cases of every
  * rank (1, 2, 3), padding mode, image layout (channels-last in 2-D), column layout and type, for
- * unfold (float32, float64, uint8, int32) and fold (float32, float64; sum and mean), in the
+ * unfold (float32, float64, uint8, int32, float16, bfloat16) and fold (float32, float64; sum and mean), in the
  * 32-bit and the 64-bit index variants of the kernels. Each combination is its own test, so a
  * failure names it; the seeds are fixed, and each message carries the full case.
  */
 class FeatureAgreementTest {
     static final int UNFOLD_CASES_PER_COMBINATION = 2;
     static final int FOLD_CASES_PER_COMBINATION = 3;
-    /** 4 image kinds × 4 padding modes × 2 column layouts × 4 types, and 4 kinds × 2 layouts × 2 types × 2 modes. */
-    static final int UNFOLD_COMBINATIONS = 128, FOLD_COMBINATIONS = 16 * FoldMode.values().length;
+    /** 4 image kinds × 4 padding modes × 2 column layouts × 6 types, and 4 kinds × 2 layouts × 2 types × each fold mode. */
+    static final int UNFOLD_COMBINATIONS = 192, FOLD_COMBINATIONS = 16 * FoldMode.values().length;
 
     private static final DType[] FLOAT_TYPES = {DType.FLOAT32, DType.FLOAT64};
 

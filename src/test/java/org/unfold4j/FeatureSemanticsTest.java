@@ -114,7 +114,7 @@ class FeatureSemanticsTest {
                     Reference.assertSameBits(Reference.unfold(f, image), got, what);
                 });
             }
-            assertEquals(edgeCases().size() + 128, cases.size());
+            assertEquals(edgeCases().size() + 192, cases.size());
             assertTrue(padReads > 0, "some case must read zero padding");
             assertAll(checks);
         });

@@ -103,9 +103,9 @@ record GoldenCase(JsonNode json) {
     }
 
     /**
-     * Fold results are PyTorch's float64 sums of float32 values; they match within 1e-5 × (1 +
-     * |expected|). So do weighted folds of either float type (PyTorch's loops sum in another
-     * order); max folds are exact.
+     * Fold results are PyTorch's float64 sums of float32 (or 16-bit) values; they match within
+     * {@link #tolerance}. So do weighted folds (PyTorch's loops sum in another order); max folds
+     * are exact.
      */
     boolean foldTolerance() {
         if (!op().equals("fold") || !json.has("expected_f64") || foldMode() == FoldMode.MAX) {
@@ -114,11 +114,28 @@ record GoldenCase(JsonNode json) {
         return !json.has("input_f64") || foldMode() == FoldMode.WEIGHTED;
     }
 
+    /** How far a fold result may be from PyTorch's float64 value {@code expected}: 1e-5, 2^-10 (float16) or 2^-7 (bfloat16), times 1 + |expected|. */
+    double tolerance(double expected) {
+        double relative = json.has("input_f16") ? 0x1p-10 : json.has("input_bf16") ? 0x1p-7 : 1e-5;
+        return relative * (1 + Math.abs(expected));
+    }
+
+    /** The {@code dtype} field, float32 when absent. */
+    String dtype() { return textOr("dtype", "float32"); }
+
+    /** The {@code feature} field, "" when absent. */
+    String feature() { return textOr("feature", ""); }
+
+    /** The {@code fold_mode} field as written (the other fields: {@link #foldMode}), "sum" when absent. */
+    String foldModeName() { return textOr("fold_mode", "sum"); }
+
     private Tensor tensor(String prefix, long[] shape) {
         if (json.has(prefix + "_f32")) return Tensor.of(floats(bytes(prefix + "_f32")), shape);
         if (json.has(prefix + "_f64")) return Tensor.of(doubles(bytes(prefix + "_f64")), shape);
         if (json.has(prefix + "_i32")) return Tensor.of(ints(bytes(prefix + "_i32")), shape);
         if (json.has(prefix + "_u8")) return Tensor.ofUint8(Base64.getDecoder().decode(json.get(prefix + "_u8").asText()), shape);
+        if (json.has(prefix + "_f16")) return Tensor.ofFloat16(shorts(bytes(prefix + "_f16")), shape);
+        if (json.has(prefix + "_bf16")) return Tensor.ofBFloat16(shorts(bytes(prefix + "_bf16")), shape);
         throw new IllegalStateException("case " + id() + " has no " + prefix + " values");
     }
 
@@ -135,6 +152,12 @@ record GoldenCase(JsonNode json) {
     private static double[] doubles(ByteBuffer b) {
         double[] r = new double[b.remaining() / 8];
         b.asDoubleBuffer().get(r);
+        return r;
+    }
+
+    private static short[] shorts(ByteBuffer b) {
+        short[] r = new short[b.remaining() / 2];
+        b.asShortBuffer().get(r);
         return r;
     }
 

@@ -68,10 +68,20 @@ class NpyTest {
                 }
                 return Tensor.of(a, shape);
             }
+            case FLOAT16: {
+                short[] a = new short[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = (short) r.nextInt(); // every bit pattern, NaNs included
+                }
+                return Tensor.ofFloat16(a, shape);
+            }
             default:
                 throw new AssertionError(dtype);
         }
     }
+
+    /** The types a .npy file can hold: every one but bfloat16, which NumPy lacks (Note [bfloat16 in .npy]). */
+    static final List<DType> NPY_TYPES = Arrays.stream(DType.values()).filter(t -> t != DType.BFLOAT16).toList();
 
     static final long[][] SHAPES = {{}, {5}, {2, 3}, {2, 1, 3}, {1, 2, 3, 2}, {2, 1, 2, 1, 3}, {0}, {2, 0, 3}, {0, 0}};
 
@@ -79,7 +89,7 @@ class NpyTest {
     void everyTypeAndRankRoundTrips() throws IOException {
         Random r = new Random(12);
         int checked = 0;
-        for (DType dtype : DType.values()) {
+        for (DType dtype : NPY_TYPES) {
             for (long[] shape : SHAPES) {
                 Tensor t = sample(dtype, r, shape);
                 Path file = tmp.resolve(dtype + "-" + shape.length + "-" + checked + ".npy");
@@ -97,9 +107,9 @@ class NpyTest {
                 checked++;
             }
         }
-        assertEquals(36, checked);
+        assertEquals(45, checked);
         try (Stream<Path> left = Files.list(tmp)) {
-            assertEquals(36, left.count(), "no hidden files are left beside the written ones");
+            assertEquals(45, left.count(), "no hidden files are left beside the written ones");
         }
     }
 
@@ -115,8 +125,24 @@ class NpyTest {
         Npy.write(file, Tensor.ofUint8(new byte[5], 5));
         assertTrue(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1)
                 .contains("{'descr': '|u1', 'fortran_order': False, 'shape': (5,), }"));
-        assertEquals("<f4 <f8 |u1 <i4", Arrays.stream(DType.values()).map(Npy::descr)
+        assertEquals("<f4 <f8 |u1 <i4 <f2", NPY_TYPES.stream().map(Npy::descr)
                 .reduce((x, y) -> x + " " + y).orElseThrow());
+    }
+
+    /** NumPy has no bfloat16: refused by name before any file is made, an existing file untouched. */
+    @Test
+    void bfloat16IsRefusedByName() throws IOException {
+        Path file = tmp.resolve("b.npy");
+        Files.write(file, new byte[] {1, 2, 3});
+        Tensor b = Tensor.bfloat16Of(new float[] {1, 2, 3}, 3);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Npy.write(file, b));
+        assertTrue(e.getMessage().contains("bfloat16"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Npy.writer(file, DType.BFLOAT16, 3));
+        assertThrows(IllegalArgumentException.class, () -> Npy.descr(DType.BFLOAT16));
+        assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(file), "the existing file is untouched");
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertEquals(1, left.count(), "no hidden file was made");
+        }
     }
 
     @Test
@@ -156,6 +182,10 @@ class NpyTest {
         Tensor i4 = Tensor.of(new int[] {Integer.MIN_VALUE, -1, 0, Integer.MAX_VALUE}, 4);
         assertEquals(i4, Npy.read(fixture("i4.npy")));
         assertEquals(i4, Npy.read(fixture("i4-big.npy")));
+        // float16 as NumPy stored it: 0.1 rounds to 0x2e66; 65504, 2^-24, inf, -0, NaN (0x7e00).
+        Tensor f2 = Tensor.ofFloat16(new short[] {0x2e66, 0x7bff, 0x0001, 0x7c00, (short) 0x8000, 0x7e00}, 6);
+        assertEquals(f2, Npy.read(fixture("f2.npy")));
+        assertEquals(f2, Npy.read(fixture("f2-big.npy")));
         assertEquals(Tensor.of(new float[] {7.5f}), Npy.read(fixture("scalar.npy")));
         assertEquals(0, Npy.read(fixture("scalar.npy")).rank());
         assertEquals(Tensor.zeros(0, 3), Npy.read(fixture("empty.npy")));
@@ -405,7 +435,7 @@ class NpyTest {
         Npy.FormatException i8 = refused(fixture("i8.npy"), "descr");
         assertEquals("'<i8'", i8.value());
         assertEquals(fixture("i8.npy") + ": descr '<i8': not a type unfold4j has (NumPy's int64); it reads "
-                + "'<f4' (float32), '<f8' (float64), '|u1' (uint8), '<i4' (int32), in either byte order ('<' or '>')",
+                + "'<f4' (float32), '<f8' (float64), '|u1' (uint8), '<i4' (int32), '<f2' (float16), in either byte order ('<' or '>')",
                 i8.getMessage());
         assertEquals("'|i1'", refused(fixture("i1.npy"), "descr").value());
         assertEquals("'|f4'", refused(file("bar.npy", "{'descr': '|f4', 'fortran_order': False, 'shape': (2,), }", 8),

@@ -61,6 +61,13 @@ class NullArgumentsTest {
         names("Tensor.of(double[],long[])", "data", "shape");
         names("Tensor.of(int[],long[])", "data", "shape");
         names("Tensor.ofUint8(byte[],long[])", "data", "shape");
+        names("Tensor.ofFloat16(short[],long[])", "bits", "shape");
+        names("Tensor.ofBFloat16(short[],long[])", "bits", "shape");
+        names("Tensor.float16Of(float[],long[])", "values", "shape");
+        names("Tensor.bfloat16Of(float[],long[])", "values", "shape");
+        names("Tensor.copyOf(ShortBuffer,DType,long[])", "src", "dtype", "shape");
+        names("Tensor.copyTo(short[])", "dst");
+        names("Tensor.copyTo(ShortBuffer)", "dst");
         names("Tensor.zeros(long[])", "shape");
         names("Tensor.zeros(DType,long[])", "dtype", "shape");
         names("Tensor.getDouble(long)", (String) null);
@@ -339,11 +346,13 @@ class NullArgumentsTest {
         SAMPLES.put(double[].class, () -> new double[16]);
         SAMPLES.put(int[].class, () -> new int[] {2, 2});
         SAMPLES.put(byte[].class, () -> new byte[16]);
+        SAMPLES.put(short[].class, () -> new short[16]);
         SAMPLES.put(long[].class, () -> new long[] {1, 1, 4, 4});
         SAMPLES.put(DType.class, () -> DType.FLOAT32);
         SAMPLES.put(java.nio.FloatBuffer.class, () -> java.nio.FloatBuffer.allocate(16));
         SAMPLES.put(java.nio.DoubleBuffer.class, () -> java.nio.DoubleBuffer.allocate(16));
         SAMPLES.put(java.nio.IntBuffer.class, () -> java.nio.IntBuffer.allocate(16));
+        SAMPLES.put(java.nio.ShortBuffer.class, () -> java.nio.ShortBuffer.allocate(16));
         SAMPLES.put(java.nio.ByteBuffer.class, () -> java.nio.ByteBuffer.allocate(64));
         SAMPLES.put(PaddingMode.class, () -> PaddingMode.ZEROS);
         SAMPLES.put(ImageLayout.class, () -> ImageLayout.CHANNELS_FIRST);

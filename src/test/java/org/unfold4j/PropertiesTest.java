@@ -199,6 +199,14 @@ class PropertiesTest {
                 }
                 return Tensor.of(a, shape);
             }
+            case FLOAT16:
+            case BFLOAT16: {
+                short[] a = new short[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = (short) r.nextInt(1 << 16);
+                }
+                return dtype == DType.FLOAT16 ? Tensor.ofFloat16(a, shape) : Tensor.ofBFloat16(a, shape);
+            }
             default: throw new AssertionError(dtype);
         }
     }

@@ -305,7 +305,7 @@ final class RandomCases {
         return Tensor.of(gaussian(r, Math.toIntExact(Tensor.elementCount(shape))), shape);
     }
 
-    /** Random values of the type: gaussians, every uint8 value 0..255, int32 including the extremes. */
+    /** Random values of the type: gaussians, every uint8 value 0..255, int32 including the extremes, 16-bit floats with some raw bit patterns. */
     static Tensor values(Random r, DType dtype, long... shape) {
         int count = Math.toIntExact(Tensor.elementCount(shape));
         switch (dtype) {
@@ -330,6 +330,19 @@ final class RandomCases {
                     v[i] = r.nextInt(4) == 0 ? extremes[r.nextInt(extremes.length)] : r.nextInt();
                 }
                 return Tensor.of(v, shape);
+            }
+            case FLOAT16:
+            case BFLOAT16: {
+                // Gaussians rounded to the type, and now and then a raw bit pattern (subnormals, NaN payloads, -0.0).
+                float[] v = gaussian(r, count);
+                Tensor rounded = dtype == DType.FLOAT16 ? Tensor.float16Of(v, shape) : Tensor.bfloat16Of(v, shape);
+                short[] bits = rounded.toShortArray();
+                for (int i = 0; i < count; i++) {
+                    if (r.nextInt(16) == 0) {
+                        bits[i] = (short) r.nextInt(1 << 16);
+                    }
+                }
+                return dtype == DType.FLOAT16 ? Tensor.ofFloat16(bits, shape) : Tensor.ofBFloat16(bits, shape);
             }
             default:
                 throw new AssertionError(dtype);

@@ -231,7 +231,7 @@ class ReadmeExamplesTest {
                 }
             }
 
-            // Types: unfold copies float32, float64, uint8 and int32 exactly; fold sums float32 and float64.
+            // Types: unfold copies float32, float64, uint8, int32, float16 and bfloat16 exactly; fold sums the float types.
             Tensor photo   = Images.toTensor(bufferedImage);      // uint8 [H, W, 3] RGB; [H, W, 1] for gray, int32 for 16-bit
             Tensor patches = tf.apply(photo);                     // uint8 patches, no conversion to float
             BufferedImage copy = Images.toBufferedImage(photo);   // the same samples, as an image again
@@ -356,6 +356,28 @@ class ReadmeExamplesTest {
 
             assertEquals(picture, brightest, "the max of agreeing tiles is the picture");
             assertEquals(brightest, Fold.of(512, 512, 64, 64).withStride(32).withMode(FoldMode.MAX).apply(tileCols, backend));
+        });
+    }
+
+    @TestFactory
+    Stream<DynamicTest> sixteenBitFloats() {
+        return PerBackend.tests("README 16-bit floats", backend -> {
+            // float16 and bfloat16: 16-bit floats as their bits in a short[].
+            Tensor half = Tensor.float16Of(new float[] {0.1f, 1, 2, 3, 4, 5}, 1, 1, 2, 3);  // each rounded to nearest even
+            Tensor halfCols = Unfold.of(2).apply(half);                  // float16 [1, 4, 2]: the bits copied
+            Tensor halfBack = Fold.of(2, 3, 2, 2).apply(halfCols);       // summed in float32, rounded once to float16
+            short[] halfBits = halfBack.toShortArray();                  // IEEE binary16 bits, as np.float16 stores them
+            Tensor brain = Tensor.ofBFloat16(new short[] {0x3f80, 0x4049}, 2);  // wraps bfloat16 bits: 1.0, 3.140625
+
+            assertEquals((short) 0x2e66, half.toShortArray()[0], "0.1 as float16 (np.float16(0.1))");
+            assertArrayEquals(new long[] {1, 4, 2}, halfCols.shape());
+            assertEquals(DType.FLOAT16, halfCols.dtype());
+            // The middle column is covered twice: 2 × value; the corners once.
+            assertArrayEquals(new float[] {(float) half.getDouble(0), 2, 2, 3, 8, 5}, halfBack.toFloatArray());
+            assertEquals(6, halfBits.length);
+            assertArrayEquals(new float[] {1f, 3.140625f}, brain.toFloatArray());
+            assertEquals(halfCols, Unfold.of(2).apply(half, backend), "unfold on " + backend);
+            assertEquals(halfBack, Fold.of(2, 3, 2, 2).apply(halfCols, backend), "fold on " + backend);
         });
     }
 

@@ -374,7 +374,10 @@ final class Reference {
         return out;
     }
 
-    /** The reference fold of a float32 or float64 tensor of the case's column shape, in its type. */
+    /**
+     * The reference fold of a tensor of a floating-point type of the case's column shape, in its
+     * type: float16 and bfloat16 summed in float32 and rounded once (to nearest even) at the end.
+     */
     static Tensor fold(Case f, Tensor columns) {
         return fold(f, columns, null);
     }
@@ -392,7 +395,10 @@ final class Reference {
         switch (columns.dtype()) {
             case FLOAT32: return Tensor.of(fold(f, columns.toFloatArray(), weights), f.imageShape());
             case FLOAT64: return Tensor.of(fold(f, columns.toDoubleArray(), weights), f.imageShape());
-            default: throw new IllegalArgumentException("fold " + f.foldMode() + " is defined for float32 and float64, not "
+            // 16-bit: summed (or compared) in float32, rounded once to the type at the end
+            case FLOAT16: return Tensor.float16Of(fold(f, columns.toFloatArray(), weights), f.imageShape());
+            case BFLOAT16: return Tensor.bfloat16Of(fold(f, columns.toFloatArray(), weights), f.imageShape());
+            default: throw new IllegalArgumentException("fold " + f.foldMode() + " is defined for the floating-point types, not "
                     + columns.dtype());
         }
     }
@@ -531,7 +537,7 @@ final class Reference {
         return s;
     }
 
-    /** The raw bits of every element: float and double bit patterns, uint8 0..255, int32 values. */
+    /** The raw bits of every element: float and double bit patterns, uint8 0..255, int32 values, float16 and bfloat16 bits 0..0xffff. */
     static long[] bits(Tensor t) {
         long[] bits = new long[Math.toIntExact(t.elementCount())];
         switch (t.dtype()) {
@@ -560,6 +566,14 @@ final class Reference {
                 int[] v = t.toIntArray();
                 for (int i = 0; i < bits.length; i++) {
                     bits[i] = v[i];
+                }
+                break;
+            }
+            case FLOAT16:
+            case BFLOAT16: {
+                short[] v = t.toShortArray();
+                for (int i = 0; i < bits.length; i++) {
+                    bits[i] = v[i] & 0xffff;
                 }
                 break;
             }
@@ -595,6 +609,14 @@ final class Reference {
             }
             case INT32:
                 return Tensor.of(Arrays.stream(bits).mapToInt(v -> (int) v).toArray(), shape);
+            case FLOAT16:
+            case BFLOAT16: {
+                short[] a = new short[bits.length];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = (short) bits[i];
+                }
+                return dtype == DType.FLOAT16 ? Tensor.ofFloat16(a, shape) : Tensor.ofBFloat16(a, shape);
+            }
             default: throw new AssertionError(dtype);
         }
     }

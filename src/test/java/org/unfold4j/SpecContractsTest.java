@@ -43,16 +43,19 @@ class SpecContractsTest {
         assertEquals("double", ClTypes.of(DType.FLOAT64).openCLType());
         assertEquals("uchar", ClTypes.of(DType.UINT8).openCLType());
         assertEquals("int", ClTypes.of(DType.INT32).openCLType());
-        assertEquals(List.of("float32", "float64", "uint8", "int32"),
+        assertEquals("ushort", ClTypes.of(DType.FLOAT16).openCLType());
+        assertEquals("ushort", ClTypes.of(DType.BFLOAT16).openCLType());
+        assertTrue(DType.FLOAT16.isFloatingPoint() && DType.BFLOAT16.isFloatingPoint());
+        assertEquals(List.of("float32", "float64", "uint8", "int32", "float16", "bfloat16"),
                 List.of(DType.FLOAT32.toString(), DType.FLOAT64.toString(), DType.UINT8.toString(),
-                        DType.INT32.toString()));
+                        DType.INT32.toString(), DType.FLOAT16.toString(), DType.BFLOAT16.toString()));
         for (DType t : DType.values()) {
             assertSame(t, DType.parse(t.toString()));
             assertSame(t, DType.parse(t.toString().toUpperCase(java.util.Locale.ROOT)));
             assertSame(t, DType.parse(t.name()));
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DType.parse("float16"));
-        assertEquals("dtype must be float32, float64, uint8 or int32, but got 'float16'", e.getMessage());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DType.parse("float8"));
+        assertEquals("dtype must be float32, float64, uint8, int32, float16 or bfloat16, but got 'float8'", e.getMessage());
     }
 
     @Test

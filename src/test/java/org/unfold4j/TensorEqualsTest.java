@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Note [tensor equality]: two tensors are equal when they have the same dtype, the same
  * shape, and every element the same raw bits ({@code floatToRawIntBits} /
- * {@code doubleToRawLongBits}; uint8 and int32 by value). So NaN equals a NaN of the same
+ * {@code doubleToRawLongBits}; float16 and bfloat16 their 16-bit patterns; uint8 and int32 by value). So NaN equals a NaN of the same
  * payload and sign but not one of another payload, and -0.0 differs from +0.0: the library
  * promises bit-exact results (a fold that gave -0.0 where PyTorch gives +0.0 is wrong), and
  * tests rely on equals to see that. {@code hashCode} agrees (equal tensors hash alike).
@@ -55,6 +55,12 @@ class TensorEqualsTest {
                 a[i] = (int) bits;
                 return Tensor.of(a, t.shape());
             }
+            case FLOAT16:
+            case BFLOAT16: {
+                short[] a = t.toShortArray();
+                a[i] = (short) bits;
+                return t.dtype() == DType.FLOAT16 ? Tensor.ofFloat16(a, t.shape()) : Tensor.ofBFloat16(a, t.shape());
+            }
             default:
                 throw new AssertionError(t.dtype());
         }
@@ -87,6 +93,7 @@ class TensorEqualsTest {
                 // The smallest change of each kind: the lowest bit, and (for floats) the sign bit.
                 long[] changes = dtype == DType.FLOAT32 ? new long[] {bits ^ 1, bits ^ 0x80000000L}
                         : dtype == DType.FLOAT64 ? new long[] {bits ^ 1, bits ^ Long.MIN_VALUE}
+                        : dtype.isHalf() ? new long[] {bits ^ 1, bits ^ 0x8000}
                         : new long[] {bits ^ 1, bits ^ 0x80};
                 for (long changed : changes) {
                     Tensor b = withElement(a, i, changed);
@@ -116,6 +123,18 @@ class TensorEqualsTest {
                 }
             }
         }
+        int[] halfNaNs = {0x7e00, 0x7e01, 0xfe00, 0x7d00, 0x7c01};
+        int[] bfloatNaNs = {0x7fc0, 0x7fc1, 0xffc0, 0x7f81};
+        for (DType dtype : new DType[] {DType.FLOAT16, DType.BFLOAT16}) {
+            Tensor half = make(dtype, 5);
+            for (int x : dtype == DType.FLOAT16 ? halfNaNs : bfloatNaNs) {
+                assertTrue(Double.isNaN(withElement(half, 0, x).getDouble(0)), dtype + " 0x" + Integer.toHexString(x));
+                for (int y : dtype == DType.FLOAT16 ? halfNaNs : bfloatNaNs) {
+                    Tensor a = withElement(half, 0, x), b = withElement(half, 0, y);
+                    assertEquals(x == y, a.equals(b), dtype + " NaN 0x" + Integer.toHexString(x) + " against 0x" + Integer.toHexString(y));
+                }
+            }
+        }
         long[] doubleNaNs = {0x7ff8000000000000L, 0x7ff8000000000001L, 0xfff8000000000000L, 0x7ff0000000000001L};
         Tensor wide = make(DType.FLOAT64, 4);
         for (long x : doubleNaNs) {
@@ -135,6 +154,9 @@ class TensorEqualsTest {
         assertEquals(withElement(f, 0, Float.floatToRawIntBits(-0f)), withElement(f, 0, Float.floatToRawIntBits(-0f)));
         assertEquals(Tensor.of(new float[] {-0f}, 1), Tensor.of(new float[] {-0f}, 1));
         assertNotEquals(Tensor.of(new float[] {0f}, 1), Tensor.of(new float[] {-0f}, 1));
+        assertNotEquals(Tensor.ofFloat16(new short[] {0}, 1), Tensor.ofFloat16(new short[] {(short) 0x8000}, 1));
+        assertNotEquals(Tensor.ofBFloat16(new short[] {0}, 1), Tensor.ofBFloat16(new short[] {(short) 0x8000}, 1));
+        assertNotEquals(Tensor.ofFloat16(new short[] {0x3c00}, 1), Tensor.ofBFloat16(new short[] {0x3c00}, 1));
     }
 
     @Test

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 
 /**
  * Elements of a host array ({@code float[]}, {@code double[]}, {@code byte[]} as uint8,
- * {@code int[]}) to and from bytes: the one codec of {@code Tensor}'s buffer copies and of the
+ * {@code int[]}, {@code short[]} as float16/bfloat16 bits) to and from bytes: the one codec of {@code Tensor}'s buffer copies and of the
  * {@code .npy} reader and writer.
  *
  * <p>Note [one element codec]: each direction is NIO's bulk get or put on a typed view of the
@@ -26,6 +26,9 @@ public final class HostArrays {
         } else if (array instanceof double[] a) {
             b.asDoubleBuffer().get(a, from, count);
             b.position(b.position() + count * 8);
+        } else if (array instanceof short[] a) {
+            b.asShortBuffer().get(a, from, count);
+            b.position(b.position() + count * 2);
         } else {
             b.asIntBuffer().get((int[]) array, from, count);
             b.position(b.position() + count * 4);
@@ -42,6 +45,9 @@ public final class HostArrays {
         } else if (array instanceof double[] a) {
             b.asDoubleBuffer().put(a, from, count);
             b.position(b.position() + count * 8);
+        } else if (array instanceof short[] a) {
+            b.asShortBuffer().put(a, from, count);
+            b.position(b.position() + count * 2);
         } else {
             b.asIntBuffer().put((int[]) array, from, count);
             b.position(b.position() + count * 4);

@@ -110,6 +110,7 @@ final class Bands {
             case FLOAT64: return new double[n];
             case UINT8: return new byte[n];
             case INT32: return new int[n];
+            case FLOAT16: return new short[n];  // only float16 reaches here: Choices.dtype refuses bfloat16
             default: throw new AssertionError(type);
         }
     }
@@ -125,6 +126,9 @@ final class Bands {
         if (array instanceof int[] i) {
             return Tensor.of(i, shape);
         }
+        if (array instanceof short[] h) {
+            return Tensor.ofFloat16(h, shape);
+        }
         return Tensor.ofUint8((byte[]) array, shape);
     }
 
@@ -138,6 +142,9 @@ final class Bands {
         }
         if (array instanceof int[] a) {
             return a[i];
+        }
+        if (array instanceof short[] h) {
+            return (float) Tensor.ofFloat16(h, h.length).getDouble(i);  // wraps, no copy: the library's exact conversion
         }
         return ((byte[]) array)[i] & 0xff;
     }
@@ -153,6 +160,9 @@ final class Bands {
         } else if (array instanceof int[] a) {
             b.asIntBuffer().put(a, from, count);
             b.position(b.position() + 4 * count);
+        } else if (array instanceof short[] h) {
+            b.asShortBuffer().put(h, from, count);
+            b.position(b.position() + 2 * count);
         } else {
             b.put((byte[]) array, from, count);
         }

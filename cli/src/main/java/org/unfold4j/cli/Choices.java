@@ -24,13 +24,19 @@ final class Choices {
         }
     }
 
-    /** {@code float32}, {@code float64}, {@code uint8} or {@code int32}. */
+    /** {@code float32}, {@code float64}, {@code uint8}, {@code int32} or {@code float16} (bfloat16 is refused: no NumPy type). */
     static DType dtype(String value) {
+        DType t;
         try {
-            return DType.parse(value.trim());
+            t = DType.parse(value.trim());
         } catch (IllegalArgumentException e) {
-            throw new BadInputException("--dtype must be float32, float64, uint8 or int32, not '" + value + "'", e);
+            throw new BadInputException("--dtype must be float32, float64, uint8, int32 or float16, not '" + value + "'", e);
         }
+        if (t == DType.BFLOAT16) {
+            throw new BadInputException("--dtype bfloat16 cannot be written to patches.npy: NumPy has no bfloat16 "
+                    + "type; use --dtype float16 ('<f2') or float32 (the library's Tensor.bfloat16Of gives bfloat16 tensors)");
+        }
+        return t;
     }
 
     /** {@code float32} or {@code float64}: the types fold can sum, for a command that folds. */
@@ -40,6 +46,10 @@ final class Choices {
             t = DType.parse(value.trim());
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--dtype must be float32 or float64, not '" + value + "'", e);
+        }
+        if (t.isHalf()) {
+            throw new BadInputException("--dtype " + t + " cannot be folded by this command: it sums float32 or "
+                    + "float64 tiles, so --dtype must be float32 or float64 ('unfold4j patches --dtype float16' unfolds float16)");
         }
         if (!t.isFloatingPoint()) {
             throw new BadInputException("--dtype " + t + " cannot be folded: fold sums float32 or float64 values, "

@@ -59,9 +59,10 @@ final class PatchesCommand extends BaseCommand {
     @Mixin
     WindowOptions windowOptions;
 
-    @Option(names = "--dtype", defaultValue = "float32", paramLabel = "float32|float64|uint8|int32",
-            description = "The element type unfolded and written to patches.npy ('<f4', '<f8', '|u1', '<i4'); "
+    @Option(names = "--dtype", defaultValue = "float32", paramLabel = "float32|float64|uint8|int32|float16",
+            description = "The element type unfolded and written to patches.npy ('<f4', '<f8', '|u1', '<i4', '<f2'); "
                     + "values stay 0-255. uint8 unfolds the 8-bit pixels as bytes, with no conversion to float. "
+                    + "bfloat16 is refused: NumPy has no such type. "
                     + "Default: ${DEFAULT-VALUE}.")
     String dtype;
 

@@ -63,6 +63,13 @@ record Picture(float[] data, int channels, int height, int width) {
                 }
                 return Tensor.ofUint8(a, shape);
             }
+            case FLOAT16: {
+                float[] a = new float[data.length];
+                for (int i = 0; i < data.length; i++) {
+                    a[at(i, plane, last)] = data[i];
+                }
+                return Tensor.float16Of(a, shape);  // 0-255 integers: exact in float16
+            }
             case INT32: {
                 int[] a = new int[data.length];
                 for (int i = 0; i < data.length; i++) {

@@ -54,7 +54,7 @@ class TensorOptionsTest {
         assertArrayEquals(new long[] {288, 448, 3}, hwc.shape());
     }
 
-    static final String[] DTYPES = {"float32", "float64", "uint8", "int32"};
+    static final String[] DTYPES = {"float32", "float64", "uint8", "int32", "float16"};
     static final String[] MODES = {"zeros", "reflect", "replicate", "circular"};
     static final String[] LAYOUTS = {"nchw", "nhwc"};
     static final String[] OUTPUT_LAYOUTS = {"columns", "patches"};
@@ -84,6 +84,13 @@ class TensorOptionsTest {
                     a[i] = bytes[i] & 0xff;
                 }
                 return Tensor.of(a, shape);
+            }
+            case FLOAT16: {
+                float[] a = new float[bytes.length];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = bytes[i] & 0xff;
+                }
+                return Tensor.float16Of(a, shape);
             }
             case FLOAT32: {
                 float[] a = new float[bytes.length];
@@ -175,6 +182,7 @@ class TensorOptionsTest {
                 case "<f8" -> values[i] = data.getDouble();
                 case "|u1" -> values[i] = data.get() & 0xff;
                 case "<i4" -> values[i] = data.getInt();
+                case "<f2" -> values[i] = Tensor.ofFloat16(new short[] {data.getShort()}, 1).getDouble(0);
                 default -> throw new AssertionError(descr);
             }
         }
@@ -182,7 +190,7 @@ class TensorOptionsTest {
     }
 
     static final java.util.Map<String, String> DESCR = java.util.Map.of("float32", "<f4", "float64", "<f8",
-            "uint8", "|u1", "int32", "<i4");
+            "uint8", "|u1", "int32", "<i4", "float16", "<f2");
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.unfold4j.cli.Cli#backends")

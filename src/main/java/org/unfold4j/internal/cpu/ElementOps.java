@@ -12,7 +12,9 @@ import org.unfold4j.DType;
  * arrays once and loops over one primitive type, so every loop is compiled for that type alone
  * (a run's one virtual call replaces the instanceof chain a run used to go through). Unfold only
  * copies and zeroes, which every type supports; fold sums, which only the float types do (the
- * API rejects fold of the integer types), so their summing methods throw.
+ * API rejects fold of the integer types), so their summing methods throw. The 16-bit float types
+ * share one class of copies ({@link Bits16Ops}) and are summed in float32 (Note [16-bit folds] in
+ * JavaEngine), so their summing methods throw too.
  *
  * <p>Adding a type: a subclass (as Float32Ops) and its case in {@link #of}.
  */
@@ -21,6 +23,7 @@ abstract class ElementOps {
     static final ElementOps FLOAT64 = new Float64Ops();
     static final ElementOps UINT8 = new Uint8Ops();
     static final ElementOps INT32 = new Int32Ops();
+    static final ElementOps BITS16 = new Bits16Ops();
 
     /**
      * {@return the loops over the arrays of {@code dtype}}
@@ -33,6 +36,7 @@ abstract class ElementOps {
             case FLOAT64 -> FLOAT64;
             case UINT8 -> UINT8;
             case INT32 -> INT32;
+            case FLOAT16, BFLOAT16 -> BITS16;
         };
     }
 

@@ -9,6 +9,7 @@ import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.unfold4j.DType;
 import org.unfold4j.internal.Engine;
+import org.unfold4j.internal.HalfFloats;
 import org.unfold4j.internal.Op;
 import org.unfold4j.internal.PlanCache;
 import org.unfold4j.internal.geometry.Axis;
@@ -203,11 +204,70 @@ public final class JavaEngine implements Engine {
         if (g.imageElements() == 0) {
             return;  // Note [empty batches]
         }
+        if (g.dtype().isHalf()) {
+            foldHalf(g, (short[]) input, (short[]) output);
+            return;
+        }
         FoldPass plan = foldPlans.get(g, v -> new FoldPass(v, JavaVariant.choose(Op.FOLD, v, config)));
         calls[plan.variant.ordinal()].increment();
         FoldPass pass = plan.on(this, input, output);  // Note [memoised passes]
         pass.zeroed = zeroed;
         pass.run();
+    }
+
+    /*
+     * Note [16-bit folds]
+     * float16 and bfloat16 have no arithmetic of their own, and a sum kept in 16 bits would round
+     * at every addition. So a 16-bit fold widens its columns to float32 (exactly), runs the
+     * float32 fold of the same geometry (its plan, its variant, its summation order: Note [fold
+     * summation order]), and rounds each pixel once to the 16-bit type, to nearest even
+     * (HalfFloats). The sums are then the float32 fold's bits, which fold.cl's 16-bit kernels
+     * reproduce (they add in float and round once, at the store), so both backends agree bit for
+     * bit; mean divides in float32 before the rounding. The batch goes through in chunks of whole
+     * images of at most HALF_CHUNK column elements (one image at least), so the float32 copies
+     * cost one chunk's columns and image beside the tensors, not a widened copy of both.
+     */
+
+    /** The most column elements one chunk of a 16-bit fold widens at a time (Note [16-bit folds]): 4 MB of float32. */
+    private static final long HALF_CHUNK = 1 << 20;
+
+    /** Elements per task of the widening and rounding loops. */
+    private static final int CONVERT_BLOCK = 1 << 14;
+
+    private void foldHalf(View g, short[] input, short[] output) {
+        boolean bf = g.dtype() == DType.BFLOAT16;
+        long columnsPerImage = g.columnElements() / g.batch(), pixelsPerImage = g.imageElements() / g.batch();
+        long images = Math.max(1, Math.min(g.batch(), HALF_CHUNK / Math.max(1, columnsPerImage)));
+        float[] columns = null, image = null;
+        for (long n0 = 0; n0 < g.batch(); n0 += images) {
+            long n = Math.min(images, g.batch() - n0);
+            View chunk = g.withDType(DType.FLOAT32).withBatch(n);
+            int columnCount = (int) (n * columnsPerImage), pixelCount = (int) (n * pixelsPerImage);
+            boolean fresh = columns == null || columns.length != columnCount;
+            if (fresh) {
+                columns = new float[columnCount];
+                image = new float[pixelCount];
+            }
+            int columnFrom = (int) (n0 * columnsPerImage), pixelFrom = (int) (n0 * pixelsPerImage);
+            float[] c = columns, im = image;
+            forEach((columnCount + CONVERT_BLOCK - 1) / CONVERT_BLOCK, columnCount, t -> {
+                int from = t * CONVERT_BLOCK, count = Math.min(CONVERT_BLOCK, columnCount - from);
+                if (bf) {
+                    HalfFloats.bfloat16ToFloat(input, columnFrom + from, c, from, count);
+                } else {
+                    HalfFloats.float16ToFloat(input, columnFrom + from, c, from, count);
+                }
+            });
+            fold(chunk, c, im, fresh);  // a reused image is cleared by the fold, which writes every pixel
+            forEach((pixelCount + CONVERT_BLOCK - 1) / CONVERT_BLOCK, pixelCount, t -> {
+                int from = t * CONVERT_BLOCK, count = Math.min(CONVERT_BLOCK, pixelCount - from);
+                if (bf) {
+                    HalfFloats.floatToBFloat16(im, from, output, pixelFrom + from, count);
+                } else {
+                    HalfFloats.floatToFloat16(im, from, output, pixelFrom + from, count);
+                }
+            });
+        }
     }
 
     /*

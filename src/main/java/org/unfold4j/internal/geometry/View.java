@@ -250,6 +250,19 @@ public final class View {
                 columnLayout, paddingMode, foldMode, foldWeights, true);
     }
 
+    /**
+     * {@return the same geometry for elements of another type, e.g. the float32 sums of a 16-bit fold}
+     *
+     * @param type the element type
+     */
+    public View withDType(DType type) {
+        if (type == dtype) {
+            return this;
+        }
+        return new View(batch, channels, size3, blocks3, kernel3, dilation3, padding3, stride3, type, imageLayout,
+                columnLayout, paddingMode, foldMode, foldWeights, true);
+    }
+
     /** {@return whether {@link #asPlanes()} applies: channels-first images with PyTorch's columns} */
     public boolean splitsIntoPlanes() {
         return imageLayout == ImageLayout.CHANNELS_FIRST && columnLayout == ColumnLayout.COLUMNS;

@@ -20,13 +20,34 @@ public final class Descr {
     private Descr() {
     }
 
-    /** The string unfold4j writes for {@code dtype}: little-endian, {@code '|'} for one byte. */
+    /**
+     * The string unfold4j writes for {@code dtype}: little-endian, {@code '|'} for one byte.
+     *
+     * @throws IllegalArgumentException for bfloat16, which NumPy has no type for
+     */
     public static String of(DType dtype) {
+        String d = stored(dtype);
+        if (d == null) {
+            throw new IllegalArgumentException("dtype " + dtype + " has no NumPy type (NumPy has no bfloat16; "
+                    + "ml_dtypes' bfloat16 is not a .npy descr): convert it, e.g. Tensor.of(t.toFloatArray(), t.shape())"
+                    + " for float32 or Tensor.float16Of(...), before writing .npy");
+        }
+        return d;
+    }
+
+    /**
+     * Note [bfloat16 in .npy]: NumPy has no bfloat16, and writing its bits as {@code '<u2'} or
+     * {@code '<f2'} would give a file whose values NumPy misreads without a word. So bfloat16 is
+     * refused by name, and the caller converts (to float32 exactly, or to float16 rounding).
+     */
+    private static String stored(DType dtype) {
         return switch (dtype) {
             case FLOAT32 -> "<f4";
             case FLOAT64 -> "<f8";
             case UINT8 -> "|u1";
             case INT32 -> "<i4";
+            case FLOAT16 -> "<f2";
+            case BFLOAT16 -> null;
         };
     }
 
@@ -45,7 +66,7 @@ public final class Descr {
             char order = descr.charAt(0);
             String kind = descr.substring(1);
             for (DType t : DType.values()) {
-                if (of(t).substring(1).equals(kind)) {
+                if (stored(t) != null && stored(t).substring(1).equals(kind)) {
                     switch (order) {
                         case '<': return new Parsed(t, ByteOrder.LITTLE_ENDIAN);
                         case '>': return new Parsed(t, ByteOrder.BIG_ENDIAN);
@@ -77,7 +98,6 @@ public final class Descr {
             case "u2" -> "uint16";
             case "u4" -> "uint32";
             case "u8" -> "uint64";
-            case "f2" -> "float16";
             case "b1" -> "bool";
             case "c8" -> "complex64";
             case "c16" -> "complex128";
@@ -88,6 +108,7 @@ public final class Descr {
 
     /** "'<f4' (float32), '<f8' (float64), ...". */
     static String known() {
-        return Arrays.stream(DType.values()).map(t -> "'" + of(t) + "' (" + t + ")").collect(Collectors.joining(", "));
+        return Arrays.stream(DType.values()).filter(t -> stored(t) != null)
+                .map(t -> "'" + of(t) + "' (" + t + ")").collect(Collectors.joining(", "));
     }
 }

@@ -60,7 +60,7 @@ final class KernelPlans {
         long items = variant.items(g);
         String defines = "-D T=" + ClTypes.of(g.dtype()).openCLType()
                 + " -D INDEX_T=" + (g.fitsIntIndex() && !config.forceLongIndex() ? "int" : "long")
-                + (g.dtype() == DType.FLOAT64 ? " -D USE_FP64" : "");
+                + ClTypes.of(g.dtype()).defines();
         if (op == Op.UNFOLD) {
             defines += " -D PAD_MODE=" + KernelCodes.padMode(g.paddingMode()) + " -D ORDER=" + KernelCodes.order(g);
         } else {

@@ -93,12 +93,18 @@ public enum KernelVariant {
             return false;  // Note [blending folds take the general variant] in SharedRules
         }
         return switch (this) {
-            case UNFOLD_ELEMENTS, FOLD_ELEMENTS, FOLD_ROWS -> true;
+            case UNFOLD_ELEMENTS, FOLD_ELEMENTS -> true;
             case UNFOLD_ROWS -> g.columnOrder()[0] == View.AXIS_CHANNEL;
+            // Note [16-bit storage] in ClTypes: fold_rows and fold_row_classes add into T memory
+            // (the output row, the __local scratch), where a 16-bit type would round at every
+            // addition instead of once; fold (a float sum per pixel) and fold_patches (one value
+            // per pixel) take those types, and the Java fold gives the same bits in float32.
+            case FOLD_ROWS -> !g.dtype().isHalf();
             // Too large a class for the device's local memory takes another variant.
-            case FOLD_ROW_CLASSES -> SharedRules.foldsByRowClasses(g) && rowClassScratch(g) <= localMemory / 2;
+            case FOLD_ROW_CLASSES -> !g.dtype().isHalf() && SharedRules.foldsByRowClasses(g)
+                    && rowClassScratch(g) <= localMemory / 2;
             case FOLD_PATCHES -> SharedRules.permutesPixels(g);
-            case FOLD_ALONG_KERNEL -> SharedRules.foldsAlongKernel(g);  // the Java fold's rule too
+            case FOLD_ALONG_KERNEL -> !g.dtype().isHalf() && SharedRules.foldsAlongKernel(g);  // the Java fold's rule too
         };
     }
 

@@ -21,6 +21,10 @@ class DescrAndHeaderTest {
     void everyTypeHasOneStringThatParsesBackInEitherOrder() throws Npy.FormatException {
         Set<String> seen = new HashSet<>();
         for (DType t : DType.values()) {
+            if (t == DType.BFLOAT16) {
+                assertThrows(IllegalArgumentException.class, () -> Descr.of(t), "NumPy has no bfloat16");
+                continue;
+            }
             String d = Descr.of(t);
             assertEquals(true, seen.add(d), "one string per type: " + d);
             assertEquals(new Descr.Parsed(t, ByteOrder.LITTLE_ENDIAN), Descr.parse(d, FILE));
@@ -29,7 +33,7 @@ class DescrAndHeaderTest {
             assertEquals(Integer.toString(t.bytes()), d.substring(2), "the size in the string is the type's");
         }
         assertEquals(DType.UINT8, Descr.parse("<u1", FILE).dtype());
-        for (String lacking : new String[] {"|i1", "<i8", "<f2", "|b1", "|f4", "f4", "", "<f4x", "O"}) {
+        for (String lacking : new String[] {"|i1", "<i8", "<u2", "|b1", "|f4", "f4", "", "<f4x", "O"}) {
             Npy.FormatException e = assertThrows(Npy.FormatException.class, () -> Descr.parse(lacking, FILE));
             assertEquals("descr", e.field());
             assertEquals("'" + lacking + "'", e.value());
