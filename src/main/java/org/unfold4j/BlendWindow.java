@@ -8,6 +8,12 @@ import java.util.Objects;
  * non-negative float32 weight per kernel offset, the same for every window and channel, for
  * stitching overlapping tiles so that each tile's border counts less than its centre.
  *
+ * <p>Tiles of the photograph, each given a contrast of its own (so overlapping tiles disagree),
+ * folded back by {@link FoldMode#MEAN} (left: the tile borders show) and weighted by
+ * {@link #gaussian(double)} (right: they fade into each other); {@code unfold4j demo} draws both.
+ * <p><img src="doc-files/blend-mean.png" alt="Disagreeing tiles folded by their mean: tile borders visible">
+ * <img src="doc-files/blend-gaussian.png" alt="The same tiles weighted by a gaussian window: borders blended away">
+ *
  * <p>The named windows are separable: the weight of a kernel offset is the product over the
  * spatial dimensions of a 1-D window of that dimension's kernel size {@code k}, at offset
  * {@code i = 0 … k−1} with centre {@code c = (k−1)/2}:

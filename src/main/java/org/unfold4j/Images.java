@@ -121,7 +121,7 @@ public final class Images {
         int n = Math.multiplyExact(Math.multiplyExact(h, w), c);
         DType dtype = plan.wide ? DType.INT32 : DType.UINT8;
         Object array = Tensor.newArray(dtype, n);
-        convert(image, plan, SampleWriter.of(array, 1), 0, 1, w * c, c);
+        convert(image, plan, SampleWriter.of(array, dtype, 1), 0, 1, w * c, c);
         return Tensor.wrap(array, dtype, new long[] {h, w, c});
     }
 
@@ -148,9 +148,10 @@ public final class Images {
      * An image file as a tensor of the type asked for: {@code [C, H, W]} ({@code CHANNELS_FIRST})
      * or {@code [H, W, C]} ({@code CHANNELS_LAST}); C = 1 for gray, 3 (RGB) for the others, alpha
      * dropped. With {@link PixelScale#STORED} every type gets the stored values (0..255, or
-     * 0..65535 for 16-bit images); with {@link PixelScale#UNIT}, float32 and float64 get them
-     * divided by 255 (or 65535), 0..1. The file is decoded once and converted straight into the
-     * result.
+     * 0..65535 for 16-bit images); with {@link PixelScale#UNIT}, the float types get them
+     * divided by 255 (or 65535), 0..1 (float16 and bfloat16: the float32 quotient rounded to the
+     * type; 16-bit samples stored as float16 above 2048 are rounded, above 65504 infinite). The
+     * file is decoded once and converted straight into the result.
      *
      * @param file   the image file
      * @param layout where the channels go
@@ -239,7 +240,7 @@ public final class Images {
         Objects.requireNonNull(dtype, "dtype");
         Objects.requireNonNull(scale, "scale");
         if (scale == PixelScale.UNIT && !dtype.isFloatingPoint()) {
-            throw new IllegalArgumentException("PixelScale.UNIT (0..1) needs float32 or float64, but got " + dtype
+            throw new IllegalArgumentException("PixelScale.UNIT (0..1) needs a floating-point type (float32, float64, float16, bfloat16), but got " + dtype
                     + "; integer types hold the stored values (PixelScale.STORED)");
         }
     }
@@ -302,7 +303,7 @@ public final class Images {
                         + " hold; ask for int32, or for float32 with PixelScale.UNIT");
             }
             int plane = h * w, base = i * plane * c;
-            SampleWriter writer = SampleWriter.of(out.array(), scale == PixelScale.UNIT ? (plan.wide ? 0xffff : 0xff) : 1);
+            SampleWriter writer = SampleWriter.of(out.array(), out.dtype(), scale == PixelScale.UNIT ? (plan.wide ? 0xffff : 0xff) : 1);
             if (layout == ImageLayout.CHANNELS_FIRST) {
                 convert(image, plan, writer, base, plane, w, 1);
             } else {

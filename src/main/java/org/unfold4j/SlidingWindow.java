@@ -21,6 +21,14 @@ import org.unfold4j.internal.tiling.TileGather;
  * Tensor out = sw.apply(image, tiles -> model.run(tiles));
  * }</pre>
  *
+ * <p>An edge-detecting model (a 3×3 filter stack: its output near a tile's border differs from
+ * what it computes inside the whole image) over 128-pixel tiles that abut, then over tiles
+ * overlapping by a quarter blended by {@link BlendWindow#gaussian(double)}: the seams along the
+ * tile borders are gone ({@code unfold4j infer --overlap 0 --blend constant}, then
+ * {@code unfold4j infer}).
+ * <p><img src="doc-files/infer-no-overlap.png" alt="The edge model over abutting tiles: a seam along every tile border">
+ * <img src="doc-files/infer-gaussian.png" alt="The same model over overlapping gaussian-blended tiles: no seams">
+ *
  * <p><b>Tiles.</b> The image is {@code [N, C, *spatial]}, or unbatched {@code [C, *spatial]}. The
  * tiles form a regular grid ({@link #positions}): along a dimension of size {@code n}, tile
  * {@code t} and stride {@code s}, there are {@code n <= t ? 1 : ceil((n - t) / s) + 1} tiles,

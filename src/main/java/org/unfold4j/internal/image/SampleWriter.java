@@ -1,5 +1,8 @@
 package org.unfold4j.internal.image;
 
+import org.unfold4j.DType;
+import org.unfold4j.internal.HalfFloats;
+
 /**
  * Writes converted samples (0..255 or 0..65535, Note [image conversion] in {@code Images}) into
  * one tensor's array of any type, at the indices the caller computes: its own image in a batch,
@@ -14,10 +17,15 @@ public abstract class SampleWriter {
     /**
      * {@return a writer into {@code array}}
      *
-     * @param array   a {@code byte[]} (uint8), {@code int[]}, {@code float[]} or {@code double[]}
+     * @param array   a {@code byte[]} (uint8), {@code int[]}, {@code float[]}, {@code double[]} or
+     *                {@code short[]} (float16 or bfloat16 bits, as {@code dtype} says)
+     * @param dtype   the type of the tensor the array holds
      * @param divisor what float samples are divided by; ignored for integer arrays
      */
-    public static SampleWriter of(Object array, int divisor) {
+    public static SampleWriter of(Object array, DType dtype, int divisor) {
+        if (array instanceof short[] a) {
+            return new Halves(a, dtype == DType.BFLOAT16, divisor);
+        }
         if (array instanceof byte[] a) {
             return new Bytes(a);
         }
@@ -174,6 +182,40 @@ public abstract class SampleWriter {
                 for (int x = 0; x < n; x++, o += step) {
                     a[o] = lut[row[x]] / divisor;
                 }
+            }
+        }
+    }
+
+    /**
+     * 16-bit floats: the float32 sample (divided in float32, as {@link Floats} does) rounded once
+     * more to the type, to nearest even; 8-bit samples are exact in both types, 16-bit ones above
+     * 2048 (float16) or 256 (bfloat16) are rounded, and float16 has no finite value above 65504.
+     */
+    private static final class Halves extends SampleWriter {
+        private final short[] a;
+        private final boolean bfloat16;
+        private final float divisor;
+
+        Halves(short[] a, boolean bfloat16, int divisor) {
+            this.a = a;
+            this.bfloat16 = bfloat16;
+            this.divisor = divisor;
+        }
+
+        private short bits(int v) {
+            float f = v / divisor;
+            return bfloat16 ? HalfFloats.floatToBFloat16(f) : HalfFloats.floatToFloat16(f);
+        }
+
+        @Override
+        public void put(int i, int v) {
+            a[i] = bits(v);
+        }
+
+        @Override
+        public void row(int[] row, int[] lut, int n, int o, int step) {
+            for (int x = 0; x < n; x++, o += step) {
+                a[o] = bits(lut == null ? row[x] : lut[row[x]]);
             }
         }
     }
