@@ -85,7 +85,9 @@ public final class PatchOptions implements Serializable {
     /**
      * Counts the images that could not be decoded (corrupt files, rows the image source marked
      * invalid) in {@code counter}, which the driver reads after an action. They are skipped
-     * either way: an unreadable image never fails the job.
+     * either way: an unreadable image never fails the job. As with every Spark accumulator
+     * updated in a transformation, each evaluation of the result counts again (two actions on an
+     * uncached result count twice); read it after the one action that writes the result.
      *
      * @param counter an accumulator registered with the session's context, e.g.
      *     {@code spark.sparkContext().longAccumulator("unreadable")}; null for none

@@ -167,7 +167,7 @@ public final class SparkPatches {
             Object values = PatchEncoder.array(cols);
             int k = (int) g.rows();
             int blocksW = (int) g.blocksW();
-            List<Integer> shape = List.of(kernel[0], kernel[1], (int) s[2]);
+            Object shape = seq(List.of(kernel[0], kernel[1], (int) s[2]));
             DType type = options.floatArray() ? DType.FLOAT32 : PatchEncoder.binaryType(options.dtype(), image.dtype());
             double[] v = new double[k];
             List<Row> out = new ArrayList<>();
@@ -176,7 +176,7 @@ public final class SparkPatches {
                 if (!kept(v, k)) {
                     continue;
                 }
-                Object patch = options.floatArray() ? PatchEncoder.floatList(v, k)
+                Object patch = options.floatArray() ? seq(PatchEncoder.floatList(v, k))
                         : PatchEncoder.encode(v, k, type, image.dtype());
                 out.add(RowFactory.create(origin, l, l / blocksW, l % blocksW, type.toString(), shape, patch));
             }
@@ -195,6 +195,11 @@ public final class SparkPatches {
             double mean = sum / k, var = Math.max(0, sq / k - mean * mean);
             return mean >= options.minMean() && var >= options.minVariance();
         }
+    }
+
+    /** A Scala {@code Seq}: the external type Spark's row encoder takes for an array column. */
+    static Object seq(List<?> list) {
+        return scala.jdk.javaapi.CollectionConverters.asScala(list).toSeq();
     }
 
     /** The same values with a leading batch dimension of 1 (one copy of the array). */
