@@ -263,6 +263,22 @@ class SparkPatchesTest {
     }
 
     @Test
+    void patchesJobWritesTheSameRowsAsTheApi() {
+        String out = dir.resolve("job").toString();
+        PatchesJob.main(new String[] {"--input", images.toString(), "--output", out, "--kernel", "4", "--stride", "2"});
+        assertEquals(SparkPatches.unfold(files(images), SPEC, PatchOptions.defaults()).count(),
+                spark.read().parquet(out).count());
+    }
+
+    @Test
+    void theBackgroundFilterDropsFlatWindows() {
+        long all = SparkPatches.unfold(files(images), SPEC, PatchOptions.defaults()).count();
+        long kept = SparkPatches.unfold(files(images), SPEC, PatchOptions.defaults().withMinMean(1e9)).count();
+        assertTrue(all > 0);
+        assertEquals(0, kept, "no window's mean reaches 1e9");
+    }
+
+    @Test
     void parquetOutputHasTheDocumentedSchema() {
         String out = dir.resolve("parquet").toString();
         SparkPatches.unfold(files(images), SPEC, PatchOptions.defaults()).write().parquet(out);
