@@ -278,6 +278,19 @@ class SparkPatchesTest {
         assertEquals(0, kept, "no window's mean reaches 1e9");
     }
 
+    /** The README's "Spark" snippet, its lines as written there (the folders made absolute). */
+    @Test
+    void theReadmeSnippetRuns() {
+        String photos = images.toString(), out = dir.resolve("readme").toString();
+        LongAccumulator unreadable = spark.sparkContext().longAccumulator("unreadable");
+        Dataset<Row> files = spark.read().format("binaryFile").load(photos);
+        Dataset<Row> patches = SparkPatches.unfold(files, Unfold.of(16).withStride(16),
+                PatchOptions.defaults().withMinVariance(25).withUnreadableCounter(unreadable));
+        patches.write().parquet(out);
+        assertEquals(1, unreadable.value());
+        assertEquals(3, spark.read().parquet(out).count(), "one 16×16 window each in rgb8.png, rgb.jpg, gray.jpg (gray8 is 18×12)");
+    }
+
     @Test
     void parquetOutputHasTheDocumentedSchema() {
         String out = dir.resolve("parquet").toString();
