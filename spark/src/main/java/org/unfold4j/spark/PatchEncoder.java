@@ -70,13 +70,4 @@ final class PatchEncoder {
         }
         return java.util.Arrays.asList(f);
     }
-
-    /** The patch as floats. */
-    static float[] floats(double[] v, int count) {
-        float[] f = new float[count];
-        for (int i = 0; i < count; i++) {
-            f[i] = (float) v[i];
-        }
-        return f;
-    }
 }

@@ -17,10 +17,15 @@ import org.unfold4j.DType;
 public final class PatchOptions implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The binary patches' type; null for the image's own. */
     private final DType dtype;
+    /** Whether {@code patch} is {@code array<float>}. */
     private final boolean floatArray;
+    /** The smallest patch mean kept. */
     private final double minMean;
+    /** The smallest patch variance kept. */
     private final double minVariance;
+    /** Where unreadable images are counted; null for nowhere. */
     private final LongAccumulator unreadable;
 
     private PatchOptions(DType dtype, boolean floatArray, double minMean, double minVariance, LongAccumulator unreadable) {
