@@ -291,6 +291,41 @@ class SparkPatchesTest {
         assertEquals(3, spark.read().parquet(out).count(), "one 16×16 window each in rgb8.png, rgb.jpg, gray.jpg (gray8 is 18×12)");
     }
 
+    /** A reader without Spark (parquet-hadoop's example Group API) rebuilds each patch from the binary and the shape. */
+    @Test
+    void aParquetReaderOutsideSparkRebuildsThePatches() throws IOException {
+        String out = dir.resolve("plain").toString();
+        SparkPatches.unfold(files(images).filter("path like '%gray16.png'"), SPEC, PatchOptions.defaults())
+                .write().parquet(out);
+        Tensor hwc = Images.toTensor(ImageIO.read(images.resolve("gray16.png").toFile()));
+        Tensor cols = SPEC.apply(channelsFirst(hwc), Backend.java());
+        long l = cols.shape()[1];
+        int rows = 0;
+        for (File part : new File(out).listFiles((d, n) -> n.endsWith(".parquet"))) {
+            try (var reader = org.apache.parquet.hadoop.ParquetReader.builder(
+                    new org.apache.parquet.hadoop.example.GroupReadSupport(),
+                    new org.apache.hadoop.fs.Path(part.getAbsolutePath())).build()) {
+                for (org.apache.parquet.example.data.Group g = reader.read(); g != null; g = reader.read(), rows++) {
+                    int w = g.getInteger("window", 0);
+                    var list = g.getGroup("shape", 0);
+                    int n = list.getFieldRepetitionCount(0);
+                    int[] shape = new int[n];
+                    for (int i = 0; i < n; i++) {
+                        shape[i] = list.getGroup(0, i).getInteger(0, 0);
+                    }
+                    assertArrayEquals(new int[] {K, K, 1}, shape);
+                    assertEquals("int32", g.getString("dtype", 0));
+                    int[] v = decode(g.getBinary("patch", 0).getBytes(), "int32");
+                    assertEquals(K * K, v.length);
+                    for (int i = 0; i < v.length; i++) {
+                        assertEquals((int) cols.getDouble(i * l + w), v[i], "window " + w);
+                    }
+                }
+            }
+        }
+        assertEquals(l, rows);
+    }
+
     @Test
     void parquetOutputHasTheDocumentedSchema() {
         String out = dir.resolve("parquet").toString();
