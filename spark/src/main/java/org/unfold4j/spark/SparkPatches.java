@@ -85,12 +85,7 @@ public final class SparkPatches {
         if (spec.window().rank() != 2) {
             throw new IllegalArgumentException("SparkPatches needs a 2-D window, but got " + spec.window());
         }
-        List<String> names = Arrays.asList(images.schema().fieldNames());
-        boolean imageSource = names.contains("image");
-        if (!imageSource && !(names.contains("path") && names.contains("content"))) {
-            throw new IllegalArgumentException("images must be a DataFrame of Spark's image source (an 'image' column) "
-                    + "or of binaryFile ('path' and 'content'), but its columns are " + names);
-        }
+        boolean imageSource = isImageSource(images);
         Dataset<Row> in = imageSource ? images.select("image") : images.select("path", "content");
         Extract f = new Extract(imageSource, spec.window(), spec.paddingMode(), options);
         return in.flatMap(f, Encoders.row(schema(options.floatArray())));
@@ -195,6 +190,17 @@ public final class SparkPatches {
             double mean = sum / k, var = Math.max(0, sq / k - mean * mean);
             return mean >= options.minMean() && var >= options.minVariance();
         }
+    }
+
+    /** Whether {@code images} is of the image source (else binaryFile); rejects other frames. */
+    static boolean isImageSource(Dataset<Row> images) {
+        List<String> names = Arrays.asList(images.schema().fieldNames());
+        boolean imageSource = names.contains("image");
+        if (!imageSource && !(names.contains("path") && names.contains("content"))) {
+            throw new IllegalArgumentException("images must be a DataFrame of Spark's image source (an 'image' column) "
+                    + "or of binaryFile ('path' and 'content'), but its columns are " + names);
+        }
+        return imageSource;
     }
 
     /** A Scala {@code Seq}: the external type Spark's row encoder takes for an array column. */

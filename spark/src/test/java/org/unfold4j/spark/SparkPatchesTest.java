@@ -326,6 +326,49 @@ class SparkPatchesTest {
         assertEquals(l, rows);
     }
 
+    /** A trivial model: each value times 0.5 plus its channel mean, so tiles and blending matter. */
+    static final class HalfPlusMean implements ModelFactory {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public java.util.function.Function<Tensor, Tensor> create() {
+            return t -> {
+                float[] v = t.toFloatArray();
+                double mean = 0;
+                for (float x : v) {
+                    mean += x;
+                }
+                float m = (float) (mean / v.length);
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = v[i] * 0.5f + m;
+                }
+                return Tensor.of(v, t.shape());
+            };
+        }
+    }
+
+    @Test
+    void slidingWindowInSparkEqualsSlidingWindowInOneJvm() throws IOException {
+        org.unfold4j.SlidingWindow sw = org.unfold4j.SlidingWindow.of(8, 8).withOverlap(0.5)
+                .withBlend(org.unfold4j.BlendWindow.hann());
+        LongAccumulator unreadable = spark.sparkContext().longAccumulator("unreadable-infer");
+        List<Row> rows = SparkSlidingWindow.apply(files(images), sw, new HalfPlusMean(), unreadable).collectAsList();
+        assertEquals(1, unreadable.value());
+        assertEquals(7, rows.size(), "every readable image, tiny.png too (the grid pads)");
+        for (Row r : rows) {
+            String name = name(r).isEmpty() ? "" : name(r);
+            Tensor image = SparkSlidingWindow.channelsFirst(Images.toTensor(ImageIO.read(images.resolve(name).toFile())));
+            Tensor expected = sw.apply(image, new HalfPlusMean().create());
+            assertEquals("float32", r.getString(1));
+            long[] s = expected.shape();
+            assertEquals(List.of((int) s[1], (int) s[2], (int) s[3]), r.getList(2), name);
+            ByteBuffer b = ByteBuffer.wrap((byte[]) r.get(3)).order(ByteOrder.LITTLE_ENDIAN);
+            float[] got = new float[b.remaining() / 4];
+            b.asFloatBuffer().get(got);
+            assertArrayEquals(expected.toFloatArray(), got, name);
+        }
+    }
+
     @Test
     void parquetOutputHasTheDocumentedSchema() {
         String out = dir.resolve("parquet").toString();
