@@ -1,0 +1,73 @@
+package org.unfold4j.spark;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.unfold4j.DType;
+import org.unfold4j.Tensor;
+
+/**
+ * One window's values, as the {@code patch} column holds them.
+ *
+ * <p>Note [patch values]
+ * A patch is the window's values in C order over its shape {@code [kernelH, kernelW, C]}
+ * (channels last, as the library's patch-major layout of channels-last images gives them).
+ * Binary patches are little-endian elements of the chosen type: by default the image's own
+ * (uint8 for 8-bit images, int32 for 16-bit ones), so an 8-bit image stays 8-bit and the bytes
+ * equal the image's. Another type converts each value: float32 and float64 exactly (every
+ * sample fits), int32 exactly; uint8 from a 16-bit image scales to 8 bits as
+ * {@code round(v · 255 / 65535)}, the inverse of the library's widening of 8-bit levels to
+ * 16 bits, rather than failing the job or wrapping. {@code array<float>} holds the values as
+ * floats (no scaling).
+ */
+final class PatchEncoder {
+    private PatchEncoder() {
+    }
+
+    /** The binary type a patch of {@code source} values is written in. */
+    static DType binaryType(DType requested, DType source) {
+        return requested != null ? requested : source;
+    }
+
+    /** Values {@code [from, from + count)} of {@code values} (uint8 as 0..255) as doubles, into {@code out}. */
+    static void read(Object values, int from, int count, double[] out) {
+        if (values instanceof byte[] b) {
+            for (int i = 0; i < count; i++) {
+                out[i] = b[from + i] & 0xff;
+            }
+        } else {
+            int[] a = (int[]) values;
+            for (int i = 0; i < count; i++) {
+                out[i] = a[from + i];
+            }
+        }
+    }
+
+    /** The unfolded tensor's array: {@code byte[]} for uint8, {@code int[]} for int32 (the types images give). */
+    static Object array(Tensor t) {
+        return t.dtype() == DType.UINT8 ? t.toByteArray() : t.toIntArray();
+    }
+
+    /** The patch as binary of type {@code type}, from values read with {@link #read}. */
+    static byte[] encode(double[] v, int count, DType type, DType source) {
+        ByteBuffer b = ByteBuffer.allocate(count * type.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+        boolean narrow = type == DType.UINT8 && source != DType.UINT8;
+        for (int i = 0; i < count; i++) {
+            switch (type) {
+                case UINT8 -> b.put((byte) (narrow ? Math.round(v[i] * 255.0 / 65535.0) : (long) v[i]));
+                case INT32 -> b.putInt((int) v[i]);
+                case FLOAT32 -> b.putFloat((float) v[i]);
+                case FLOAT64 -> b.putDouble(v[i]);
+            }
+        }
+        return b.array();
+    }
+
+    /** The patch as boxed floats, the external type Spark's row encoder takes for {@code array<float>}. */
+    static java.util.List<Float> floatList(double[] v, int count) {
+        Float[] f = new Float[count];
+        for (int i = 0; i < count; i++) {
+            f[i] = (float) v[i];
+        }
+        return java.util.Arrays.asList(f);
+    }
+}

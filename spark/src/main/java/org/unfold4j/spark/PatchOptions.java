@@ -1,0 +1,135 @@
+package org.unfold4j.spark;
+
+import java.io.Serializable;
+import java.util.Objects;
+import org.apache.spark.util.LongAccumulator;
+import org.unfold4j.DType;
+
+/**
+ * How {@link SparkPatches#unfold} writes its patches: the element type, binary or
+ * {@code array<float>}, a background filter, and where unreadable images are counted. The window
+ * itself (kernel, stride, padding, dilation, padding mode) is the {@link org.unfold4j.Unfold}
+ * spec passed beside these options.
+ *
+ * <p>Immutable and serializable (it travels to the executors with the job); the {@code with…}
+ * methods return new options.
+ */
+public final class PatchOptions implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The binary patches' type; null for the image's own. */
+    private final DType dtype;
+    /** Whether {@code patch} is {@code array<float>}. */
+    private final boolean floatArray;
+    /** The smallest patch mean kept. */
+    private final double minMean;
+    /** The smallest patch variance kept. */
+    private final double minVariance;
+    /** Where unreadable images are counted; null for nowhere. */
+    private final LongAccumulator unreadable;
+
+    private PatchOptions(DType dtype, boolean floatArray, double minMean, double minVariance, LongAccumulator unreadable) {
+        this.dtype = dtype;
+        this.floatArray = floatArray;
+        this.minMean = minMean;
+        this.minVariance = minVariance;
+        this.unreadable = unreadable;
+    }
+
+    /**
+     * {@return the defaults} Patches in the image's own type (uint8 for 8-bit images, int32
+     * 0..65535 for 16-bit ones, as {@link org.unfold4j.Images} decodes them) as binary, every
+     * window kept, unreadable images skipped without being counted.
+     */
+    public static PatchOptions defaults() {
+        return new PatchOptions(null, false, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, null);
+    }
+
+    /**
+     * The element type of the binary patches (Note [patch values] in {@link PatchEncoder}).
+     *
+     * @param dtype uint8, int32, float32 or float64; null for the image's own type
+     * @return new options
+     */
+    public PatchOptions withDType(DType dtype) {
+        return new PatchOptions(dtype, floatArray, minMean, minVariance, unreadable);
+    }
+
+    /**
+     * Whether the {@code patch} column is {@code array<float>} instead of binary.
+     *
+     * @param floatArray true for {@code array<float>}
+     * @return new options
+     */
+    public PatchOptions withFloatArray(boolean floatArray) {
+        return new PatchOptions(dtype, floatArray, minMean, minVariance, unreadable);
+    }
+
+    /**
+     * Drops windows whose mean value (over every element of the patch, in the image's values) is
+     * below {@code minMean}: a "mostly background" filter for dark backgrounds.
+     *
+     * @param minMean the smallest mean kept
+     * @return new options
+     */
+    public PatchOptions withMinMean(double minMean) {
+        return new PatchOptions(dtype, floatArray, minMean, minVariance, unreadable);
+    }
+
+    /**
+     * Drops windows whose population variance (over every element of the patch) is below
+     * {@code minVariance}: flat background, whatever its colour.
+     *
+     * @param minVariance the smallest variance kept
+     * @return new options
+     */
+    public PatchOptions withMinVariance(double minVariance) {
+        return new PatchOptions(dtype, floatArray, minMean, minVariance, unreadable);
+    }
+
+    /**
+     * Counts the images that could not be decoded (corrupt files, rows the image source marked
+     * invalid) in {@code counter}, which the driver reads after an action. They are skipped
+     * either way: an unreadable image never fails the job. As with every Spark accumulator
+     * updated in a transformation, each evaluation of the result counts again (two actions on an
+     * uncached result count twice); read it after the one action that writes the result.
+     *
+     * @param counter an accumulator registered with the session's context, e.g.
+     *     {@code spark.sparkContext().longAccumulator("unreadable")}; null for none
+     * @return new options
+     */
+    public PatchOptions withUnreadableCounter(LongAccumulator counter) {
+        return new PatchOptions(dtype, floatArray, minMean, minVariance, counter);
+    }
+
+    /** {@return the binary patches' type, or null for the image's own} */
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** {@return whether the patch column is {@code array<float>}} */
+    public boolean floatArray() {
+        return floatArray;
+    }
+
+    /** {@return the smallest patch mean kept} */
+    public double minMean() {
+        return minMean;
+    }
+
+    /** {@return the smallest patch variance kept} */
+    public double minVariance() {
+        return minVariance;
+    }
+
+    /** {@return the unreadable-image counter, or null} */
+    public LongAccumulator unreadableCounter() {
+        return unreadable;
+    }
+
+    @Override
+    public String toString() {
+        return "PatchOptions(dtype=" + Objects.toString(dtype, "image's own") + ", floatArray=" + floatArray
+                + ", minMean=" + minMean + ", minVariance=" + minVariance + ")";
+    }
+}
