@@ -16,11 +16,11 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The blending folds on the Java backend against the plain (sum) fold, on the standard shapes,
  * into preallocated outputs as JavaBenchmarks times them: the weighted fold with a gaussian
- * window (the issue's target: within 1.2× of the sum), the mean, and the max. The weighted and
- * max folds run in the general fold variant only (Note [blending folds take the general variant]
- * in SharedRules), so {@code foldSum} on shapes that take a specialised variant (vit16's
- * patches, tile256's row classes) is the harder baseline; {@code foldMean} shows what the
- * specialised variants give there.
+ * window (the issue's target: within 1.2× of the sum), the mean, and the max. The max fold runs
+ * in the general fold variant only (Note [blending folds take the general variant] in
+ * SharedRules); the weighted fold also in the patch-row, row-class and fused-tap variants (Note
+ * [weighted sums in the fast variants] in FoldPass), so on every standard shape it takes the
+ * sum's variant, with a multiply per value and a division per pixel more.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)

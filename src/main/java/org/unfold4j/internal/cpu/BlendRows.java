@@ -139,6 +139,166 @@ final class BlendRows {
         }
     }
 
+    /*
+     * The weighted fold in the specialised variants (Note [weighted sums in the fast variants] in
+     * FoldPass): the sum passes' loops with each column value multiplied by its offset's weight
+     * first, the product rounded to the type (float32 · float32 in float, the weight widened
+     * exactly for float64), then added as the sum adds it.
+     */
+
+    /** dst[dstPos + i·dstStride] = 0 + w · src[srcPos + i·srcStride] for i in [0, len): addWeighted on a zeroed row (ElementOps.set). */
+    static void setWeighted(Object dst, int dstPos, int dstStride, Object src, int srcPos, int srcStride, int len, float w) {
+        if (dst instanceof float[] d) {
+            float[] s = (float[]) src;
+            for (int i = 0; i < len; i++) {
+                d[dstPos + i * dstStride] = 0f + w * s[srcPos + i * srcStride];
+            }
+        } else if (dst instanceof double[] d) {
+            double[] s = (double[]) src;
+            double wd = w;
+            for (int i = 0; i < len; i++) {
+                d[dstPos + i * dstStride] = 0d + wd * s[srcPos + i * srcStride];
+            }
+        } else {
+            throw unsupported(dst);
+        }
+    }
+
+    /** ElementOps.add3 with weights: dst[dstPos + i] = ((dst[…] + wa·src[a + i]) + wb·src[b + i]) + wc·src[c + i]. */
+    static void add3Weighted(Object dst, int dstPos, Object src, int a, int b, int c, int len, float wa, float wb, float wc) {
+        if (dst instanceof float[] d) {
+            float[] s = (float[]) src;
+            for (int i = 0; i < len; i++) {
+                d[dstPos + i] = ((d[dstPos + i] + wa * s[a + i]) + wb * s[b + i]) + wc * s[c + i];
+            }
+        } else if (dst instanceof double[] d) {
+            double[] s = (double[]) src;
+            double da = wa, db = wb, dc = wc;
+            for (int i = 0; i < len; i++) {
+                d[dstPos + i] = ((d[dstPos + i] + da * s[a + i]) + db * s[b + i]) + dc * s[c + i];
+            }
+        } else {
+            throw unsupported(dst);
+        }
+    }
+
+    /** ElementOps.scatterAdd with a weight: dst[dstBase + offsets[i]] += w · src[srcPos + i] for i in [0, len). */
+    static void scatterAddWeighted(Object dst, int dstBase, int[] offsets, int len, Object src, int srcPos, float w) {
+        if (dst instanceof float[] d) {
+            float[] s = (float[]) src;
+            for (int i = 0; i < len; i++) {
+                d[dstBase + offsets[i]] += w * s[srcPos + i];
+            }
+        } else if (dst instanceof double[] d) {
+            double[] s = (double[]) src;
+            double wd = w;
+            for (int i = 0; i < len; i++) {
+                d[dstBase + offsets[i]] += wd * s[srcPos + i];
+            }
+        } else {
+            throw unsupported(dst);
+        }
+    }
+
+    /**
+     * The weighted fold of pixels that only this tap reaches (patches tiling the image):
+     * dst[dstBase + offsets[i]] = den > 0 ? (0 + w · src[srcPos + i]) / den : 0 with den = 0 + w,
+     * the one-tap case of Note [weighted fold order] step for step.
+     */
+    static void scatterSetWeightedMean(Object dst, int dstBase, int[] offsets, int len, Object src, int srcPos, float w) {
+        if (dst instanceof float[] d) {
+            float[] s = (float[]) src;
+            float den = 0f + w;
+            if (den > 0) {
+                for (int i = 0; i < len; i++) {
+                    d[dstBase + offsets[i]] = (0f + w * s[srcPos + i]) / den;
+                }
+            } else {
+                for (int i = 0; i < len; i++) {
+                    d[dstBase + offsets[i]] = 0f;
+                }
+            }
+        } else if (dst instanceof double[] d) {
+            double[] s = (double[]) src;
+            double wd = w, den = 0d + wd;
+            if (den > 0) {
+                for (int i = 0; i < len; i++) {
+                    d[dstBase + offsets[i]] = (0d + wd * s[srcPos + i]) / den;
+                }
+            } else {
+                for (int i = 0; i < len; i++) {
+                    d[dstBase + offsets[i]] = 0d;
+                }
+            }
+        } else {
+            throw unsupported(dst);
+        }
+    }
+
+    /**
+     * dst[pos + x·stride] = den[denPos + x] > 0 ? dst[…] / den[denPos + x] : 0 for x in [0, width),
+     * a row of the weight sums' plane; {@code positive}: every one of them is above 0, so the
+     * row divides without the test (a loop the compiler vectorises).
+     */
+    static void divide(Object dst, int pos, int stride, Object den, int denPos, int width, boolean positive) {
+        if (dst instanceof float[] d) {
+            float[] w = (float[]) den;
+            if (positive && stride == 1) {
+                for (int x = 0; x < width; x++) {
+                    d[pos + x] = d[pos + x] / w[denPos + x];
+                }
+                return;
+            }
+            for (int x = 0; x < width; x++) {
+                int at = pos + x * stride;
+                d[at] = w[denPos + x] > 0 ? d[at] / w[denPos + x] : 0f;
+            }
+        } else if (dst instanceof double[] d) {
+            double[] w = (double[]) den;
+            if (positive && stride == 1) {
+                for (int x = 0; x < width; x++) {
+                    d[pos + x] = d[pos + x] / w[denPos + x];
+                }
+                return;
+            }
+            for (int x = 0; x < width; x++) {
+                int at = pos + x * stride;
+                d[at] = w[denPos + x] > 0 ? d[at] / w[denPos + x] : 0d;
+            }
+        } else {
+            throw unsupported(dst);
+        }
+    }
+
+    /** dst[dstPos + x] = den[denPos + x] > 0 ? src[srcPos + x] / den[denPos + x] : 0 for x in [0, width): {@link #divide} of a row summed elsewhere. */
+    static void divideInto(Object src, int srcPos, Object den, int denPos, Object dst, int dstPos, int width, boolean positive) {
+        if (dst instanceof float[] d) {
+            float[] s = (float[]) src, w = (float[]) den;
+            if (positive) {
+                for (int x = 0; x < width; x++) {
+                    d[dstPos + x] = s[srcPos + x] / w[denPos + x];
+                }
+            } else {
+                for (int x = 0; x < width; x++) {
+                    d[dstPos + x] = w[denPos + x] > 0 ? s[srcPos + x] / w[denPos + x] : 0f;
+                }
+            }
+        } else if (dst instanceof double[] d) {
+            double[] s = (double[]) src, w = (double[]) den;
+            if (positive) {
+                for (int x = 0; x < width; x++) {
+                    d[dstPos + x] = s[srcPos + x] / w[denPos + x];
+                }
+            } else {
+                for (int x = 0; x < width; x++) {
+                    d[dstPos + x] = w[denPos + x] > 0 ? s[srcPos + x] / w[denPos + x] : 0d;
+                }
+            }
+        } else {
+            throw unsupported(dst);
+        }
+    }
+
     /** dst[pos + x·stride] = den[x] > 0 ? dst[…] / den[x] : 0 for x in [0, width): the weighted mean of one row. */
     static void divide(Object dst, int pos, int stride, Object den, int width) {
         if (dst instanceof float[] d) {

@@ -26,6 +26,14 @@ final class FoldPass extends Pass {
      * made a loop per window cost more than the copy); null otherwise.
      */
     private final int[] pixelSources;
+    /**
+     * For the weighted fold in a specialised variant (Note [weighted sums in the fast
+     * variants]): each pixel's sum of weights, one image plane (depth × height × width, row
+     * (pz, py) at (pz·height + py)·width) in the output's type; null otherwise.
+     */
+    private final Object weightSums;
+    /** For weightSums: whether every weight sum of row (pz, py) is above 0 (its division needs no test). */
+    private final boolean[] weightSumsPositive;
     /** For patchRow (patches tiling the image, PyTorch's columns): each window's first pixel relative to window 0's; null otherwise. */
     private final WindowGroups patchGroups;
     /** For rowClass (overlapping wide windows, no padding or dilation, 2-D, channels-first, PyTorch's columns); null otherwise. */
@@ -58,6 +66,76 @@ final class FoldPass extends Pass {
                 ? windowGroups(g.stride3()[0] * inZ, g.stride3()[1] * inY) : null;
         // Window row oy of kernel row ky = r + m·stride lands on the class's row oy + m.
         this.rowClassGroups = variant == JavaVariant.FOLD_ROW_CLASSES ? windowGroups(0, scratchPitch) : null;
+        boolean sums = weights != null && !variant.general() && variant != JavaVariant.FOLD_PATCH_ROWS;
+        this.weightSums = sums ? weightSums() : null;
+        this.weightSumsPositive = sums ? positiveRows(weightSums) : null;
+    }
+
+    /*
+     * Note [weighted sums in the fast variants]
+     * The weighted fold's numerator Σ w[k]·x, in ascending kernel-offset order from +0 with each
+     * product rounded to the type first (Note [weighted fold order] in FoldWeights), is the sum
+     * fold of the columns with every column value multiplied by its offset's weight: each sum
+     * variant adds a pixel's taps in that order from +0 (Note [variants give the same bits] in
+     * JavaVariant), so the variants that run the weighted fold (patch rows, row classes, fused
+     * taps: JavaVariant.applies) do the sum's loops with the product in place of the value
+     * (BlendRows.setWeighted, add3Weighted, scatterAddWeighted; w = 0 times -0.0 gives the -0.0
+     * the general fold adds too). The denominator Σ w[k] depends on the geometry alone, so the
+     * plan computes it once, one image plane in the output's type, by the general fold's own
+     * loop (weightSums) and keeps it with the plan (Note [memoised plans] in PlanCache): one
+     * plane beside an output of batch × channels of them. Each row is then divided by its row of
+     * the plane, den > 0 ? num / den : 0, the general fold's division; a row whose sums are all
+     * above 0 divides without the test. Patches that tile the image need no plane: a pixel's one
+     * tap gives num = 0 + w·x and den = 0 + w (BlendRows.scatterSetWeightedMean). The general
+     * variant keeps its own loop (blendRow), which JavaVariantCoverageTest compares with the
+     * default backend's choice bit for bit, as GoldenCasesTest compares both with fold.cl.
+     * Checked once more by hand (432 random cases: -0.0, infinities, NaN, subnormals, zero
+     * weights, every float type, used outputs): every non-NaN bit agreed; where two NaNs of
+     * different signs meet, which one survives depends on the compiled addition's operand order,
+     * in the sum's variants as much as here, so NaN signs and payloads are not part of the promise.
+     */
+
+    /** The weight sums of one image plane (Note [weighted sums in the fast variants]): blendRow's denominator loop, row by row. */
+    private Object weightSums() {
+        Object den = ops.newArray(Math.multiplyExact(depth * height, width));
+        int zStep = z.coverStep(), yStep = y.coverStep();
+        for (int pz = 0; pz < depth; pz++) {
+            for (int py = 0; py < height; py++) {
+                int row = (pz * height + py) * width;
+                int zCount = z.count(pz), yCount = y.count(py);
+                for (int iz = 0, kz = z.firstCover(pz); iz < zCount; iz++, kz += zStep) {
+                    for (int iy = 0, ky = y.firstCover(py); iy < yCount; iy++, ky += yStep) {
+                        int kBase = (kz * kh + ky) * kw;
+                        for (int kx = 0; kx < kw; kx++) {
+                            int lo = x.windowLo[kx], hi = x.windowHi[kx];
+                            if (lo <= hi) {
+                                BlendRows.addWeight(den, row + x.windowStart[kx], strideX, hi - lo + 1, weights[kBase + kx]);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return den;
+    }
+
+    /** For each row of the weight sums' plane, whether all its sums are above 0. */
+    private boolean[] positiveRows(Object den) {
+        boolean[] positive = new boolean[depth * height];
+        for (int r = 0; r < positive.length; r++) {
+            boolean all = true;
+            for (int i = r * width; i < (r + 1) * width && all; i++) {
+                all = den instanceof float[] f ? f[i] > 0 : ((double[]) den)[i] > 0;
+            }
+            positive[r] = all;
+        }
+        return positive;
+    }
+
+    /** Divides the weighted sums of image row (pz, py) at rowOut by their weights (Note [weighted sums in the fast variants]). */
+    private void divideByWeights(int rowOut, int pz, int py) {
+        int r = pz * height + py;
+        BlendRows.divide(out, rowOut, inX, weightSums, r * width, width, weightSumsPositive[r]);
     }
 
     /**
@@ -73,6 +151,14 @@ final class FoldPass extends Pass {
         int origin = n * inN + c * inC + kz * dil[0] * inZ + ky * dil[1] * inY + kx * dil[2] * inX;
         int column = n * colN + c * colC + k * colK;
         WindowGroups w = patchGroups;
+        if (weights != null) {  // Note [weighted sums in the fast variants]
+            float wk = weights[k];
+            for (int i = 0; i < w.groupPixel.length; i++) {
+                BlendRows.scatterSetWeightedMean(out, origin + w.groupPixel[i], w.offsets, w.groupLength[i], in,
+                        column + w.groupWindow[i], wk);
+            }
+            return;
+        }
         for (int i = 0; i < w.groupPixel.length; i++) {  // Note [window groups] in WindowGroups
             ops.scatterSet(out, origin + w.groupPixel[i], w.offsets, w.groupLength[i], in, column + w.groupWindow[i]);
         }
@@ -107,13 +193,22 @@ final class FoldPass extends Pass {
                     for (int oy = oyFrom; oy < oyTo; oy += w.rows) {  // Note [window groups] in WindowGroups
                         for (int ox = 0; ox < bw; ox += w.width) {
                             int length = w.rows > 1 ? Math.min(w.rows, oyTo - oy) * bw : Math.min(w.width, bw - ox);
-                            ops.scatterAdd(scratch, (m + oy - j0) * scratchPitch + kx + ox * strideX, w.offsets, length,
-                                    in, column + oy * bw + ox);
+                            int at = (m + oy - j0) * scratchPitch + kx + ox * strideX, from = column + oy * bw + ox;
+                            if (weights != null) {  // Note [weighted sums in the fast variants]
+                                BlendRows.scatterAddWeighted(scratch, at, w.offsets, length, in, from, weights[ky * kw + kx]);
+                            } else {
+                                ops.scatterAdd(scratch, at, w.offsets, length, in, from);
+                            }
                         }
                     }
                 }
             }
             for (int j = j0, py = r + j0 * sy; j < j1; j++, py += sy) {
+                if (weights != null) {  // the copy and the division in one pass
+                    BlendRows.divideInto(scratch, (j - j0) * scratchPitch, weightSums, py * width, out, image + py * inY,
+                            width, weightSumsPositive[py]);
+                    continue;
+                }
                 System.arraycopy(scratch, (j - j0) * scratchPitch, out, image + py * inY, width);
                 if (g.foldMode() == FoldMode.MEAN) {
                     ops.divide(out, image + py * inY, 1, countX, y.count(py));
@@ -184,7 +279,7 @@ final class FoldPass extends Pass {
     }
 
     private void row(int n, int c, int pz, int py) {
-        if (g.blends()) {
+        if (g.blends() && variant.general()) {
             blendRow(n, c, pz, py);
             return;
         }
@@ -218,21 +313,21 @@ final class FoldPass extends Pass {
                         int lo = x.tapLo[ox], hi = x.tapHi[ox];
                         if (lo <= hi) {
                             accumulate(set, rowOut + x.tapStart[ox] * inX, dilationX * inX,
-                                    colBase + (kBase + lo) * colK + (lBase + ox) * colL, colK, hi - lo + 1);
+                                    colBase + (kBase + lo) * colK + (lBase + ox) * colL, colK, hi - lo + 1, -1);
                         }
                     }
                 } else {
                     int kx = 0;
                     if (fuseTaps && !set) {
                         for (; kx + 3 <= kw; kx += 3) {
-                            addThreeTaps(rowOut, colBase + kBase * colK + lBase, kx);
+                            addThreeTaps(rowOut, colBase + kBase * colK + lBase, kx, kBase);
                         }
                     }
                     for (; kx < kw; kx++) {
                         int lo = x.windowLo[kx], hi = x.windowHi[kx];
                         if (lo <= hi) {
                             accumulate(set, rowOut + x.windowStart[kx] * inX, strideX * inX,
-                                    colBase + (kBase + kx) * colK + (lBase + lo) * colL, colL, hi - lo + 1);
+                                    colBase + (kBase + kx) * colK + (lBase + lo) * colL, colL, hi - lo + 1, kBase + kx);
                         }
                     }
                 }
@@ -240,6 +335,8 @@ final class FoldPass extends Pass {
         }
         if (g.foldMode() == FoldMode.MEAN) {
             ops.divide(out, rowOut, inX, countX, (long) zCount * yCount);
+        } else if (weights != null) {
+            divideByWeights(rowOut, pz, py);
         }
     }
 
@@ -300,7 +397,7 @@ final class FoldPass extends Pass {
      * with ops.add3; at the ends, where only some land, tap by tap in ascending order. Each
      * pixel still meets its taps in ascending order (Note [fold summation order] in JavaEngine).
      */
-    private void addThreeTaps(int rowOut, int tapRow0, int kx) {
+    private void addThreeTaps(int rowOut, int tapRow0, int kx, int kBase) {
         int from = Integer.MIN_VALUE, to = Integer.MAX_VALUE;
         for (int k = kx; k < kx + 3; k++) {
             int lo = x.windowLo[k], hi = x.windowHi[k];
@@ -316,27 +413,48 @@ final class FoldPass extends Pass {
             // Pixels of this tap before the common part; those after it follow the fused pass.
             int before = Math.min(start + hi - lo, from - 1);
             if (start <= before) {
-                ops.add(out, rowOut + start, 1, in, src + start, 1, before - start + 1);
+                add(rowOut + start, 1, src + start, 1, before - start + 1, kBase + k);
             }
         }
         if (from <= to) {
-            ops.add3(out, rowOut + from, in, tapRow0 + kx * colK + x.windowLo[kx] - x.windowStart[kx] + from,
-                    tapRow0 + (kx + 1) * colK + x.windowLo[kx + 1] - x.windowStart[kx + 1] + from,
-                    tapRow0 + (kx + 2) * colK + x.windowLo[kx + 2] - x.windowStart[kx + 2] + from, to - from + 1);
+            int a = tapRow0 + kx * colK + x.windowLo[kx] - x.windowStart[kx] + from;
+            int b = tapRow0 + (kx + 1) * colK + x.windowLo[kx + 1] - x.windowStart[kx + 1] + from;
+            int c = tapRow0 + (kx + 2) * colK + x.windowLo[kx + 2] - x.windowStart[kx + 2] + from;
+            if (weights != null) {  // Note [weighted sums in the fast variants]
+                BlendRows.add3Weighted(out, rowOut + from, in, a, b, c, to - from + 1,
+                        weights[kBase + kx], weights[kBase + kx + 1], weights[kBase + kx + 2]);
+            } else {
+                ops.add3(out, rowOut + from, in, a, b, c, to - from + 1);
+            }
             for (int k = kx; k < kx + 3; k++) {
                 int lo = x.windowLo[k], hi = x.windowHi[k], start = x.windowStart[k];
                 int src = tapRow0 + k * colK + lo - start, end = start + hi - lo;
                 if (to < end) {
-                    ops.add(out, rowOut + to + 1, 1, in, src + to + 1, 1, end - to);
+                    add(rowOut + to + 1, 1, src + to + 1, 1, end - to, kBase + k);
                 }
             }
         }
     }
 
-    /** Adds a run of column values into the output row, or sets 0 + each value where nothing else lands there. */
-    private void accumulate(boolean set, int dstPos, int dstStride, int srcPos, int srcStride, int len) {
-        if (set) {
+    /**
+     * Adds a run of column values into the output row, or sets 0 + each value where nothing else
+     * lands there; the weighted fold multiplies each by the weight of flat kernel offset
+     * {@code k} first (Note [weighted sums in the fast variants]).
+     */
+    private void accumulate(boolean set, int dstPos, int dstStride, int srcPos, int srcStride, int len, int k) {
+        if (weights != null && set) {
+            BlendRows.setWeighted(out, dstPos, dstStride, in, srcPos, srcStride, len, weights[k]);
+        } else if (set) {
             ops.set(out, dstPos, dstStride, in, srcPos, srcStride, len);
+        } else {
+            add(dstPos, dstStride, srcPos, srcStride, len, k);
+        }
+    }
+
+    /** dst += src over a run (ElementOps.add), each value multiplied by the weight of flat kernel offset {@code k} first in the weighted fold. */
+    private void add(int dstPos, int dstStride, int srcPos, int srcStride, int len, int k) {
+        if (weights != null) {
+            BlendRows.addWeighted(out, dstPos, dstStride, in, srcPos, srcStride, len, weights[k]);
         } else {
             ops.add(out, dstPos, dstStride, in, srcPos, srcStride, len);
         }

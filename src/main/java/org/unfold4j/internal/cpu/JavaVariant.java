@@ -1,6 +1,7 @@
 package org.unfold4j.internal.cpu;
 
 import java.util.function.Predicate;
+import org.unfold4j.FoldMode;
 import org.unfold4j.internal.Op;
 import org.unfold4j.internal.geometry.SharedRules;
 import org.unfold4j.internal.geometry.View;
@@ -46,7 +47,7 @@ public enum JavaVariant {
     FOLD_ALONG_KERNEL(Op.FOLD, SharedRules::foldsAlongKernel),
     /** Fold row by row along the windows, three stride-1 taps added in one pass (FoldPass.addThreeTaps). */
     FOLD_FUSED_TAPS(Op.FOLD, g -> g.stride3()[2] == 1 && g.imageStrides()[4] == 1 && pyTorchColumns(g)),
-    /** Fold row by row along the windows of each kernel offset, one tap at a time: every geometry, and the only one of the weighted and max folds (FoldPass.blendRow). */
+    /** Fold row by row along the windows of each kernel offset, one tap at a time: every geometry, and the only one of the max fold and of the weighted fold that the variants above do not take (FoldPass.blendRow). */
     FOLD_WINDOW_RUNS(Op.FOLD, g -> true);
 
     private final Op op;
@@ -73,8 +74,15 @@ public enum JavaVariant {
      * @param g the geometry
      */
     public boolean applies(View g) {
-        // Note [blending folds take the general variant] in SharedRules.
-        return (op != Op.FOLD || SharedRules.foldModeAllows(g, general())) && applies.test(g);
+        // Note [blending folds take the general variant] in SharedRules; the weighted fold also
+        // takes the variants that have its loops (Note [weighted sums in the fast variants] in FoldPass).
+        return (op != Op.FOLD || SharedRules.foldModeAllows(g, general()) || weightedLoops(g)) && applies.test(g);
+    }
+
+    /** Whether this is a fold variant with loops for the weighted fold and {@code g} folds by weight. */
+    private boolean weightedLoops(View g) {
+        return g.foldMode() == FoldMode.WEIGHTED
+                && (this == FOLD_PATCH_ROWS || this == FOLD_ROW_CLASSES || this == FOLD_FUSED_TAPS);
     }
 
     /**

@@ -30,7 +30,10 @@ public final class SharedRules {
      * per-pixel gather (FOLD_WEIGHTED, FOLD_MAX). Each pixel meets its taps in ascending
      * kernel-offset order in both (Note [weighted fold order] in FoldWeights), so they agree bit
      * for bit; the specialised variants (row classes, patches, along the kernel, fused taps)
-     * would each need their own weighted and max loops for no difference in the bits.
+     * would each need their own weighted and max loops for no difference in the bits. The Java
+     * backend has given three of them weighted loops for speed (patch rows, row classes, fused
+     * taps: Note [weighted sums in the fast variants] in FoldPass, asked in JavaVariant.applies
+     * beside this rule); they give the general fold's bits, so the backends still agree.
      *
      * @param g       the geometry
      * @param general whether the variant asking is its backend's general fold
