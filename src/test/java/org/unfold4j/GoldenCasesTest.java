@@ -32,7 +32,7 @@ class GoldenCasesTest {
     @TestFactory
     Stream<DynamicNode> java() {
         assertTrue(CASES.size() > 0, "no cases in " + GoldenCase.casesFiles());
-        return cases(Backend.java(), "");
+        return cases(CASES, Backend.java(), "", GoldenCasesTest::run);
     }
 
     /**
@@ -41,22 +41,33 @@ class GoldenCasesTest {
      */
     @TestFactory
     Stream<DynamicNode> opencl() {
+        return openCLCases(CASES, GoldenCasesTest::run);
+    }
+
+    /** How one case is checked on one backend. */
+    interface Check {
+        void run(GoldenCase c, Backend backend) throws Throwable;
+    }
+
+    /** {@code cases} on the OpenCL device with both kernel families (skipped, with the reason, without OpenCL). */
+    static Stream<DynamicNode> openCLCases(List<GoldenCase> cases, Check check) {
         if (!TestBackends.openCLAvailable() && !TestBackends.REQUIRE_OPENCL) {
             return Stream.of(DynamicTest.dynamicTest("opencl backend",
                     () -> TestBackends.unavailable(OpenCLRuntime.get().unavailableReason())));
         }
         OpenCLBackend usual = TestBackends.openCL(), other = TestBackends.otherKernelFamily();
-        return Stream.concat(cases(usual, kernels(usual)), cases(other, kernels(other)));
+        return Stream.concat(cases(cases, usual, kernels(usual), check), cases(cases, other, kernels(other), check));
     }
 
     private static String kernels(OpenCLBackend b) {
         return b.openCLEngine().config().rowKernels() ? ", row kernels" : ", element kernels";
     }
 
-    private static Stream<DynamicNode> cases(Backend backend, String variant) {
+    /** One test per case on {@code backend}, in a container named by the backend. */
+    static Stream<DynamicNode> cases(List<GoldenCase> cases, Backend backend, String variant, Check check) {
         List<DynamicNode> tests = new ArrayList<>();
-        for (GoldenCase c : CASES) {
-            tests.add(DynamicTest.dynamicTest(c.id(), () -> run(c, backend)));
+        for (GoldenCase c : cases) {
+            tests.add(DynamicTest.dynamicTest(c.id(), () -> check.run(c, backend)));
         }
         return Stream.of(DynamicContainer.dynamicContainer(backend.name() + " (" + backend.deviceName() + variant + ")", tests));
     }

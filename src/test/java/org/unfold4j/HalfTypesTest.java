@@ -8,13 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ShortBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
@@ -28,8 +25,6 @@ class HalfTypesTest {
     private static final List<GoldenCase> CASES = GoldenCase.load(GoldenCase.VENDORED.resolve("cases-blend-public.jsonl"))
             .stream().filter(c -> c.feature().equals("half_unfold") || c.feature().equals("half_fold")).toList();
 
-    /** Fold modes of the blend branch, which this one does not have yet. */
-
     @Test
     void theCaseFileHasBothTypesAndBothOperations() {
         long f16 = CASES.stream().filter(c -> c.dtype().equals("float16")).count();
@@ -41,30 +36,13 @@ class HalfTypesTest {
 
     @TestFactory
     Stream<DynamicNode> java() {
-        return cases(Backend.java(), "");
+        return GoldenCasesTest.cases(CASES, Backend.java(), "", HalfTypesTest::run);
     }
 
     /** Both kernel families, as GoldenCasesTest.opencl. */
     @TestFactory
     Stream<DynamicNode> opencl() {
-        if (!TestBackends.openCLAvailable() && !TestBackends.REQUIRE_OPENCL) {
-            return Stream.of(DynamicTest.dynamicTest("opencl backend",
-                    () -> TestBackends.unavailable(OpenCLRuntime.get().unavailableReason())));
-        }
-        OpenCLBackend usual = TestBackends.openCL(), other = TestBackends.otherKernelFamily();
-        return Stream.concat(cases(usual, kernels(usual)), cases(other, kernels(other)));
-    }
-
-    private static String kernels(OpenCLBackend b) {
-        return b.openCLEngine().config().rowKernels() ? ", row kernels" : ", element kernels";
-    }
-
-    private static Stream<DynamicNode> cases(Backend backend, String variant) {
-        List<DynamicNode> tests = new ArrayList<>();
-        for (GoldenCase c : CASES) {
-            tests.add(DynamicTest.dynamicTest(c.id(), () -> run(c, backend)));
-        }
-        return Stream.of(DynamicContainer.dynamicContainer(backend.name() + " (" + backend.deviceName() + variant + ")", tests));
+        return GoldenCasesTest.openCLCases(CASES, HalfTypesTest::run);
     }
 
     private static void run(GoldenCase c, Backend backend) {
