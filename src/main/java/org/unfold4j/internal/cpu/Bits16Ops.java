@@ -35,7 +35,7 @@ final class Bits16Ops extends ElementOps {
 
     @Override
     Object newArray(int length) {
-        return new byte[length];
+        return new short[length];
     }
 
     @Override
