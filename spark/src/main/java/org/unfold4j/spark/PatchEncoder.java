@@ -14,7 +14,8 @@ import org.unfold4j.Tensor;
  * Binary patches are little-endian elements of the chosen type: by default the image's own
  * (uint8 for 8-bit images, int32 for 16-bit ones), so an 8-bit image stays 8-bit and the bytes
  * equal the image's. Another type converts each value: float32 and float64 exactly (every
- * sample fits), int32 exactly; uint8 from a 16-bit image scales to 8 bits as
+ * sample fits), int32 exactly, float16 and bfloat16 rounded to nearest even (8-bit samples are
+ * exact in both); uint8 from a 16-bit image scales to 8 bits as
  * {@code round(v · 255 / 65535)}, the inverse of the library's widening of 8-bit levels to
  * 16 bits, rather than failing the job or wrapping. {@code array<float>} holds the values as
  * floats (no scaling).
@@ -50,6 +51,17 @@ final class PatchEncoder {
     /** The patch as binary of type {@code type}, from values read with {@link #read}. */
     static byte[] encode(double[] v, int count, DType type, DType source) {
         ByteBuffer b = ByteBuffer.allocate(count * type.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+        if (type.isHalf()) {
+            // The library's one rounding to 16 bits (to nearest even); samples above 2048 (float16)
+            // or 256 (bfloat16) round, and float16 has no finite value above 65504.
+            float[] f = new float[count];
+            for (int i = 0; i < count; i++) {
+                f[i] = (float) v[i];
+            }
+            Tensor bits = type == DType.FLOAT16 ? Tensor.float16Of(f, count) : Tensor.bfloat16Of(f, count);
+            b.asShortBuffer().put(bits.toShortArray());
+            return b.array();
+        }
         boolean narrow = type == DType.UINT8 && source != DType.UINT8;
         for (int i = 0; i < count; i++) {
             switch (type) {
@@ -57,6 +69,7 @@ final class PatchEncoder {
                 case INT32 -> b.putInt((int) v[i]);
                 case FLOAT32 -> b.putFloat((float) v[i]);
                 case FLOAT64 -> b.putDouble(v[i]);
+                case FLOAT16, BFLOAT16 -> throw new AssertionError(type);  // above
             }
         }
         return b.array();

@@ -48,7 +48,7 @@ public final class PatchOptions implements Serializable {
     /**
      * The element type of the binary patches (Note [patch values] in {@link PatchEncoder}).
      *
-     * @param dtype uint8, int32, float32 or float64; null for the image's own type
+     * @param dtype any type (float16 and bfloat16 rounded to nearest even); null for the image's own type
      * @return new options
      */
     public PatchOptions withDType(DType dtype) {

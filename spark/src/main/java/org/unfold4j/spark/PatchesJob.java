@@ -15,7 +15,7 @@ import org.unfold4j.Unfold;
  * The patches of a folder of image files, written as Parquet: for {@code spark-submit --class
  * org.unfold4j.spark.PatchesJob unfold4j-spark.jar --input DIR --output DIR --kernel K
  * [--stride S] [--padding P] [--padding-mode zeros|reflect|replicate|circular]
- * [--dtype uint8|int32|float32|float64] [--min-mean X] [--min-variance X]}. The files are read
+ * [--dtype uint8|int32|float32|float64|float16|bfloat16] [--min-mean X] [--min-variance X]}. The files are read
  * with Spark's {@code binaryFile} source (every file under {@code --input}, recursively) and
  * decoded with {@link org.unfold4j.Images}; the schema is {@link SparkPatches#schema(boolean)}'s.
  * Unreadable files are skipped and their number printed at the end.
