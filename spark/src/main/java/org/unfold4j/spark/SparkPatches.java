@@ -148,17 +148,17 @@ public final class SparkPatches {
         }
 
         private List<Row> patches(String origin, Tensor image) {
+            // [1, H, W, C] from the image source, unbatched [H, W, C] from Images: unfold takes both,
+            // so neither is copied to add a batch dimension.
             long[] full = image.shape();
             long[] s = full.length == 4 ? Arrays.copyOfRange(full, 1, 4) : full;
-            long[] batched = {1, s[0], s[1], s[2]};
             ColumnGeometry g;
             try {
-                g = unfold().geometry(image.dtype(), batched);
+                g = unfold().geometry(image.dtype(), full);
             } catch (IllegalArgumentException tooSmall) {
                 return List.of();  // smaller than the window: no window fits (documented: no rows)
             }
-            Tensor in = image.rank() == 4 ? image : reshape(image, batched);
-            Tensor cols = unfold().apply(in, ExecutorBackend.get());  // [1, L, kh·kw·C]
+            Tensor cols = unfold().apply(image, ExecutorBackend.get());  // [(1,) L, kh·kw·C]
             Object values = PatchEncoder.array(cols);
             int k = (int) g.rows();
             int blocksW = (int) g.blocksW();
@@ -206,10 +206,5 @@ public final class SparkPatches {
     /** A Scala {@code Seq}: the external type Spark's row encoder takes for an array column. */
     static Object seq(List<?> list) {
         return scala.jdk.javaapi.CollectionConverters.asScala(list).toSeq();
-    }
-
-    /** The same values with a leading batch dimension of 1 (one copy of the array). */
-    static Tensor reshape(Tensor t, long[] shape) {
-        return t.dtype() == DType.UINT8 ? Tensor.ofUint8(t.toByteArray(), shape) : Tensor.of(t.toIntArray(), shape);
     }
 }
