@@ -7,6 +7,7 @@ import org.unfold4j.Npy;
 import org.unfold4j.PaddingMode;
 import org.unfold4j.SlidingWindow;
 import org.unfold4j.Tensor;
+import org.unfold4j.onnx.OnnxModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -92,7 +93,7 @@ final class InferCommand extends BaseCommand {
             throw new BadInputException(e.getMessage(), e);
         }
         Picture pic = decode(image);
-        try (OnnxModel m = OnnxModel.open(model); OutputFiles files = OutputFiles.open(out)) {
+        try (OnnxModel m = Models.open(model); OutputFiles files = OutputFiles.open(out)) {
             Tensor input = unitInput(pic, m);
             int tiles = sw.positions(pic.height(), pic.width()).size();
             say("model: %s (ONNX Runtime, CPU)", m.name());

@@ -13,6 +13,7 @@ import org.unfold4j.BlendWindow;
 import org.unfold4j.PaddingMode;
 import org.unfold4j.SlidingWindow;
 import org.unfold4j.Tensor;
+import org.unfold4j.onnx.OnnxModel;
 
 /**
  * {@code infer} and the bundled ONNX models (cli/models/make_models.py): tiled against whole-image
@@ -28,7 +29,7 @@ class InferCommandTest {
 
     @Test
     void theOneByOneModelTiledIsExactlyTheModelOnTheWholeImage() {
-        try (OnnxModel gray = OnnxModel.open("gray")) {
+        try (OnnxModel gray = Models.open("gray")) {
             Tensor image = photo(gray);
             Tensor whole = gray.apply(image);
             for (BlendWindow blend : new BlendWindow[] {BlendWindow.constant(), BlendWindow.gaussian(0.125), BlendWindow.hann()}) {
@@ -59,7 +60,7 @@ class InferCommandTest {
      */
     @Test
     void blendingHidesTheSeamsOfTheThreeByThreeStack() {
-        try (OnnxModel edges = OnnxModel.open("edges")) {
+        try (OnnxModel edges = Models.open("edges")) {
             Tensor image = photo(edges);
             Tensor whole = edges.apply(image);
             SlidingWindow sw = SlidingWindow.of(96, 96).withBatchSize(4).withPaddingMode(PaddingMode.REFLECT);
