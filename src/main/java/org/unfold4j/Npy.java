@@ -1,11 +1,14 @@
 package org.unfold4j;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
+import org.unfold4j.internal.HostArrays;
 import org.unfold4j.internal.npy.DataReader;
 import org.unfold4j.internal.npy.Descr;
 import org.unfold4j.internal.npy.FileWriter;
@@ -95,6 +98,34 @@ public final class Npy {
         Objects.requireNonNull(tensor, "tensor");
         try (Writer w = writer(file, tensor.dtype(), tensor.shape())) {
             w.append(tensor);
+        }
+    }
+
+    /**
+     * Writes {@code tensor} as the bytes of an {@code .npy} file to {@code out}, the same bytes
+     * {@link #write(Path, Tensor)} puts in a file: for streams that are no local file (a Hadoop
+     * or cloud file system's output stream, a socket, memory). The data goes through one buffer
+     * of at most 1 MiB; {@code out} is neither flushed nor closed.
+     *
+     * @param out    where the bytes go
+     * @param tensor the tensor; its type, shape and values
+     * @throws IllegalArgumentException if the tensor is bfloat16, which NumPy has no type for
+     *     (then nothing is written)
+     * @throws IOException if {@code out} fails (then part of the bytes may have been written)
+     */
+    public static void write(OutputStream out, Tensor tensor) throws IOException {
+        Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(tensor, "tensor");
+        out.write(org.unfold4j.internal.npy.Header.encode(tensor.dtype(), tensor.shape()));
+        int bytes = tensor.dtype().bytes();
+        int per = (int) Math.max(1, Math.min(tensor.elementCount(), (1 << 20) / bytes));
+        ByteBuffer buffer = ByteBuffer.allocate(per * bytes).order(ByteOrder.LITTLE_ENDIAN);
+        for (long done = 0, n = tensor.elementCount(); done < n; ) {
+            int k = (int) Math.min(per, n - done);
+            buffer.clear();
+            HostArrays.put(buffer, tensor.array(), (int) done, k);
+            out.write(buffer.array(), 0, buffer.position());
+            done += k;
         }
     }
 

@@ -113,6 +113,32 @@ class NpyTest {
         }
     }
 
+    /** The stream gives the file's bytes: every type and rank, and a tensor of 3 MiB, more than the one buffer holds. */
+    @Test
+    void aStreamGetsTheBytesOfTheFile() throws IOException {
+        Random r = new Random(14);
+        List<Tensor> tensors = new ArrayList<>();
+        for (DType dtype : NPY_TYPES) {
+            for (long[] shape : SHAPES) {
+                tensors.add(sample(dtype, r, shape));
+            }
+        }
+        tensors.add(sample(DType.FLOAT32, r, 3, 512, 512));
+        tensors.add(sample(DType.UINT8, r, (1 << 20) + 3));
+        for (Tensor t : tensors) {
+            Path file = tmp.resolve("stream.npy");
+            Npy.write(file, t);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            Npy.write(out, t);
+            assertArrayEquals(Files.readAllBytes(file), out.toByteArray(), t.dtype() + " " + Arrays.toString(t.shape()));
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Npy.write(out, Tensor.ofBFloat16(new short[2], 2)));
+        assertTrue(e.getMessage().contains("bfloat16"), e.getMessage());
+        assertEquals(0, out.size(), "nothing written for a refused type");
+    }
+
     @Test
     void theHeaderIsNumpysOwn() throws IOException {
         Path file = tmp.resolve("h.npy");
