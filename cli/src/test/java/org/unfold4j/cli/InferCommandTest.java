@@ -16,7 +16,7 @@ import org.unfold4j.Tensor;
 import org.unfold4j.onnx.OnnxModel;
 
 /**
- * {@code infer} and the bundled ONNX models (cli/models/make_models.py): tiled against whole-image
+ * {@code infer} and the bundled ONNX models (onnx/models/make_models.py): tiled against whole-image
  * inference, exact for the 1×1 model, and seams measured for the 3×3 stack.
  */
 class InferCommandTest {

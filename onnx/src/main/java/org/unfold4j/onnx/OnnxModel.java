@@ -9,12 +9,15 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -88,6 +91,34 @@ public final class OnnxModel implements Function<Tensor, Tensor>, AutoCloseable 
      */
     public static OnnxModel load(Path file) throws IOException {
         return new OnnxModel(file.toString(), Files.readAllBytes(file));
+    }
+
+    /** The models bundled in this artifact (onnx/models/make_models.py makes them). */
+    public static final List<String> BUNDLED = List.of("edges", "gray");
+
+    /**
+     * {@return a model bundled in this artifact} {@code edges}: luminance, a 3×3 blur, Sobel and
+     * the gradient magnitude, {@code [N, 3, H, W]} to {@code [N, 1, H, W]}, a 5×5 receptive field
+     * with zero padding (so tiles that abut show seams); {@code gray}: luminance (0.299, 0.587,
+     * 0.114), a 1×1 convolution (so tiles give exactly the whole image's output). Both take
+     * values in 0..1 and have fixed weights.
+     *
+     * @param name {@code edges} or {@code gray}
+     * @throws IllegalArgumentException for another name
+     */
+    public static OnnxModel bundled(String name) {
+        Objects.requireNonNull(name, "name");
+        if (!BUNDLED.contains(name)) {
+            throw new IllegalArgumentException("no bundled model '" + name + "'; the bundled models are " + BUNDLED);
+        }
+        try (InputStream in = OnnxModel.class.getResourceAsStream("models/" + name + ".onnx")) {
+            if (in == null) {
+                throw new IllegalStateException("the bundled model " + name + ".onnx is missing from the jar");
+            }
+            return new OnnxModel("bundled " + name + ".onnx", in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the bundled model " + name + ".onnx", e);
+        }
     }
 
     /** {@return the input channels the model asks for, or -1 when its input does not fix them} */

@@ -19,12 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.unfold4j.Tensor;
 
 /**
- * The adapter on the command line's bundled gray model (a copy of cli's gray.onnx, made by
- * cli/models/make_models.py: one 1×1 convolution with the luminance weights 0.299, 0.587, 0.114).
+ * The adapter on the bundled gray model (onnx/models/make_models.py: one 1×1 convolution with the
+ * luminance weights 0.299, 0.587, 0.114).
  */
 class OnnxModelTest {
     private static byte[] gray() throws IOException {
-        try (InputStream in = OnnxModelTest.class.getResourceAsStream("gray.onnx")) {
+        try (InputStream in = OnnxModel.class.getResourceAsStream("models/gray.onnx")) {
             return in.readAllBytes();
         }
     }
@@ -75,6 +75,18 @@ class OnnxModelTest {
             e = assertThrows(IllegalArgumentException.class, () -> m.apply(Tensor.of(new int[3], 1, 3, 1, 1)));
             assertTrue(e.getMessage().contains("float32") && e.getMessage().contains("int32"), e.getMessage());
         }
+    }
+
+    @Test
+    void bundledModelsLoadByNameAndOthersAreNamedInTheRefusal() {
+        for (String name : OnnxModel.BUNDLED) {
+            try (OnnxModel m = OnnxModel.bundled(name)) {
+                assertEquals(3, m.channels(), name);
+                assertArrayEquals(new long[] {2, 1, 2, 3}, m.apply(tiles()).shape(), name);
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OnnxModel.bundled("blur"));
+        assertTrue(e.getMessage().contains("'blur'") && e.getMessage().contains("[edges, gray]"), e.getMessage());
     }
 
     /** One model serves every task of an executor JVM: concurrent calls give each caller its own answer. */

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Writes the two tiny fully-convolutional ONNX models bundled with the command line.
+"""Writes the two tiny fully-convolutional ONNX models bundled in unfold4j-onnx (the command line's infer, the tests).
 
 Run from the repository root with Debian's python3-torch (/usr/bin/python3):
 
-    /usr/bin/python3 cli/models/make_models.py
+    /usr/bin/python3 onnx/models/make_models.py
 
 Both take an image [N, 3, H, W] of float32 values in 0..1 (any N, H, W) and have fixed weights,
 so the files are reproducible and a person can recognise what they do:
@@ -19,7 +19,7 @@ import os
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "..", "src", "main", "resources", "org", "unfold4j", "cli", "models")
+OUT = os.path.join(HERE, "..", "src", "main", "resources", "org", "unfold4j", "onnx", "models")
 LUMA = torch.tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)
 
 
