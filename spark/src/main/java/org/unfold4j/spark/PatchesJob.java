@@ -1,8 +1,6 @@
 package org.unfold4j.spark;
 
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -30,46 +28,28 @@ public final class PatchesJob {
      * @param args the options above
      */
     public static void main(String[] args) {
-        Map<String, String> o = parse(args);
-        String input = required(o, "input"), output = required(o, "output");
-        int kernel = Integer.parseInt(required(o, "kernel"));
-        Unfold spec = Unfold.of(kernel)
-                .withStride(Integer.parseInt(o.getOrDefault("stride", "1")))
-                .withPadding(Integer.parseInt(o.getOrDefault("padding", "0")))
-                .withPaddingMode(PaddingMode.parse(o.getOrDefault("padding-mode", "zeros")));
+        JobArgs o = new JobArgs(args, Set.of("input", "output", "kernel", "stride", "padding", "padding-mode", "dtype",
+                "min-mean", "min-variance"), "--input DIR --output DIR --kernel K [--stride S] [--padding P] "
+                + "[--padding-mode M] [--dtype T] [--min-mean X] [--min-variance X]");
+        String input = o.required("input"), output = o.required("output");
+        Unfold spec = Unfold.of(o.integer("kernel", o.required("kernel")))
+                .withStride(o.integer("stride", "1"))
+                .withPadding(o.integer("padding", "0"))
+                .withPaddingMode(PaddingMode.parse(o.get("padding-mode", "zeros")));
+        PatchOptions options = PatchOptions.defaults();
+        if (o.has("dtype")) {
+            options = options.withDType(DType.parse(o.get("dtype", null)));
+        }
+        if (o.has("min-mean")) {
+            options = options.withMinMean(o.real("min-mean", null));
+        }
+        if (o.has("min-variance")) {
+            options = options.withMinVariance(o.real("min-variance", null));
+        }
         SparkSession spark = SparkSession.builder().appName("unfold4j patches").getOrCreate();
         LongAccumulator unreadable = spark.sparkContext().longAccumulator("unfold4j unreadable images");
-        PatchOptions options = PatchOptions.defaults().withUnreadableCounter(unreadable);
-        if (o.containsKey("dtype")) {
-            options = options.withDType(DType.parse(o.get("dtype")));
-        }
-        if (o.containsKey("min-mean")) {
-            options = options.withMinMean(Double.parseDouble(o.get("min-mean")));
-        }
-        if (o.containsKey("min-variance")) {
-            options = options.withMinVariance(Double.parseDouble(o.get("min-variance")));
-        }
         Dataset<Row> files = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(input);
-        SparkPatches.unfold(files, spec, options).write().parquet(output);
+        SparkPatches.unfold(files, spec, options.withUnreadableCounter(unreadable)).write().parquet(output);
         System.out.println("unfold4j: patches written to " + output + "; unreadable images skipped: " + unreadable.value());
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> o = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("expected --name value pairs, but got '" + args[i] + "'");
-            }
-            o.put(args[i].substring(2).toLowerCase(Locale.ROOT), args[++i]);
-        }
-        return o;
-    }
-
-    private static String required(Map<String, String> o, String name) {
-        String v = o.get(name);
-        if (v == null) {
-            throw new IllegalArgumentException("--" + name + " is required (--input DIR --output DIR --kernel K)");
-        }
-        return v;
     }
 }

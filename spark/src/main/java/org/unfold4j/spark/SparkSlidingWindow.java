@@ -17,20 +17,25 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.util.SerializableConfiguration;
 import org.unfold4j.BlendWindow;
+import org.unfold4j.DType;
 import org.unfold4j.PaddingMode;
+import org.unfold4j.PixelScale;
 import org.unfold4j.SlidingWindow;
 import org.unfold4j.Tensor;
 
 /**
  * Tiled inference over image DataFrames: {@link SlidingWindow#apply} in the executors, one
  * stitched output per image. Input as {@link SparkPatches#unfold} takes it ({@code image} or
- * {@code binaryFile}); each image goes to the model as float32 {@code [1, C, H, W]} (its values,
- * 0..255 or 0..65535, unscaled, RGB channel order). Output schema {@link #schema()}:
+ * {@code binaryFile}); each image goes to the model as float32 {@code [1, C, H, W]}, RGB channel
+ * order, its values as stored (0..255, or 0..65535 for 16-bit files) or, with
+ * {@link PixelScale#UNIT}, divided by 255 (or 65535) to 0..1. Output schema {@link #schema()}:
  * {@code origin} string, {@code dtype} string (float32 or float64, the model's), {@code shape}
  * array&lt;int&gt; {@code [C', H, W]}, {@code output} binary (little-endian, C order).
  * Unreadable images give no row; count them with {@link #apply(Dataset, SlidingWindow,
- * ModelFactory, LongAccumulator)}.
+ * ModelFactory, LongAccumulator)}. {@link #writeFiles} writes the outputs as one {@code .npy} or
+ * PNG file per image; {@code df.write().parquet(...)} writes the rows as they are.
  */
 public final class SparkSlidingWindow {
     /** The models of this executor JVM, one per {@link #apply} call (its id), made on first use. */
@@ -59,7 +64,7 @@ public final class SparkSlidingWindow {
      * @throws IllegalArgumentException if {@code images} has neither input's columns or the tile is not 2-D
      */
     public static Dataset<Row> apply(Dataset<Row> images, SlidingWindow sw, ModelFactory factory) {
-        return apply(images, sw, factory, null);
+        return apply(images, sw, factory, PixelScale.STORED, null);
     }
 
     /**
@@ -74,15 +79,63 @@ public final class SparkSlidingWindow {
      */
     public static Dataset<Row> apply(Dataset<Row> images, SlidingWindow sw, ModelFactory factory,
                                      LongAccumulator unreadable) {
+        return apply(images, sw, factory, PixelScale.STORED, unreadable);
+    }
+
+    /**
+     * As {@link #apply(Dataset, SlidingWindow, ModelFactory, LongAccumulator)}, with the images'
+     * values as stored or scaled to 0..1.
+     *
+     * @param images     an {@code image} or {@code binaryFile} DataFrame
+     * @param sw         the 2-D tiling
+     * @param factory    builds the model once per executor JVM
+     * @param scale      {@link PixelScale#STORED} (0..255, 0..65535) or {@link PixelScale#UNIT} (0..1)
+     * @param unreadable the counter, or null
+     * @return the outputs' DataFrame, lazy
+     * @throws IllegalArgumentException if {@code images} has neither input's columns or the tile is not 2-D
+     */
+    public static Dataset<Row> apply(Dataset<Row> images, SlidingWindow sw, ModelFactory factory, PixelScale scale,
+                                     LongAccumulator unreadable) {
         Objects.requireNonNull(images, "images");
         Objects.requireNonNull(sw, "sw");
         Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(scale, "scale");
         if (sw.tile().length != 2) {
             throw new IllegalArgumentException("SparkSlidingWindow needs a 2-D tile, but got " + sw);
         }
         boolean imageSource = SparkPatches.isImageSource(images);
         Dataset<Row> in = imageSource ? images.select("image") : images.select("path", "content");
-        return in.flatMap(new Infer(imageSource, sw, factory, unreadable), Encoders.row(schema()));
+        return in.flatMap(new Infer(imageSource, sw, factory, scale == PixelScale.UNIT, unreadable), Encoders.row(schema()));
+    }
+
+    /**
+     * Writes each output row as one file under {@code outputDir} (any Hadoop file system), named
+     * after its image's path below {@code inputRoot} with the format's extension appended
+     * ({@code in/a/b.jpg} gives {@code outputDir/a/b.jpg.npy}; Note [output file names] in
+     * {@code OutputFiles}). Runs the outputs' job: an action, as {@code df.write()} is.
+     *
+     * @param outputs   {@link #apply}'s result
+     * @param outputDir the folder the files go to (made when missing; files of the same names are replaced)
+     * @param inputRoot the images' folder, or null to keep each image's whole path
+     * @param format    {@code .npy} files (exact), or 8-bit PNG pictures
+     * @param scale     for PNG, the scale the images went to the model in, which the outputs are
+     *                  taken to share: 0..1 ({@link PixelScale#UNIT}) or 0..255 ({@link PixelScale#STORED})
+     *                  becomes 0..255
+     * @return the number of files written; a task that fails (a file that cannot be written, a PNG
+     *     of an output without 1 to 4 channels, which the message names) fails the job, as Spark's
+     *     writers do
+     */
+    public static long writeFiles(Dataset<Row> outputs, String outputDir, String inputRoot, OutputFormat format,
+                                  PixelScale scale) {
+        Objects.requireNonNull(outputs, "outputs");
+        Objects.requireNonNull(outputDir, "outputDir");
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(scale, "scale");
+        var sc = outputs.sparkSession().sparkContext();
+        LongAccumulator written = sc.longAccumulator("unfold4j files written");
+        outputs.foreachPartition(new OutputFiles(new SerializableConfiguration(sc.hadoopConfiguration()), outputDir,
+                inputRoot, format, scale == PixelScale.UNIT ? 255 : 1, written));
+        return written.value();
     }
 
     /**
@@ -95,14 +148,16 @@ public final class SparkSlidingWindow {
         private final int[] tile, stride;
         private final float[] blend;
         private final int batchSize;
+        private final boolean unit;
         private final String paddingMode;
         private final ModelFactory factory;
         private final String id = UUID.randomUUID().toString();
         private final LongAccumulator unreadable;
         private transient SlidingWindow sw;
 
-        Infer(boolean imageSource, SlidingWindow sw, ModelFactory factory, LongAccumulator unreadable) {
+        Infer(boolean imageSource, SlidingWindow sw, ModelFactory factory, boolean unit, LongAccumulator unreadable) {
             this.imageSource = imageSource;
+            this.unit = unit;
             this.tile = sw.tile();
             this.stride = sw.stride();
             this.blend = sw.blend().weights(tile[0], tile[1]).toFloatArray();
@@ -140,7 +195,7 @@ public final class SparkSlidingWindow {
                 return List.<Row>of().iterator();
             }
             Function<Tensor, Tensor> model = MODELS.computeIfAbsent(id, k -> factory.create());
-            Tensor out = sliding().apply(channelsFirst(image), model);  // [1, C', H, W]
+            Tensor out = sliding().apply(channelsFirst(image, unit), model);  // [1, C', H, W]
             long[] s = out.shape();
             ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact((int) out.elementCount(), out.dtype().bytes()))
                     .order(ByteOrder.LITTLE_ENDIAN);
@@ -150,8 +205,12 @@ public final class SparkSlidingWindow {
         }
     }
 
-    /** {@code [H, W, C]} or {@code [1, H, W, C]} integer values as float32 {@code [1, C, H, W]}. */
-    static Tensor channelsFirst(Tensor hwc) {
+    /**
+     * {@code [H, W, C]} or {@code [1, H, W, C]} samples (uint8, or int32 for 16-bit files) as float32
+     * {@code [1, C, H, W]}, divided by 255 (65535) when {@code unit}, as {@link org.unfold4j.Images} scales them.
+     */
+    static Tensor channelsFirst(Tensor hwc, boolean unit) {
+        float max = hwc.dtype() == DType.UINT8 ? 255f : 65535f;
         long[] s = hwc.shape();
         int o = s.length - 3;
         int h = (int) s[o], w = (int) s[o + 1], c = (int) s[o + 2];
@@ -159,7 +218,8 @@ public final class SparkSlidingWindow {
         for (int y = 0, i = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 for (int ch = 0; ch < c; ch++, i++) {
-                    v[(ch * h + y) * w + x] = (float) hwc.getDouble(i);
+                    float value = (float) hwc.getDouble(i);
+                    v[(ch * h + y) * w + x] = unit ? value / max : value;
                 }
             }
         }

@@ -19,9 +19,7 @@ import java.util.Random;
 import javax.imageio.ImageIO;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
@@ -33,7 +31,9 @@ import org.unfold4j.Backend;
 import org.unfold4j.DType;
 import org.unfold4j.Fold;
 import org.unfold4j.FoldMode;
+import org.unfold4j.ImageLayout;
 import org.unfold4j.Images;
+import org.unfold4j.PixelScale;
 import org.unfold4j.Tensor;
 import org.unfold4j.Unfold;
 
@@ -168,68 +168,44 @@ class SparkPatchesTest {
         assertEquals(6, checked);
     }
 
+    /**
+     * Spark's own image source (spark-mllib's ImageSchema, dropInvalid false): BGR(A) rows, turned
+     * into RGB by the one conversion, give the very patches of the same files read as binaryFile,
+     * and the row it marks invalid (the corrupt file) is counted.
+     */
     @Test
-    void imageSourceGivesTheSamePatchesAsTheFilesAndCountsTheCorruptOne() {
+    void sparksImageSourceGivesTheSamePatchesAsTheFilesAndCountsTheCorruptOne() {
         LongAccumulator unreadable = spark.sparkContext().longAccumulator("unreadable-image-source");
-        SparkPatches.unfold(imageSourceFrame(), SPEC, PatchOptions.defaults().withUnreadableCounter(unreadable)).count();
+        SparkPatches.unfold(imageSource(), SPEC, PatchOptions.defaults().withUnreadableCounter(unreadable)).count();
         // One action, one count: an accumulator counts again each time Spark evaluates the frame.
-        assertEquals(2, unreadable.value(), "the image source's invalid rows (corrupt, and 16-bit here) are counted");
-        Dataset<Row> viaImage = SparkPatches.unfold(imageSourceFrame(), SPEC, PatchOptions.defaults());
+        assertEquals(1, unreadable.value(), "the image source's invalid row (the corrupt file) is counted");
+        Dataset<Row> viaImage = SparkPatches.unfold(imageSource(), SPEC, PatchOptions.defaults());
         Dataset<Row> viaFiles = SparkPatches.unfold(files(images), SPEC, PatchOptions.defaults());
-        for (String png : List.of("rgb8.png", "gray8.png")) {
-            List<Row> a = viaImage.filter(viaImage.col("origin").endsWith(png)).orderBy("window").collectAsList();
-            List<Row> b = viaFiles.filter(viaFiles.col("origin").endsWith(png)).orderBy("window").collectAsList();
-            assertTrue(a.size() > 0, png);
-            assertEquals(b.size(), a.size(), png);
+        for (String name : List.of("rgb8.png", "gray8.png", "rgb.jpg", "gray.jpg", "rgba.png")) {
+            List<Row> a = viaImage.filter(viaImage.col("origin").endsWith(name)).orderBy("window").collectAsList();
+            List<Row> b = viaFiles.filter(viaFiles.col("origin").endsWith(name)).orderBy("window").collectAsList();
+            assertTrue(a.size() > 0, name);
+            assertEquals(b.size(), a.size(), name);
             for (int i = 0; i < a.size(); i++) {
-                assertArrayEquals((byte[]) b.get(i).get(6), (byte[]) a.get(i).get(6), png + " window " + i);
-                assertEquals(b.get(i).getList(5), a.get(i).getList(5));
+                assertEquals("uint8", a.get(i).getString(4), name);
+                assertEquals(b.get(i).getList(5), a.get(i).getList(5), name + " shape");
+                assertArrayEquals((byte[]) b.get(i).get(6), (byte[]) a.get(i).get(6), name + " window " + i);
             }
+        }
+        // What binaryFile is for: the image source keeps 8 bits of a 16-bit file (ImageSchema takes
+        // each sample's low byte), where binaryFile keeps all 16.
+        List<Row> a = viaImage.filter(viaImage.col("origin").endsWith("gray16.png")).orderBy("window").collectAsList();
+        List<Row> b = viaFiles.filter(viaFiles.col("origin").endsWith("gray16.png")).orderBy("window").collectAsList();
+        assertEquals(b.size(), a.size());
+        int[] wide = decode((byte[]) b.get(0).get(6), "int32");
+        int[] narrow = decode((byte[]) a.get(0).get(6), "uint8");
+        for (int i = 0; i < wide.length; i++) {
+            assertEquals(wide[i] & 0xff, narrow[i], "gray16.png window 0, element " + i);
         }
     }
 
-    /**
-     * A DataFrame with the schema and contents of Spark's image source (spark-mllib's
-     * ImageSchema: BGR bytes, invalid rows with -1 and empty data when dropInvalid is false),
-     * built here: the source itself lives in spark-mllib, which this module does not depend on.
-     */
-    private static Dataset<Row> imageSourceFrame() {
-        StructType image = new StructType()
-                .add("origin", DataTypes.StringType).add("height", DataTypes.IntegerType)
-                .add("width", DataTypes.IntegerType).add("nChannels", DataTypes.IntegerType)
-                .add("mode", DataTypes.IntegerType).add("data", DataTypes.BinaryType);
-        List<Row> rows = new ArrayList<>();
-        for (File f : images.toFile().listFiles()) {
-            BufferedImage img;
-            try {
-                img = ImageIO.read(f);
-            } catch (IOException e) {
-                img = null;
-            }
-            String origin = f.toURI().toString();
-            if (img == null || img.getType() == BufferedImage.TYPE_USHORT_GRAY) {
-                rows.add(RowFactory.create(RowFactory.create(origin, -1, -1, -1, -1, new byte[0])));
-                continue;
-            }
-            int w = img.getWidth(), h = img.getHeight();
-            boolean gray = img.getType() == BufferedImage.TYPE_BYTE_GRAY;
-            int n = gray ? 1 : 3;
-            byte[] data = new byte[w * h * n];
-            for (int y = 0, o = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    if (gray) {
-                        data[o++] = (byte) img.getRaster().getSample(x, y, 0);
-                    } else {
-                        int rgb = img.getRGB(x, y);
-                        data[o++] = (byte) rgb;         // B
-                        data[o++] = (byte) (rgb >> 8);  // G
-                        data[o++] = (byte) (rgb >> 16); // R
-                    }
-                }
-            }
-            rows.add(RowFactory.create(RowFactory.create(origin, h, w, n, gray ? 0 : 16, data)));
-        }
-        return spark.createDataFrame(rows, new StructType().add("image", image));
+    private static Dataset<Row> imageSource() {
+        return spark.read().format("image").option("dropInvalid", false).load(images.toString());
     }
 
     @Test
@@ -357,7 +333,9 @@ class SparkPatchesTest {
         assertEquals(7, rows.size(), "every readable image, tiny.png too (the grid pads)");
         for (Row r : rows) {
             String name = name(r).isEmpty() ? "" : name(r);
-            Tensor image = SparkSlidingWindow.channelsFirst(Images.toTensor(ImageIO.read(images.resolve(name).toFile())));
+            // The library's own decoding to [1, C, H, W] float32, stored values: the oracle.
+            Tensor image = Images.readBatch(List.of(images.resolve(name)), ImageLayout.CHANNELS_FIRST, DType.FLOAT32,
+                    PixelScale.STORED);
             Tensor expected = sw.apply(image, new HalfPlusMean().create());
             assertEquals("float32", r.getString(1));
             long[] s = expected.shape();
