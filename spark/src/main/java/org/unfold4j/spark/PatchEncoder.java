@@ -9,8 +9,9 @@ import org.unfold4j.Tensor;
  * One window's values, as the {@code patch} column holds them.
  *
  * <p>Note [patch values]
- * A patch is the window's values in C order over its shape {@code [kernelH, kernelW, C]}
- * (channels last, as the library's patch-major layout of channels-last images gives them).
+ * A patch is the window's values in C order over its shape: {@code [kernelH, kernelW, C]}
+ * (channels last, as the library's patch-major layout of channels-last images gives them) or,
+ * with {@link PatchOptions#withLayout} channels first, {@code [C, kernelH, kernelW]}.
  * Binary patches are little-endian elements of the chosen type: by default the image's own
  * (uint8 for 8-bit images, int32 for 16-bit ones), so an 8-bit image stays 8-bit and the bytes
  * equal the image's. Another type converts each value: float32 and float64 exactly (every

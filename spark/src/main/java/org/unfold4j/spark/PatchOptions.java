@@ -4,10 +4,11 @@ import java.io.Serializable;
 import java.util.Objects;
 import org.apache.spark.util.LongAccumulator;
 import org.unfold4j.DType;
+import org.unfold4j.ImageLayout;
 
 /**
- * How {@link SparkPatches#unfold} writes its patches: the element type, binary or
- * {@code array<float>}, a background filter, and where unreadable images are counted. The window
+ * How {@link SparkPatches#unfold} writes its patches: the element type, the element order,
+ * binary or {@code array<float>}, a background filter, and where unreadable images are counted. The window
  * itself (kernel, stride, padding, dilation, padding mode) is the {@link org.unfold4j.Unfold}
  * spec passed beside these options.
  *
@@ -27,8 +28,12 @@ public final class PatchOptions implements Serializable {
     private final double minVariance;
     /** Where unreadable images are counted; null for nowhere. */
     private final LongAccumulator unreadable;
+    /** The patches' element order: channels last {@code [kH, kW, C]} or first {@code [C, kH, kW]}. */
+    private final ImageLayout layout;
 
-    private PatchOptions(DType dtype, boolean floatArray, double minMean, double minVariance, LongAccumulator unreadable) {
+    private PatchOptions(DType dtype, boolean floatArray, double minMean, double minVariance, LongAccumulator unreadable,
+                         ImageLayout layout) {
+        this.layout = layout;
         this.dtype = dtype;
         this.floatArray = floatArray;
         this.minMean = minMean;
@@ -38,11 +43,12 @@ public final class PatchOptions implements Serializable {
 
     /**
      * {@return the defaults} Patches in the image's own type (uint8 for 8-bit images, int32
-     * 0..65535 for 16-bit ones, as {@link org.unfold4j.Images} decodes them) as binary, every
-     * window kept, unreadable images skipped without being counted.
+     * 0..65535 for 16-bit ones, as {@link org.unfold4j.Images} decodes them) as binary, channels
+     * last, every window kept, unreadable images skipped without being counted.
      */
     public static PatchOptions defaults() {
-        return new PatchOptions(null, false, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, null);
+        return new PatchOptions(null, false, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, null,
+                ImageLayout.CHANNELS_LAST);
     }
 
     /**
@@ -52,7 +58,7 @@ public final class PatchOptions implements Serializable {
      * @return new options
      */
     public PatchOptions withDType(DType dtype) {
-        return new PatchOptions(dtype, floatArray, minMean, minVariance, unreadable);
+        return new PatchOptions(dtype, floatArray, minMean, minVariance, unreadable, layout);
     }
 
     /**
@@ -62,7 +68,7 @@ public final class PatchOptions implements Serializable {
      * @return new options
      */
     public PatchOptions withFloatArray(boolean floatArray) {
-        return new PatchOptions(dtype, floatArray, minMean, minVariance, unreadable);
+        return new PatchOptions(dtype, floatArray, minMean, minVariance, unreadable, layout);
     }
 
     /**
@@ -73,7 +79,7 @@ public final class PatchOptions implements Serializable {
      * @return new options
      */
     public PatchOptions withMinMean(double minMean) {
-        return new PatchOptions(dtype, floatArray, minMean, minVariance, unreadable);
+        return new PatchOptions(dtype, floatArray, minMean, minVariance, unreadable, layout);
     }
 
     /**
@@ -84,7 +90,7 @@ public final class PatchOptions implements Serializable {
      * @return new options
      */
     public PatchOptions withMinVariance(double minVariance) {
-        return new PatchOptions(dtype, floatArray, minMean, minVariance, unreadable);
+        return new PatchOptions(dtype, floatArray, minMean, minVariance, unreadable, layout);
     }
 
     /**
@@ -99,7 +105,25 @@ public final class PatchOptions implements Serializable {
      * @return new options
      */
     public PatchOptions withUnreadableCounter(LongAccumulator counter) {
-        return new PatchOptions(dtype, floatArray, minMean, minVariance, counter);
+        return new PatchOptions(dtype, floatArray, minMean, minVariance, counter, layout);
+    }
+
+    /**
+     * The order of each patch's elements: {@link ImageLayout#CHANNELS_LAST}, shape
+     * {@code [kernelH, kernelW, C]} (the pixels' own interleaving, the default), or
+     * {@link ImageLayout#CHANNELS_FIRST}, shape {@code [C, kernelH, kernelW]} (PyTorch's: a row
+     * of {@code nn.Unfold}'s output, what a convolution's weights are shaped like).
+     *
+     * @param layout the patches' layout
+     * @return new options
+     */
+    public PatchOptions withLayout(ImageLayout layout) {
+        return new PatchOptions(dtype, floatArray, minMean, minVariance, unreadable, Objects.requireNonNull(layout, "layout"));
+    }
+
+    /** {@return the patches' layout} */
+    public ImageLayout layout() {
+        return layout;
     }
 
     /** {@return the binary patches' type, or null for the image's own} */
@@ -129,7 +153,7 @@ public final class PatchOptions implements Serializable {
 
     @Override
     public String toString() {
-        return "PatchOptions(dtype=" + Objects.toString(dtype, "image's own") + ", floatArray=" + floatArray
+        return "PatchOptions(dtype=" + Objects.toString(dtype, "image's own") + ", layout=" + layout + ", floatArray=" + floatArray
                 + ", minMean=" + minMean + ", minVariance=" + minVariance + ")";
     }
 }

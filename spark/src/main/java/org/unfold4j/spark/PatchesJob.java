@@ -6,6 +6,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 import org.unfold4j.DType;
+import org.unfold4j.ImageLayout;
 import org.unfold4j.PaddingMode;
 import org.unfold4j.Unfold;
 
@@ -13,7 +14,8 @@ import org.unfold4j.Unfold;
  * The patches of a folder of image files, written as Parquet: for {@code spark-submit --class
  * org.unfold4j.spark.PatchesJob unfold4j-spark.jar --input DIR --output DIR --kernel K
  * [--stride S] [--padding P] [--padding-mode zeros|reflect|replicate|circular]
- * [--dtype uint8|int32|float32|float64|float16|bfloat16] [--min-mean X] [--min-variance X]}. The files are read
+ * [--dtype uint8|int32|float32|float64|float16|bfloat16] [--layout nhwc|nchw]
+ * [--min-mean X] [--min-variance X]}. The files are read
  * with Spark's {@code binaryFile} source (every file under {@code --input}, recursively) and
  * decoded with {@link org.unfold4j.Images}; the schema is {@link SparkPatches#schema(boolean)}'s.
  * Unreadable files are skipped and their number printed at the end.
@@ -29,8 +31,8 @@ public final class PatchesJob {
      */
     public static void main(String[] args) {
         JobArgs o = new JobArgs(args, Set.of("input", "output", "kernel", "stride", "padding", "padding-mode", "dtype",
-                "min-mean", "min-variance"), "--input DIR --output DIR --kernel K [--stride S] [--padding P] "
-                + "[--padding-mode M] [--dtype T] [--min-mean X] [--min-variance X]");
+                "layout", "min-mean", "min-variance"), "--input DIR --output DIR --kernel K [--stride S] [--padding P] "
+                + "[--padding-mode M] [--dtype T] [--layout nhwc|nchw] [--min-mean X] [--min-variance X]");
         String input = o.required("input"), output = o.required("output");
         Unfold spec = Unfold.of(o.integer("kernel", o.required("kernel")))
                 .withStride(o.integer("stride", "1"))
@@ -39,6 +41,9 @@ public final class PatchesJob {
         PatchOptions options = PatchOptions.defaults();
         if (o.has("dtype")) {
             options = options.withDType(DType.parse(o.get("dtype", null)));
+        }
+        if (o.has("layout")) {
+            options = options.withLayout(ImageLayout.parse(o.get("layout", null)));
         }
         if (o.has("min-mean")) {
             options = options.withMinMean(o.real("min-mean", null));

@@ -37,7 +37,7 @@ import org.unfold4j.Window;
  * row     int         the window's row in the grid
  * col     int         the window's column in the grid
  * dtype   string      the patch's element type (uint8, int32, float32, float64; float32 for array&lt;float&gt;)
- * shape   array&lt;int&gt;  [kernelH, kernelW, C]
+ * shape   array&lt;int&gt;  [kernelH, kernelW, C], or [C, kernelH, kernelW] with {@link PatchOptions#withLayout} CHANNELS_FIRST
  * patch   binary      little-endian elements, C order over shape (or array&lt;float&gt;)
  * </pre>
  * Images smaller than the window (after padding) give no rows; unreadable ones give no rows and
@@ -72,8 +72,8 @@ public final class SparkPatches {
      *
      * @param images  an {@code image} or {@code binaryFile} DataFrame
      * @param spec    the 2-D window: kernel, stride, padding, dilation and padding mode are used;
-     *                the layouts are the module's own (channels-last images, patch-major columns)
-     * @param options element type, binary or floats, background filter, unreadable counter
+     *                the spec's layouts are not (the patches' layout is an option)
+     * @param options element type, layout, binary or floats, background filter, unreadable counter
      * @return the patches' DataFrame
      * @throws IllegalArgumentException if {@code images} has neither an {@code image} struct
      *     column nor {@code path} and {@code content}, or the window is not 2-D
@@ -162,15 +162,27 @@ public final class SparkPatches {
             Object values = PatchEncoder.array(cols);
             int k = (int) g.rows();
             int blocksW = (int) g.blocksW();
-            Object shape = seq(List.of(kernel[0], kernel[1], (int) s[2]));
+            int c = (int) s[2];
+            boolean channelsFirst = options.layout() == ImageLayout.CHANNELS_FIRST;
+            Object shape = seq(channelsFirst ? List.of(c, kernel[0], kernel[1]) : List.of(kernel[0], kernel[1], c));
             DType type = options.floatArray() ? DType.FLOAT32 : PatchEncoder.binaryType(options.dtype(), image.dtype());
-            double[] v = new double[k];
+            double[] hwc = new double[k], chw = channelsFirst ? new double[k] : hwc;
             List<Row> out = new ArrayList<>();
             for (int l = 0; l < g.blocks(); l++) {
-                PatchEncoder.read(values, l * k, k, v);
-                if (!kept(v, k)) {
+                PatchEncoder.read(values, l * k, k, hwc);
+                if (!kept(hwc, k)) {
                     continue;
                 }
+                if (channelsFirst) {
+                    // The unfold of channels-last pixels gives [kH, kW, C]; reordering the window here
+                    // costs no copy of the image, where a channels-first unfold would need one.
+                    for (int p = 0, i = 0, taps = kernel[0] * kernel[1]; p < taps; p++) {
+                        for (int ch = 0; ch < c; ch++, i++) {
+                            chw[ch * taps + p] = hwc[i];
+                        }
+                    }
+                }
+                double[] v = chw;
                 Object patch = options.floatArray() ? seq(PatchEncoder.floatList(v, k))
                         : PatchEncoder.encode(v, k, type, image.dtype());
                 out.add(RowFactory.create(origin, l, l / blocksW, l % blocksW, type.toString(), shape, patch));

@@ -246,6 +246,28 @@ class SparkPatchesTest {
                 spark.read().parquet(out).count());
     }
 
+    /** Channels-first patches are the columns of the library's channels-first unfold, PyTorch's order. */
+    @Test
+    void channelsFirstPatchesAreTheColumnsOfTheChannelsFirstUnfold() throws IOException {
+        for (String name : List.of("rgb8.png", "gray16.png")) {
+            Tensor hwc = Images.toTensor(ImageIO.read(images.resolve(name).toFile()));
+            Tensor cols = SPEC.apply(channelsFirst(hwc), Backend.java());  // [C·K·K, L]
+            long k = cols.shape()[0], l = cols.shape()[1], c = hwc.shape()[2];
+            Dataset<Row> p = SparkPatches.unfold(files(images), SPEC, PatchOptions.defaults().withLayout(ImageLayout.CHANNELS_FIRST));
+            List<Row> rows = p.filter(p.col("origin").endsWith(name)).orderBy("window").collectAsList();
+            assertEquals(l, rows.size(), name);
+            for (Row r : rows) {
+                int w = r.getInt(1);
+                assertEquals(List.of((int) c, K, K), r.getList(5), name);
+                int[] expected = new int[(int) k];
+                for (int i = 0; i < k; i++) {
+                    expected[i] = (int) cols.getDouble(i * l + w);
+                }
+                assertArrayEquals(expected, decode((byte[]) r.get(6), r.getString(4)), name + " window " + w);
+            }
+        }
+    }
+
     @Test
     void theBackgroundFilterDropsFlatWindows() {
         long all = SparkPatches.unfold(files(images), SPEC, PatchOptions.defaults()).count();
