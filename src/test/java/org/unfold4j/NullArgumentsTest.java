@@ -182,6 +182,7 @@ class NullArgumentsTest {
         names("Npy.read(Path)", "file");
         names("Npy.readHeader(Path)", "file");
         names("Npy.write(Path,Tensor)", "file", "tensor");
+        names("Npy.write(OutputStream,Tensor)", "out", "tensor");
         names("Npy.writer(Path,DType,long[])", "file", "dtype", "shape");
         names("Npy.descr(DType)", "dtype");
         names("Npy.fileSize(DType,long[])", "dtype", "shape");
@@ -369,6 +370,7 @@ class NullArgumentsTest {
         SAMPLES.put(Object.class, () -> "an object");
         SAMPLES.put(String.class, () -> "");
         SAMPLES.put(java.nio.file.Path.class, NullArgumentsTest::samplePath);
+        SAMPLES.put(java.io.OutputStream.class, java.io.ByteArrayOutputStream::new);
         SAMPLES.put(Npy.Writer.class, () -> {
             try {
                 return Npy.writer(samplePath(), DType.FLOAT32, 16);
