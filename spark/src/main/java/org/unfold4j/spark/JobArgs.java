@@ -51,20 +51,19 @@ final class JobArgs {
     }
 
     int integer(String name, String otherwise) {
-        String v = get(name, otherwise);
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be an integer, but got '" + v + "'");
-        }
+        return parsed(name, otherwise, Integer::parseInt, "an integer");
     }
 
     double real(String name, String otherwise) {
+        return parsed(name, otherwise, Double::parseDouble, "a number");
+    }
+
+    private <T> T parsed(String name, String otherwise, java.util.function.Function<String, T> parse, String what) {
         String v = get(name, otherwise);
         try {
-            return Double.parseDouble(v);
+            return parse.apply(v);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be a number, but got '" + v + "'");
+            throw new IllegalArgumentException("--" + name + " must be " + what + ", but got '" + v + "'");
         }
     }
 }

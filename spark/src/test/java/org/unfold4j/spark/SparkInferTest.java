@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.unfold4j.spark.SparkTests.random;
+import static org.unfold4j.spark.SparkTests.write;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -13,7 +15,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -50,18 +51,15 @@ class SparkInferTest {
         input = Files.createDirectories(dir.resolve("in"));
         Files.createDirectories(input.resolve("sub"));
         Random r = new Random(15);
-        write(random(BufferedImage.TYPE_3BYTE_BGR, 40, 30, r), "png", "a.png");
-        write(random(BufferedImage.TYPE_3BYTE_BGR, 23, 17, r), "jpg", "a.jpg");      // same stem, other file
-        write(random(BufferedImage.TYPE_BYTE_GRAY, 20, 24, r), "png", "sub/gray.png"); // to the RGB model as 3 × gray
-        write(random(BufferedImage.TYPE_USHORT_GRAY, 18, 18, r), "png", "sub/gray16.png");
+        write(random(BufferedImage.TYPE_3BYTE_BGR, 40, 30, r), "png", input, "a.png");
+        write(random(BufferedImage.TYPE_3BYTE_BGR, 23, 17, r), "jpg", input, "a.jpg");      // same stem, other file
+        write(random(BufferedImage.TYPE_BYTE_GRAY, 20, 24, r), "png", input, "sub/gray.png"); // to the RGB model as 3 × gray
+        write(random(BufferedImage.TYPE_USHORT_GRAY, 18, 18, r), "png", input, "sub/gray16.png");
         Files.write(input.resolve("corrupt.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
         try (var in = OnnxModel.class.getResourceAsStream("models/gray.onnx")) {
             model = Files.write(dir.resolve("gray.onnx"), in.readAllBytes());
         }
-        spark = SparkSession.builder().master("local[2]").appName("SparkInferTest")
-                .config("spark.ui.enabled", "false")
-                .config("spark.driver.host", "127.0.0.1")
-                .getOrCreate();
+        spark = SparkTests.session("SparkInferTest");
     }
 
     @AfterAll
@@ -69,24 +67,6 @@ class SparkInferTest {
         if (spark != null) {
             spark.stop();
         }
-    }
-
-    private static BufferedImage random(int type, int w, int h, Random r) {
-        BufferedImage img = new BufferedImage(w, h, type);
-        var raster = img.getRaster();
-        int max = type == BufferedImage.TYPE_USHORT_GRAY ? 65535 : 255;
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                for (int b = 0; b < raster.getNumBands(); b++) {
-                    raster.setSample(x, y, b, r.nextInt(max + 1));
-                }
-            }
-        }
-        return img;
-    }
-
-    private static void write(BufferedImage img, String format, String name) throws IOException {
-        assertTrue(ImageIO.write(img, format, input.resolve(name).toFile()), name);
     }
 
     /** The readable images, by their path below the input folder. */

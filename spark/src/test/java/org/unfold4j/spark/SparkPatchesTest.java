@@ -3,6 +3,8 @@ package org.unfold4j.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.unfold4j.spark.SparkTests.random;
+import static org.unfold4j.spark.SparkTests.write;
 
 import java.awt.image.BufferedImage;
 import java.io.File;
@@ -51,19 +53,15 @@ class SparkPatchesTest {
     static void setUp() throws IOException {
         images = Files.createDirectories(dir.resolve("images"));
         Random r = new Random(14);
-        write(random(BufferedImage.TYPE_3BYTE_BGR, 20, 16, r), "png", "rgb8.png");
-        write(random(BufferedImage.TYPE_BYTE_GRAY, 18, 12, r), "png", "gray8.png");
-        write(random(BufferedImage.TYPE_3BYTE_BGR, 16, 16, r), "jpg", "rgb.jpg");
-        write(random(BufferedImage.TYPE_BYTE_GRAY, 16, 20, r), "jpg", "gray.jpg");
-        write(random(BufferedImage.TYPE_USHORT_GRAY, 12, 14, r), "png", "gray16.png");
-        write(random(BufferedImage.TYPE_4BYTE_ABGR, 14, 10, r), "png", "rgba.png");
-        write(random(BufferedImage.TYPE_3BYTE_BGR, 3, 3, r), "png", "tiny.png");
+        write(random(BufferedImage.TYPE_3BYTE_BGR, 20, 16, r), "png", images, "rgb8.png");
+        write(random(BufferedImage.TYPE_BYTE_GRAY, 18, 12, r), "png", images, "gray8.png");
+        write(random(BufferedImage.TYPE_3BYTE_BGR, 16, 16, r), "jpg", images, "rgb.jpg");
+        write(random(BufferedImage.TYPE_BYTE_GRAY, 16, 20, r), "jpg", images, "gray.jpg");
+        write(random(BufferedImage.TYPE_USHORT_GRAY, 12, 14, r), "png", images, "gray16.png");
+        write(random(BufferedImage.TYPE_4BYTE_ABGR, 14, 10, r), "png", images, "rgba.png");
+        write(random(BufferedImage.TYPE_3BYTE_BGR, 3, 3, r), "png", images, "tiny.png");
         Files.write(images.resolve("corrupt.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 1, 2, 3});
-        spark = SparkSession.builder().master("local[2]").appName("SparkPatchesTest")
-                .config("spark.ui.enabled", "false")
-                .config("spark.sql.shuffle.partitions", "2")
-                .config("spark.driver.host", "127.0.0.1")
-                .getOrCreate();
+        spark = SparkTests.session("SparkPatchesTest");
     }
 
     @AfterAll
@@ -71,24 +69,6 @@ class SparkPatchesTest {
         if (spark != null) {
             spark.stop();
         }
-    }
-
-    private static BufferedImage random(int type, int w, int h, Random r) {
-        BufferedImage img = new BufferedImage(w, h, type);
-        var raster = img.getRaster();
-        int max = type == BufferedImage.TYPE_USHORT_GRAY ? 65535 : 255;
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                for (int b = 0; b < raster.getNumBands(); b++) {
-                    raster.setSample(x, y, b, r.nextInt(max + 1));
-                }
-            }
-        }
-        return img;
-    }
-
-    private static void write(BufferedImage img, String format, String name) throws IOException {
-        assertTrue(ImageIO.write(img, format, images.resolve(name).toFile()), name);
     }
 
     private static Dataset<Row> files(Path folder) {
