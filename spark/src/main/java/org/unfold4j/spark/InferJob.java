@@ -76,6 +76,7 @@ public final class InferJob {
         Dataset<Row> images = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(input);
         Dataset<Row> outputs = SparkSlidingWindow.apply(images, sw, model, scale, unreadable);
         if (files == null) {
+            fs.delete(out, false);  // an empty folder, which Spark's writer would take for existing output
             outputs.write().parquet(output);
             System.out.println("unfold4j: outputs written to " + output + " as Parquet; unreadable images skipped: "
                     + unreadable.value());
