@@ -32,6 +32,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import org.unfold4j.DType;
+import org.unfold4j.ImageLayout;
 import org.unfold4j.Unfold;
 
 /**
@@ -107,7 +108,7 @@ public class SparkPatchesBenchmarks {
         }
         // The function SparkPatches.unfold ships, built as it builds it for a binaryFile frame.
         extract = new SparkPatches.Extract(false, SPEC.window(), SPEC.paddingMode(), PatchOptions.defaults());
-        long windows = SPEC.geometry(DType.UINT8, SIZE, SIZE, 3).blocks();
+        long windows = SPEC.withImageLayout(ImageLayout.CHANNELS_LAST).geometry(DType.UINT8, SIZE, SIZE, 3).blocks();
         check("window grid", windows * IMAGES);
         check("single-JVM loop", loop(null));
     }
