@@ -46,7 +46,10 @@ import org.unfold4j.Unfold;
  * <li>{@link #singleJvmLoop}: one thread doing what an executor does for each row, with Spark's
  * own per-row function ({@code SparkPatches.Extract}, package-private for this): read the file's
  * bytes, decode them, unfold on {@code Backend.defaultBackend()} (channels-last image,
- * patch-major columns), encode each window's patch and build its row. No Spark job runs.</li>
+ * patch-major columns), encode each window's patch and build its row. No Spark job runs. The
+ * unfold call itself still fans out on the common ForkJoinPool when the default backend is the
+ * Java one ({@code Backend.java()}: 196,608 elements is above its 32,768), in the loop and in
+ * every Spark task alike.</li>
  * <li>{@link #spark}: the same through Spark, {@code binaryFile} source to the {@code noop} sink,
  * which evaluates every row and writes nothing; {@code master} = {@code local[1]} or
  * {@code local[2]} ({@code -p master=...} for one).</li>
