@@ -93,9 +93,10 @@ public final class SparkPatches {
 
     /**
      * The per-row work, shipped to the executors: the window as plain fields (the library's
-     * specs are not serializable), the spec rebuilt once per task deserialisation.
+     * specs are not serializable), the spec rebuilt once per task deserialisation. Package-private
+     * so that SparkPatchesBenchmarks (spark/src/jmh) times the same per-row code outside Spark.
      */
-    private static final class Extract implements FlatMapFunction<Row, Row> {
+    static final class Extract implements FlatMapFunction<Row, Row> {
         private static final long serialVersionUID = 1L;
         private final boolean imageSource;
         private final int[] kernel, dilation, padding, stride;
