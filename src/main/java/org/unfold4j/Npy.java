@@ -61,12 +61,46 @@ public final class Npy {
     public static Tensor read(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
         try (FileChannel channel = FileChannel.open(file)) {
-            org.unfold4j.internal.npy.Header h = org.unfold4j.internal.npy.Header.read(file, channel);
-            DataReader.check(file, h, channel.size());
-            Object array = Tensor.newArray(h.dtype(), (int) h.count());
-            DataReader.read(file, channel, h, array);
-            return Tensor.wrap(array, h.dtype(), h.shape());
+            return read(file, channel);
         }
+    }
+
+    /**
+     * Reads the tensor in {@code npy}, the bytes of an {@code .npy} file held in memory (a Spark
+     * {@code binaryFile} row's content, a download), as {@link #read(Path)} reads a file.
+     *
+     * @param npy  the file's bytes; not modified
+     * @param name how messages name them (a path, a URI); {@link FormatException#file()} gives it as a path
+     * @return a new tensor of the file's type and shape, in C order
+     * @throws FormatException as {@link #read(Path)} says
+     */
+    public static Tensor read(byte[] npy, String name) throws FormatException {
+        Objects.requireNonNull(npy, "npy");
+        Objects.requireNonNull(name, "name");
+        try (org.unfold4j.internal.npy.BytesChannel channel = new org.unfold4j.internal.npy.BytesChannel(npy)) {
+            return read(named(name), channel);
+        } catch (FormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new AssertionError("bytes in memory cannot fail to be read", e);
+        }
+    }
+
+    /** {@code name} as the path messages give; a name no path can hold (a NUL in it) as its quoted form. */
+    private static Path named(String name) {
+        try {
+            return Path.of(name);
+        } catch (java.nio.file.InvalidPathException e) {
+            return Path.of(name.replace('\0', '?'));
+        }
+    }
+
+    private static Tensor read(Path file, java.nio.channels.SeekableByteChannel channel) throws IOException {
+        org.unfold4j.internal.npy.Header h = org.unfold4j.internal.npy.Header.read(file, channel);
+        DataReader.check(file, h, channel.size());
+        Object array = Tensor.newArray(h.dtype(), (int) h.count());
+        DataReader.read(file, channel, h, array);
+        return Tensor.wrap(array, h.dtype(), h.shape());
     }
 
     /**

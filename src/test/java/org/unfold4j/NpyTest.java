@@ -113,6 +113,43 @@ class NpyTest {
         }
     }
 
+    /**
+     * Bytes in memory read as their file does: every fixture NumPy wrote (each type, both byte
+     * orders, Fortran order, versions 2.0 and 3.0) and every malformed one, to the same tensor or
+     * the same message; plus a tensor larger than one read chunk.
+     */
+    @Test
+    void bytesReadAsTheirFileDoes() throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> all = Files.list(fixture("f4.npy").getParent())) {
+            all.filter(p -> p.toString().endsWith(".npy")).sorted().forEach(files::add);
+        }
+        Random r = new Random(15);
+        Path big = tmp.resolve("big.npy");
+        Npy.write(big, sample(DType.FLOAT64, r, 3, 300, 300));  // 2.1 MB: three chunks
+        files.add(big);
+        Path truncated = tmp.resolve("truncated.npy");
+        byte[] b = Files.readAllBytes(big);
+        Files.write(truncated, Arrays.copyOf(b, b.length - 3));
+        files.add(truncated);
+        int read = 0, refused = 0;
+        for (Path file : files) {
+            byte[] bytes = Files.readAllBytes(file);
+            Tensor fromFile;
+            try {
+                fromFile = Npy.read(file);
+            } catch (Npy.FormatException e) {
+                Npy.FormatException m = assertThrows(Npy.FormatException.class, () -> Npy.read(bytes, file.toString()));
+                assertEquals(e.getMessage(), m.getMessage(), file.toString());
+                refused++;
+                continue;
+            }
+            assertEquals(fromFile, Npy.read(bytes, file.toString()), file.toString());
+            read++;
+        }
+        assertTrue(read >= 10 && refused >= 1, read + " read, " + refused + " refused");
+    }
+
     /** The stream gives the file's bytes: every type and rank, and a tensor of 3 MiB, more than the one buffer holds. */
     @Test
     void aStreamGetsTheBytesOfTheFile() throws IOException {

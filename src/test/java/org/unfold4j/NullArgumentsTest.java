@@ -180,6 +180,7 @@ class NullArgumentsTest {
         names("SlidingWindow.apply(Tensor,Function)", "image", "model");
         names("SlidingWindow.equals(Object)", NULLABLE);
         names("Npy.read(Path)", "file");
+        names("Npy.read(byte[],String)", "npy", "name");
         names("Npy.readHeader(Path)", "file");
         names("Npy.write(Path,Tensor)", "file", "tensor");
         names("Npy.write(OutputStream,Tensor)", "out", "tensor");

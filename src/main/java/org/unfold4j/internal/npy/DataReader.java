@@ -2,7 +2,7 @@ package org.unfold4j.internal.npy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.unfold4j.Npy;
@@ -53,7 +53,7 @@ public final class DataReader {
      * @throws Npy.FormatException if the file ends early (it shrank after {@link #check})
      * @throws IOException if reading fails
      */
-    public static void read(Path file, FileChannel channel, Header h, Object array) throws IOException {
+    public static void read(Path file, SeekableByteChannel channel, Header h, Object array) throws IOException {
         int size = h.dtype().bytes();
         int n = (int) h.count();
         ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.max(size, Math.min(CHUNK, h.dataBytes())))

@@ -3,7 +3,7 @@ package org.unfold4j.internal.npy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -14,7 +14,7 @@ import org.unfold4j.Npy;
 
 /**
  * An {@code .npy} header: its version, type, order, shape and where the data starts; read from
- * a file ({@link #read}) or made for writing ({@link #encode}).
+ * a file or bytes in memory ({@link #read}) or made for writing ({@link #encode}).
  *
  * @param major       1, 2 or 3 (the minor version is 0)
  * @param descr       the type string as the file spells it
@@ -38,14 +38,15 @@ public record Header(int major, String descr, DType dtype, ByteOrder order, bool
     }
 
     /**
-     * Reads and checks the header at the start of {@code channel}, the file {@code file}.
+     * Reads and checks the header at the start of {@code channel}, the file {@code file} (or
+     * bytes in memory, which {@code file} names in messages).
      *
      * @throws Npy.FormatException naming the file, the field and its value: not an {@code .npy}
      *     file, a version other than 1.0, 2.0 and 3.0, a malformed header, a type the library
      *     lacks, a negative or overflowing shape
      * @throws IOException if reading fails
      */
-    public static Header read(Path file, FileChannel channel) throws IOException {
+    public static Header read(Path file, SeekableByteChannel channel) throws IOException {
         long size = channel.size();
         ByteBuffer pre = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
         readFully(channel, pre, 0);
@@ -152,13 +153,13 @@ public record Header(int major, String descr, DType dtype, ByteOrder order, bool
     }
 
     /** Fills {@code b} from {@code pos}, or less where the file ends. */
-    static void readFully(FileChannel channel, ByteBuffer b, long pos) throws IOException {
+    static void readFully(SeekableByteChannel channel, ByteBuffer b, long pos) throws IOException {
+        channel.position(pos);
         while (b.hasRemaining()) {
-            int n = channel.read(b, pos);
+            int n = channel.read(b);
             if (n < 0) {
                 return;
             }
-            pos += n;
         }
     }
 
