@@ -21,7 +21,7 @@ import org.unfold4j.internal.HalfFloats;
  * writes to that array; nothing in unfold4j writes to an input tensor. Results of unfold and fold
  * are new tensors over new arrays.
  *
- * <p>Which calls copy: the {@code of} factories wrap (no copy); the {@code copyOf} factories
+ * <p>Which calls copy: the {@code of} factories and {@link #reshape} wrap (no copy); the {@code copyOf} factories
  * copy a buffer's elements into a new array once; the {@code to...Array} methods return a new
  * array (a copy, even of a float32 tensor's own array); the {@code copyTo} methods copy the
  * elements once into an array or buffer the caller owns (a direct buffer for ONNX Runtime, DJL
@@ -578,6 +578,23 @@ public final class Tensor {
         if (dtype != wanted) {
             throw new IllegalArgumentException("dst: " + what + " takes a " + wanted + " tensor, but this one is " + dtype);
         }
+    }
+
+    /**
+     * {@return a tensor of the same elements, in the same row-major order, with another shape}
+     * No copy: the result shares this tensor's array (as an {@code of} factory shares the
+     * caller's), so a {@code [D, H, W]} volume is the one-channel {@code [1, D, H, W]} for free.
+     *
+     * @param shape the new dimensions, whose product must be {@link #elementCount()}; copied
+     * @throws IllegalArgumentException if a dimension is negative or the element counts differ
+     */
+    public Tensor reshape(long... shape) {
+        Objects.requireNonNull(shape, "shape");
+        if (elementCount(shape) != length) {
+            throw new IllegalArgumentException("cannot reshape " + this + " (" + length + " elements) to "
+                    + Arrays.toString(shape) + " (" + elementCount(shape) + " elements)");
+        }
+        return new Tensor(data, dtype, length, shape);
     }
 
     /** {@return a copy of the shape} */

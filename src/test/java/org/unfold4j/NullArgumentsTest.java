@@ -58,6 +58,7 @@ class NullArgumentsTest {
 
     static {
         names("Tensor.of(float[],long[])", "data", "shape");
+        names("Tensor.reshape(long[])", "shape");
         names("Tensor.of(double[],long[])", "data", "shape");
         names("Tensor.of(int[],long[])", "data", "shape");
         names("Tensor.ofUint8(byte[],long[])", "data", "shape");
