@@ -5,11 +5,14 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import javax.imageio.ImageIO;
 import org.apache.spark.sql.Row;
+import org.unfold4j.ImageLayout;
 import org.unfold4j.Images;
+import org.unfold4j.Npy;
 import org.unfold4j.Tensor;
 
 /**
- * The input rows as library tensors, channels-last {@code [H, W, C]}, C = 1 (gray) or 3 (RGB).
+ * The input rows as library tensors: images channels-last {@code [H, W, C]}, C = 1 (gray) or 3
+ * (RGB), and {@code .npy} arrays of any type and channel count (Note [arrays as inputs]).
  *
  * <p>Note [image rows to tensors]
  * Spark's {@code image} source stores {@code data} as OpenCV does: 8-bit samples, row by row,
@@ -49,16 +52,101 @@ final class ImageRows {
         return Tensor.ofUint8(out, 1, h, w, c);  // [1, H, W, C]: the unfold's batch of one, no second copy
     }
 
-    /** The tensor of an encoded file's bytes, or null when ImageIO cannot decode them. */
-    static Tensor fromFileBytes(byte[] content) {
+    /**
+     * A {@code binaryFile} row's pixels as the unfold takes them, unbatched: an image file
+     * decoded ({@code [H, W, C]}, channels last), or an {@code .npy} array (Note [arrays as
+     * inputs]); null when the bytes are neither, or do not fit the window's rank.
+     *
+     * @param content    the file's bytes
+     * @param origin     its path, for messages
+     * @param rank       the window's rank: 2 (images, 2-D arrays) or 3 (volumes, {@code .npy} only)
+     * @param arrayLayout where an {@code .npy} array holding channels has them
+     */
+    static Input fromFileBytes(byte[] content, String origin, int rank, ImageLayout arrayLayout) {
         if (content == null || content.length == 0) {
+            return null;
+        }
+        if (isNpy(content)) {
+            return fromNpy(content, origin, rank, arrayLayout);
+        }
+        if (rank != 2) {
+            skip(origin, "a 3-D window needs volumes, .npy arrays [D, H, W] or [C, D, H, W]; this is no .npy file");
             return null;
         }
         try {
             BufferedImage img = ImageIO.read(new ByteArrayInputStream(content));
-            return img == null ? null : Images.toTensor(img);
+            return img == null ? null : new Input(Images.toTensor(img), ImageLayout.CHANNELS_LAST);
         } catch (IOException | RuntimeException e) {
             return null;  // a truncated or corrupt file: ImageIO throws IIOException or worse
+        }
+    }
+
+    /**
+     * Note [arrays as inputs]
+     * A {@code binaryFile} row whose bytes start with NumPy's magic is an {@code .npy} array,
+     * read with {@link Npy#read(byte[], String)} in its own type (float32 multispectral bands,
+     * float16, int32 labels...). With {@code rank} spatial dimensions, an array of rank
+     * {@code rank} is one channel ({@code [H, W]}, {@code [D, H, W]}, reshaped to {@code [1, ...]}
+     * without a copy) and one of rank {@code rank + 1} holds channels where {@code arrayLayout}
+     * says: first ({@code [C, H, W]}, {@code [C, D, H, W]}: PyTorch's and rasterio's order, the
+     * default) or last ({@code [H, W, C]}, as PIL and OpenCV give images; 2-D only, as the
+     * library's channels-last layout is). Any other rank is skipped and counted, with a logged
+     * line naming the shape, as a corrupt file is.
+     */
+    private static Input fromNpy(byte[] content, String origin, int rank, ImageLayout arrayLayout) {
+        Tensor a;
+        try {
+            a = Npy.read(content, origin);
+        } catch (Npy.FormatException e) {
+            skip(origin, e.getMessage());
+            return null;
+        }
+        long[] s = a.shape();
+        if (s.length == rank) {
+            long[] one = new long[rank + 1];
+            one[0] = 1;
+            System.arraycopy(s, 0, one, 1, rank);
+            return new Input(a.reshape(one), ImageLayout.CHANNELS_FIRST);
+        }
+        if (s.length == rank + 1) {
+            return new Input(a, arrayLayout);
+        }
+        skip(origin, "an .npy array of shape " + java.util.Arrays.toString(s) + " for a " + rank + "-D window: "
+                + (rank == 2 ? "[H, W] or [C, H, W] ([H, W, C] channels last)" : "[D, H, W] or [C, D, H, W]") + " expected");
+        return null;
+    }
+
+    private static void skip(String origin, String why) {
+        System.getLogger("org.unfold4j.spark").log(System.Logger.Level.WARNING,
+                "unfold4j-spark: skipping " + origin + ": " + why);
+    }
+
+    /** Whether {@code content} starts with NumPy's magic string. */
+    static boolean isNpy(byte[] content) {
+        if (content.length < NPY_MAGIC.length) {
+            return false;
+        }
+        for (int i = 0; i < NPY_MAGIC.length; i++) {
+            if (content[i] != NPY_MAGIC[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final byte[] NPY_MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+
+    /**
+     * An input's pixels, unbatched or a batch of one, and where their channels are.
+     *
+     * @param pixels {@code [(1,) *spatial, C]} for channels last, {@code [(1,) C, *spatial]} for channels first
+     * @param layout the pixels' layout
+     */
+    record Input(Tensor pixels, ImageLayout layout) {
+        /** {@return the number of channels} */
+        int channels(int rank) {
+            long[] s = pixels.shape();
+            return (int) (layout == ImageLayout.CHANNELS_LAST ? s[s.length - 1] : s[s.length - rank - 1]);
         }
     }
 }

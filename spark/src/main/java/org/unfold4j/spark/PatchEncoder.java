@@ -18,8 +18,9 @@ import org.unfold4j.Tensor;
  * sample fits), int32 exactly, float16 and bfloat16 rounded to nearest even (8-bit samples are
  * exact in both); uint8 from a 16-bit image scales to 8 bits as
  * {@code round(v · 255 / 65535)}, the inverse of the library's widening of 8-bit levels to
- * 16 bits, rather than failing the job or wrapping. {@code array<float>} holds the values as
- * floats (no scaling).
+ * 16 bits, rather than failing the job or wrapping. Arrays of a float type ({@code .npy} inputs)
+ * asked for as uint8 or int32 are rounded to nearest and clipped to the type's range (NaN as 0).
+ * {@code array<float>} holds the values as floats (no scaling; float64 rounded to float32).
  */
 final class PatchEncoder {
     private PatchEncoder() {
@@ -36,17 +37,31 @@ final class PatchEncoder {
             for (int i = 0; i < count; i++) {
                 out[i] = b[from + i] & 0xff;
             }
-        } else {
-            int[] a = (int[]) values;
+        } else if (values instanceof int[] a) {
             for (int i = 0; i < count; i++) {
                 out[i] = a[from + i];
             }
+        } else if (values instanceof float[] a) {
+            for (int i = 0; i < count; i++) {
+                out[i] = a[from + i];
+            }
+        } else {
+            System.arraycopy((double[]) values, from, out, 0, count);
         }
     }
 
-    /** The unfolded tensor's array: {@code byte[]} for uint8, {@code int[]} for int32 (the types images give). */
+    /**
+     * The unfolded tensor's values in an array {@link #read} reads: {@code byte[]} for uint8,
+     * {@code int[]} for int32, {@code double[]} for float64, {@code float[]} for float32 and the
+     * 16-bit floats (every float16 and bfloat16 value is a float exactly).
+     */
     static Object array(Tensor t) {
-        return t.dtype() == DType.UINT8 ? t.toByteArray() : t.toIntArray();
+        return switch (t.dtype()) {
+            case UINT8 -> t.toByteArray();
+            case INT32 -> t.toIntArray();
+            case FLOAT64 -> t.toDoubleArray();
+            case FLOAT32, FLOAT16, BFLOAT16 -> t.toFloatArray();
+        };
     }
 
     /** The patch as binary of type {@code type}, from values read with {@link #read}. */
@@ -63,11 +78,13 @@ final class PatchEncoder {
             b.asShortBuffer().put(bits.toShortArray());
             return b.array();
         }
-        boolean narrow = type == DType.UINT8 && source != DType.UINT8;
+        boolean narrow = type == DType.UINT8 && source == DType.INT32;
+        boolean fromFloat = source != DType.UINT8 && source != DType.INT32;
         for (int i = 0; i < count; i++) {
             switch (type) {
-                case UINT8 -> b.put((byte) (narrow ? Math.round(v[i] * 255.0 / 65535.0) : (long) v[i]));
-                case INT32 -> b.putInt((int) v[i]);
+                case UINT8 -> b.put((byte) (narrow ? Math.round(v[i] * 255.0 / 65535.0)
+                        : fromFloat ? Math.max(0, Math.min(255, (int) Math.rint(v[i]))) : (long) v[i]));
+                case INT32 -> b.putInt(fromFloat ? (int) Math.rint(v[i]) : (int) v[i]);  // (int) saturates, NaN to 0
                 case FLOAT32 -> b.putFloat((float) v[i]);
                 case FLOAT64 -> b.putDouble(v[i]);
                 case FLOAT16, BFLOAT16 -> throw new AssertionError(type);  // above

@@ -31,9 +31,13 @@ public final class PatchOptions implements Serializable {
     /** The patches' element order: channels last {@code [kH, kW, C]} or first {@code [C, kH, kW]}. */
     private final ImageLayout layout;
 
+    /** Where {@code .npy} inputs holding channels have them. */
+    private final ImageLayout arrayLayout;
+
     private PatchOptions(DType dtype, boolean floatArray, double minMean, double minVariance, LongAccumulator unreadable,
-                         ImageLayout layout) {
+                         ImageLayout layout, ImageLayout arrayLayout) {
         this.layout = layout;
+        this.arrayLayout = arrayLayout;
         this.dtype = dtype;
         this.floatArray = floatArray;
         this.minMean = minMean;
@@ -48,7 +52,7 @@ public final class PatchOptions implements Serializable {
      */
     public static PatchOptions defaults() {
         return new PatchOptions(null, false, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, null,
-                ImageLayout.CHANNELS_LAST);
+                ImageLayout.CHANNELS_LAST, ImageLayout.CHANNELS_FIRST);
     }
 
     /**
@@ -58,7 +62,7 @@ public final class PatchOptions implements Serializable {
      * @return new options
      */
     public PatchOptions withDType(DType dtype) {
-        return new PatchOptions(dtype, floatArray, minMean, minVariance, unreadable, layout);
+        return new PatchOptions(dtype, floatArray, minMean, minVariance, unreadable, layout, arrayLayout);
     }
 
     /**
@@ -68,7 +72,7 @@ public final class PatchOptions implements Serializable {
      * @return new options
      */
     public PatchOptions withFloatArray(boolean floatArray) {
-        return new PatchOptions(dtype, floatArray, minMean, minVariance, unreadable, layout);
+        return new PatchOptions(dtype, floatArray, minMean, minVariance, unreadable, layout, arrayLayout);
     }
 
     /**
@@ -79,7 +83,7 @@ public final class PatchOptions implements Serializable {
      * @return new options
      */
     public PatchOptions withMinMean(double minMean) {
-        return new PatchOptions(dtype, floatArray, minMean, minVariance, unreadable, layout);
+        return new PatchOptions(dtype, floatArray, minMean, minVariance, unreadable, layout, arrayLayout);
     }
 
     /**
@@ -90,7 +94,7 @@ public final class PatchOptions implements Serializable {
      * @return new options
      */
     public PatchOptions withMinVariance(double minVariance) {
-        return new PatchOptions(dtype, floatArray, minMean, minVariance, unreadable, layout);
+        return new PatchOptions(dtype, floatArray, minMean, minVariance, unreadable, layout, arrayLayout);
     }
 
     /**
@@ -105,7 +109,7 @@ public final class PatchOptions implements Serializable {
      * @return new options
      */
     public PatchOptions withUnreadableCounter(LongAccumulator counter) {
-        return new PatchOptions(dtype, floatArray, minMean, minVariance, counter, layout);
+        return new PatchOptions(dtype, floatArray, minMean, minVariance, counter, layout, arrayLayout);
     }
 
     /**
@@ -118,7 +122,29 @@ public final class PatchOptions implements Serializable {
      * @return new options
      */
     public PatchOptions withLayout(ImageLayout layout) {
-        return new PatchOptions(dtype, floatArray, minMean, minVariance, unreadable, Objects.requireNonNull(layout, "layout"));
+        return new PatchOptions(dtype, floatArray, minMean, minVariance, unreadable, Objects.requireNonNull(layout, "layout"),
+                arrayLayout);
+    }
+
+    /**
+     * Where {@code .npy} inputs that hold channels have them ({@code binaryFile} rows of
+     * {@code .npy} files; Note [arrays as inputs] in {@code ImageRows}):
+     * {@link ImageLayout#CHANNELS_FIRST}, {@code [C, H, W]} or {@code [C, D, H, W]} (PyTorch's and
+     * rasterio's order, the default), or {@link ImageLayout#CHANNELS_LAST}, {@code [H, W, C]} (as
+     * PIL and OpenCV hold images; 2-D windows only). Arrays without a channel dimension
+     * ({@code [H, W]}, {@code [D, H, W]}) are one channel either way.
+     *
+     * @param arrayLayout the arrays' layout
+     * @return new options
+     */
+    public PatchOptions withArrayLayout(ImageLayout arrayLayout) {
+        return new PatchOptions(dtype, floatArray, minMean, minVariance, unreadable, layout,
+                Objects.requireNonNull(arrayLayout, "arrayLayout"));
+    }
+
+    /** {@return where {@code .npy} inputs have their channels} */
+    public ImageLayout arrayLayout() {
+        return arrayLayout;
     }
 
     /** {@return the patches' layout} */
@@ -153,7 +179,7 @@ public final class PatchOptions implements Serializable {
 
     @Override
     public String toString() {
-        return "PatchOptions(dtype=" + Objects.toString(dtype, "image's own") + ", layout=" + layout + ", floatArray=" + floatArray
+        return "PatchOptions(dtype=" + Objects.toString(dtype, "image's own") + ", layout=" + layout + ", arrayLayout=" + arrayLayout + ", floatArray=" + floatArray
                 + ", minMean=" + minMean + ", minVariance=" + minVariance + ")";
     }
 }

@@ -2,8 +2,10 @@ package org.unfold4j.spark;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
@@ -28,16 +30,20 @@ import org.unfold4j.Window;
  *
  * <p>Input: a DataFrame of Spark's {@code image} source ({@code spark.read().format("image")},
  * an {@code image} struct column) or of its {@code binaryFile} source
- * ({@code spark.read().format("binaryFile")}, columns {@code path} and {@code content}, decoded
- * with {@link org.unfold4j.Images}: 16-bit files keep 16 bits). Output: one row per window kept,
- * with the schema {@link #schema(boolean)}:
+ * ({@code spark.read().format("binaryFile")}, columns {@code path} and {@code content}): image
+ * files decoded with {@link org.unfold4j.Images} (16-bit files keep 16 bits), and {@code .npy}
+ * arrays of any type and channel count, 2-D or, for 3-D windows, volumes (Note [arrays as
+ * inputs] in {@code ImageRows}). Output: one row per window kept, with the schema
+ * {@link #schema(int, boolean)}:
  * <pre>
  * origin  string      the image's path
  * window  int         the window's index, row-major over the window grid
+ * depth   int         3-D windows only: the window's depth in the grid
  * row     int         the window's row in the grid
  * col     int         the window's column in the grid
- * dtype   string      the patch's element type (uint8, int32, float32, float64; float32 for array&lt;float&gt;)
- * shape   array&lt;int&gt;  [kernelH, kernelW, C], or [C, kernelH, kernelW] with {@link PatchOptions#withLayout} CHANNELS_FIRST
+ * dtype   string      the patch's element type (the input's, or the option's; float32 for array&lt;float&gt;)
+ * shape   array&lt;int&gt;  [(kernelD,) kernelH, kernelW, C], or [C, (kernelD,) kernelH, kernelW] with
+ *                     {@link PatchOptions#withLayout} CHANNELS_FIRST
  * patch   binary      little-endian elements, C order over shape (or array&lt;float&gt;)
  * </pre>
  * Images smaller than the window (after padding) give no rows; unreadable ones give no rows and
@@ -49,21 +55,39 @@ public final class SparkPatches {
     }
 
     /**
-     * {@return the output schema}
+     * {@return the output schema of 2-D windows}
      *
      * @param floatArray whether {@code patch} is {@code array<float>} rather than binary
      */
     public static StructType schema(boolean floatArray) {
-        return new StructType(new StructField[] {
+        return schema(2, floatArray);
+    }
+
+    /**
+     * {@return the output schema of windows of {@code rank} dimensions}: 3-D windows add {@code depth}
+     *
+     * @param rank       2 or 3
+     * @param floatArray whether {@code patch} is {@code array<float>} rather than binary
+     * @throws IllegalArgumentException for another rank
+     */
+    public static StructType schema(int rank, boolean floatArray) {
+        if (rank != 2 && rank != 3) {
+            throw new IllegalArgumentException("SparkPatches takes 2-D and 3-D windows, but rank is " + rank);
+        }
+        List<StructField> fields = new ArrayList<>(List.of(
             DataTypes.createStructField("origin", DataTypes.StringType, false),
-            DataTypes.createStructField("window", DataTypes.IntegerType, false),
+            DataTypes.createStructField("window", DataTypes.IntegerType, false)));
+        if (rank == 3) {
+            fields.add(DataTypes.createStructField("depth", DataTypes.IntegerType, false));
+        }
+        fields.addAll(List.of(
             DataTypes.createStructField("row", DataTypes.IntegerType, false),
             DataTypes.createStructField("col", DataTypes.IntegerType, false),
             DataTypes.createStructField("dtype", DataTypes.StringType, false),
             DataTypes.createStructField("shape", DataTypes.createArrayType(DataTypes.IntegerType, false), false),
             DataTypes.createStructField("patch", floatArray ? DataTypes.createArrayType(DataTypes.FloatType, false)
-                    : DataTypes.BinaryType, false),
-        });
+                    : DataTypes.BinaryType, false)));
+        return new StructType(fields.toArray(StructField[]::new));
     }
 
     /**
@@ -71,24 +95,34 @@ public final class SparkPatches {
      * Spark's transformations are: nothing runs before an action (a write, a count).
      *
      * @param images  an {@code image} or {@code binaryFile} DataFrame
-     * @param spec    the 2-D window: kernel, stride, padding, dilation and padding mode are used;
-     *                the spec's layouts are not (the patches' layout is an option)
-     * @param options element type, layout, binary or floats, background filter, unreadable counter
+     * @param spec    the 2-D or 3-D window: kernel, stride, padding, dilation and padding mode are
+     *                used; the spec's layouts are not (the patches' layout is an option)
+     * @param options element type, layouts, binary or floats, background filter, unreadable counter
      * @return the patches' DataFrame
      * @throws IllegalArgumentException if {@code images} has neither an {@code image} struct
-     *     column nor {@code path} and {@code content}, or the window is not 2-D
+     *     column nor {@code path} and {@code content}; if the window is neither 2-D nor 3-D; if it
+     *     is 3-D over the image source (2-D images) or over channels-last arrays
      */
     public static Dataset<Row> unfold(Dataset<Row> images, Unfold spec, PatchOptions options) {
         Objects.requireNonNull(images, "images");
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(options, "options");
-        if (spec.window().rank() != 2) {
-            throw new IllegalArgumentException("SparkPatches needs a 2-D window, but got " + spec.window());
+        int rank = spec.window().rank();
+        if (rank != 2 && rank != 3) {
+            throw new IllegalArgumentException("SparkPatches needs a 2-D or 3-D window, but got " + spec.window());
         }
         boolean imageSource = isImageSource(images);
+        if (rank == 3 && imageSource) {
+            throw new IllegalArgumentException("a 3-D window " + spec.window() + " needs volumes, .npy files read with "
+                    + "binaryFile; Spark's image source holds 2-D images");
+        }
+        if (rank == 3 && options.arrayLayout() == ImageLayout.CHANNELS_LAST) {
+            throw new IllegalArgumentException("a 3-D window " + spec.window() + " needs channels-first volumes "
+                    + "[C, D, H, W] (or [D, H, W]), but the options say arrays are channels last");
+        }
         Dataset<Row> in = imageSource ? images.select("image") : images.select("path", "content");
         Extract f = new Extract(imageSource, spec.window(), spec.paddingMode(), options);
-        return in.flatMap(f, Encoders.row(schema(options.floatArray())));
+        return in.flatMap(f, Encoders.row(schema(rank, options.floatArray())));
     }
 
     /**
@@ -102,7 +136,8 @@ public final class SparkPatches {
         private final int[] kernel, dilation, padding, stride;
         private final String paddingMode;
         private final PatchOptions options;
-        private transient Unfold unfold;
+        /** The unfold of each input layout (images are channels last, arrays either), made once per deserialisation. */
+        private transient Map<ImageLayout, Unfold> unfolds;
 
         Extract(boolean imageSource, Window w, PaddingMode mode, PatchOptions options) {
             this.imageSource = imageSource;
@@ -114,29 +149,30 @@ public final class SparkPatches {
             this.options = options;
         }
 
-        private Unfold unfold() {
-            if (unfold == null) {
-                unfold = Unfold.of(Window.of(kernel, dilation, padding, stride))
-                        .withPaddingMode(PaddingMode.parse(paddingMode))
-                        .withImageLayout(ImageLayout.CHANNELS_LAST)
-                        .withColumnLayout(ColumnLayout.PATCHES);
+        private Unfold unfold(ImageLayout layout) {
+            if (unfolds == null) {
+                unfolds = new EnumMap<>(ImageLayout.class);
             }
-            return unfold;
+            return unfolds.computeIfAbsent(layout, l -> Unfold.of(Window.of(kernel, dilation, padding, stride))
+                    .withPaddingMode(PaddingMode.parse(paddingMode))
+                    .withImageLayout(l)
+                    .withColumnLayout(ColumnLayout.PATCHES));
         }
 
         @Override
         public Iterator<Row> call(Row r) {
             String origin;
-            Tensor image;
+            ImageRows.Input input;
             if (imageSource) {
                 Row s = r.getStruct(0);
                 origin = s == null ? null : s.getString(s.fieldIndex("origin"));
-                image = s == null ? null : ImageRows.fromImageStruct(s);
+                Tensor image = s == null ? null : ImageRows.fromImageStruct(s);
+                input = image == null ? null : new ImageRows.Input(image, ImageLayout.CHANNELS_LAST);
             } else {
                 origin = r.getString(0);
-                image = ImageRows.fromFileBytes((byte[]) r.get(1));
+                input = ImageRows.fromFileBytes((byte[]) r.get(1), origin, kernel.length, options.arrayLayout());
             }
-            if (image == null) {
+            if (input == null) {
                 LongAccumulator counter = options.unreadableCounter();
                 if (counter != null) {
                     counter.add(1);
@@ -145,48 +181,57 @@ public final class SparkPatches {
                         "unfold4j-spark: skipping unreadable image " + origin);
                 return List.<Row>of().iterator();
             }
-            return patches(origin == null ? "" : origin, image).iterator();
+            return patches(origin == null ? "" : origin, input).iterator();
         }
 
-        private List<Row> patches(String origin, Tensor image) {
-            // [1, H, W, C] from the image source, unbatched [H, W, C] from Images: unfold takes both,
-            // so neither is copied to add a batch dimension.
-            long[] full = image.shape();
-            long[] s = full.length == 4 ? Arrays.copyOfRange(full, 1, 4) : full;
+        private List<Row> patches(String origin, ImageRows.Input input) {
+            // [1, H, W, C] from the image source, unbatched [H, W, C] from Images and [C, *spatial]
+            // from arrays: unfold takes each as it is, so none is copied to add a batch dimension.
+            Tensor pixels = input.pixels();
+            int rank = kernel.length, c = input.channels(rank);
             ColumnGeometry g;
             try {
-                g = unfold().geometry(image.dtype(), full);
+                g = unfold(input.layout()).geometry(pixels.dtype(), pixels.shape());
             } catch (IllegalArgumentException tooSmall) {
                 return List.of();  // smaller than the window: no window fits (documented: no rows)
             }
-            Tensor cols = unfold().apply(image, ExecutorBackend.get());  // [(1,) L, kh·kw·C]
+            Tensor cols = unfold(input.layout()).apply(pixels, ExecutorBackend.get());  // [(1,) L, K]
             Object values = PatchEncoder.array(cols);
-            int k = (int) g.rows();
-            int blocksW = (int) g.blocksW();
-            int c = (int) s[2];
-            boolean channelsFirst = options.layout() == ImageLayout.CHANNELS_FIRST;
-            Object shape = seq(channelsFirst ? List.of(c, kernel[0], kernel[1]) : List.of(kernel[0], kernel[1], c));
-            DType type = options.floatArray() ? DType.FLOAT32 : PatchEncoder.binaryType(options.dtype(), image.dtype());
-            double[] hwc = new double[k], chw = channelsFirst ? new double[k] : hwc;
+            int k = (int) g.rows(), taps = k / c;
+            int blocksW = (int) g.blocksW(), blocksHW = (int) (g.blocksH() * g.blocksW());
+            // Each window comes as the input's layout orders it ([taps, C] channels last, [C, taps]
+            // first) and goes out as the options say: reordered here, per window, when they differ.
+            boolean outFirst = options.layout() == ImageLayout.CHANNELS_FIRST;
+            boolean transpose = outFirst != (input.layout() == ImageLayout.CHANNELS_FIRST);
+            List<Integer> dims = new ArrayList<>();
+            for (int d : kernel) {
+                dims.add(d);
+            }
+            dims.add(outFirst ? 0 : dims.size(), c);
+            Object shape = seq(dims);
+            DType type = options.floatArray() ? DType.FLOAT32 : PatchEncoder.binaryType(options.dtype(), pixels.dtype());
+            double[] in = new double[k], reordered = transpose ? new double[k] : in;
             List<Row> out = new ArrayList<>();
             for (int l = 0; l < g.blocks(); l++) {
-                PatchEncoder.read(values, l * k, k, hwc);
-                if (!kept(hwc, k)) {
+                PatchEncoder.read(values, l * k, k, in);
+                if (!kept(in, k)) {
                     continue;
                 }
-                if (channelsFirst) {
-                    // The unfold of channels-last pixels gives [kH, kW, C]; reordering the window here
-                    // costs no copy of the image, where a channels-first unfold would need one.
-                    for (int p = 0, i = 0, taps = kernel[0] * kernel[1]; p < taps; p++) {
-                        for (int ch = 0; ch < c; ch++, i++) {
-                            chw[ch * taps + p] = hwc[i];
+                if (transpose) {
+                    // [a, b] to [b, a]: channels last [taps, C] to first [C, taps], or the reverse.
+                    int rows = input.layout() == ImageLayout.CHANNELS_FIRST ? c : taps, cols2 = k / rows;
+                    for (int i = 0; i < rows; i++) {
+                        for (int j = 0; j < cols2; j++) {
+                            reordered[j * rows + i] = in[i * cols2 + j];
                         }
                     }
                 }
-                double[] v = chw;
-                Object patch = options.floatArray() ? seq(PatchEncoder.floatList(v, k))
-                        : PatchEncoder.encode(v, k, type, image.dtype());
-                out.add(RowFactory.create(origin, l, l / blocksW, l % blocksW, type.toString(), shape, patch));
+                Object patch = options.floatArray() ? seq(PatchEncoder.floatList(reordered, k))
+                        : PatchEncoder.encode(reordered, k, type, pixels.dtype());
+                int row = (l / blocksW) % (int) g.blocksH(), col = l % blocksW;
+                out.add(rank == 3
+                        ? RowFactory.create(origin, l, l / blocksHW, row, col, type.toString(), shape, patch)
+                        : RowFactory.create(origin, l, row, col, type.toString(), shape, patch));
             }
             return out;
         }

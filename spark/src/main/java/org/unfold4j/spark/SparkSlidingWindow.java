@@ -20,6 +20,7 @@ import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
 import org.unfold4j.BlendWindow;
 import org.unfold4j.DType;
+import org.unfold4j.ImageLayout;
 import org.unfold4j.PaddingMode;
 import org.unfold4j.PixelScale;
 import org.unfold4j.SlidingWindow;
@@ -179,14 +180,15 @@ public final class SparkSlidingWindow {
         @Override
         public java.util.Iterator<Row> call(Row r) {
             String origin;
-            Tensor image;
+            ImageRows.Input image;
             if (imageSource) {
                 Row s = r.getStruct(0);
                 origin = s == null ? "" : s.getString(s.fieldIndex("origin"));
-                image = s == null ? null : ImageRows.fromImageStruct(s);
+                Tensor pixels = s == null ? null : ImageRows.fromImageStruct(s);
+                image = pixels == null ? null : new ImageRows.Input(pixels, ImageLayout.CHANNELS_LAST);
             } else {
                 origin = r.getString(0);
-                image = ImageRows.fromFileBytes((byte[]) r.get(1));
+                image = ImageRows.fromFileBytes((byte[]) r.get(1), origin, 2, ImageLayout.CHANNELS_FIRST);
             }
             if (image == null) {
                 if (unreadable != null) {
@@ -195,7 +197,7 @@ public final class SparkSlidingWindow {
                 return List.<Row>of().iterator();
             }
             Function<Tensor, Tensor> model = MODELS.computeIfAbsent(id, k -> factory.create());
-            Tensor out = sliding().apply(channelsFirst(image, unit), model);  // [1, C', H, W]
+            Tensor out = sliding().apply(modelInput(image, unit), model);  // [1, C', H, W]
             long[] s = out.shape();
             ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact((int) out.elementCount(), out.dtype().bytes()))
                     .order(ByteOrder.LITTLE_ENDIAN);
@@ -206,21 +208,32 @@ public final class SparkSlidingWindow {
     }
 
     /**
-     * {@code [H, W, C]} or {@code [1, H, W, C]} samples (uint8, or int32 for 16-bit files) as float32
-     * {@code [1, C, H, W]}, divided by 255 (65535) when {@code unit}, as {@link org.unfold4j.Images} scales them.
+     * An input as the model takes it, float32 {@code [1, C, H, W]}: images' {@code [(1,) H, W, C]}
+     * samples moved channels first, arrays' {@code [(1,) C, H, W]} as they are; with {@code unit},
+     * integer samples divided by 255 (uint8) or 65535 (int32: 16-bit files), as
+     * {@link org.unfold4j.Images} scales them, and float arrays left as they are.
      */
-    static Tensor channelsFirst(Tensor hwc, boolean unit) {
-        float max = hwc.dtype() == DType.UINT8 ? 255f : 65535f;
-        long[] s = hwc.shape();
+    static Tensor modelInput(ImageRows.Input input, boolean unit) {
+        Tensor t = input.pixels();
+        float max = t.dtype() == DType.UINT8 ? 255f : t.dtype() == DType.INT32 ? 65535f : 1f;
+        boolean divide = unit && max != 1f;
+        long[] s = t.shape();
+        boolean last = input.layout() == ImageLayout.CHANNELS_LAST;
         int o = s.length - 3;
-        int h = (int) s[o], w = (int) s[o + 1], c = (int) s[o + 2];
-        float[] v = new float[Math.multiplyExact(Math.multiplyExact(h, w), c)];
-        for (int y = 0, i = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
+        int c = (int) (last ? s[o + 2] : s[o]), h = (int) (last ? s[o] : s[o + 1]), w = (int) (last ? s[o + 1] : s[o + 2]);
+        float[] v = t.toFloatArray();
+        if (last) {
+            float[] hwc = v;
+            v = new float[hwc.length];
+            for (int p = 0, i = 0; p < h * w; p++) {
                 for (int ch = 0; ch < c; ch++, i++) {
-                    float value = (float) hwc.getDouble(i);
-                    v[(ch * h + y) * w + x] = unit ? value / max : value;
+                    v[ch * h * w + p] = hwc[i];
                 }
+            }
+        }
+        if (divide) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] /= max;
             }
         }
         return Tensor.of(v, 1, c, h, w);

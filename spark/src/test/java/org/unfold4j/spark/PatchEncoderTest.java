@@ -32,4 +32,18 @@ class PatchEncoderTest {
         assertArrayEquals(b.array(), PatchEncoder.encode(SAMPLES, 5, DType.FLOAT32, DType.UINT8));
         assertArrayEquals(new byte[] {0, 1, 7, (byte) 128, (byte) 255}, PatchEncoder.encode(SAMPLES, 5, DType.UINT8, DType.UINT8));
     }
+
+    /** Float arrays asked for as integers: rounded to nearest, clipped to the type, NaN as 0. */
+    @Test
+    void floatValuesAsIntegersAreRoundedAndClipped() {
+        double[] v = {-3.5, 0.49, 0.5, 1.5, 254.6, 300, Double.NaN, 3e10};
+        for (DType source : new DType[] {DType.FLOAT32, DType.FLOAT64, DType.FLOAT16, DType.BFLOAT16}) {
+            assertArrayEquals(new byte[] {0, 0, 0, 2, (byte) 255, (byte) 255, 0, (byte) 255},
+                    PatchEncoder.encode(v, 8, DType.UINT8, source), source.toString());
+            ByteBuffer b = ByteBuffer.wrap(PatchEncoder.encode(v, 8, DType.INT32, source)).order(ByteOrder.LITTLE_ENDIAN);
+            int[] got = new int[8];
+            b.asIntBuffer().get(got);
+            assertArrayEquals(new int[] {-4, 0, 0, 2, 255, 300, 0, Integer.MAX_VALUE}, got, source.toString());
+        }
+    }
 }
