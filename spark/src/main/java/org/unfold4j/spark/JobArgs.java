@@ -58,6 +58,37 @@ final class JobArgs {
         return parsed(name, otherwise, Double::parseDouble, "a number");
     }
 
+    /** {@return option {@code name} (or {@code otherwise}) as a comma-separated list of integers, such as a kernel {@code 4,16,16}} */
+    int[] integers(String name, String otherwise) {
+        String value = get(name, otherwise);
+        String[] parts = value.split(",", -1);
+        int[] v = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                v[i] = Integer.parseInt(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--" + name + " must be an integer or a comma-separated list of them, but got '"
+                        + value + "'");
+            }
+        }
+        return v;
+    }
+
+    /** {@return option {@code name} as one integer per dimension: a list of {@code rank} values, or one for every dimension} */
+    int[] each(String name, String otherwise, int rank) {
+        int[] v = integers(name, otherwise);
+        if (v.length == 1) {
+            int[] all = new int[rank];
+            java.util.Arrays.fill(all, v[0]);
+            return all;
+        }
+        if (v.length != rank) {
+            throw new IllegalArgumentException("--" + name + " must give one value or " + rank + " (one per dimension of the "
+                    + "kernel), but got " + v.length + ": '" + get(name, otherwise) + "'");
+        }
+        return v;
+    }
+
     private <T> T parsed(String name, String otherwise, java.util.function.Function<String, T> parse, String what) {
         String v = get(name, otherwise);
         try {

@@ -230,4 +230,20 @@ class SparkArraysTest {
                 PatchOptions.defaults()));
         assertTrue(e.getMessage().contains("2-D or 3-D window"), e.getMessage());
     }
+
+    @Test
+    void patchesJobTakesAThreeDimensionalKernelAsAList() {
+        String out = dir.resolve("job3").toString();
+        PatchesJob.main(new String[] {"--input", volumes.toString(), "--output", out, "--kernel", "2,3,3",
+            "--padding", "0,1,0", "--stride", "2,2,3"});
+        Dataset<Row> back = spark.read().parquet(out);
+        assertEquals(List.of(SparkPatches.schema(3, false).fieldNames()), List.of(back.schema().fieldNames()));
+        assertEquals(SparkPatches.unfold(files(volumes), SPEC3, PatchOptions.defaults()).count(), back.count());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PatchesJob.main(new String[] {
+            "--input", volumes.toString(), "--output", out + "x", "--kernel", "2,3,3", "--stride", "2,2"}));
+        assertTrue(e.getMessage().contains("--stride must give one value or 3"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> PatchesJob.main(new String[] {
+            "--input", volumes.toString(), "--output", out + "x", "--kernel", "2,x"}));
+        assertTrue(e.getMessage().contains("--kernel must be an integer or a comma-separated list"), e.getMessage());
+    }
 }
