@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.unfold4j.spark.SparkTests.random;
+import static org.unfold4j.spark.SparkTests.write;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -64,14 +66,6 @@ class SparkArraysTest {
         if (spark != null) {
             spark.stop();
         }
-    }
-
-    private static BufferedImage random(int type, int w, int h, Random r) {
-        return SparkTests.random(type, w, h, r);
-    }
-
-    private static void write(BufferedImage img, String format, Path folder, String name) throws IOException {
-        SparkTests.write(img, format, folder, name);
     }
 
     private static Tensor floats(Random r, long... shape) {
