@@ -38,46 +38,9 @@ class NpyTest {
         }
     }
 
-    /** A tensor of {@code dtype} and {@code shape} with values across the type's range. */
+    /** A tensor of {@code dtype} and {@code shape} with values across the type's range: every bit pattern, NaNs included. */
     static Tensor sample(DType dtype, Random r, long... shape) {
-        int n = (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
-        switch (dtype) {
-            case FLOAT32: {
-                float[] a = new float[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = Float.intBitsToFloat(r.nextInt()); // every bit pattern, NaNs included
-                }
-                return Tensor.of(a, shape);
-            }
-            case FLOAT64: {
-                double[] a = new double[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = Double.longBitsToDouble(r.nextLong());
-                }
-                return Tensor.of(a, shape);
-            }
-            case UINT8: {
-                byte[] a = new byte[n];
-                r.nextBytes(a);
-                return Tensor.ofUint8(a, shape);
-            }
-            case INT32: {
-                int[] a = new int[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = r.nextInt();
-                }
-                return Tensor.of(a, shape);
-            }
-            case FLOAT16: {
-                short[] a = new short[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = (short) r.nextInt(); // every bit pattern, NaNs included
-                }
-                return Tensor.ofFloat16(a, shape);
-            }
-            default:
-                throw new AssertionError(dtype);
-        }
+        return PropertiesTest.unfoldData(dtype, r.nextLong(), shape);
     }
 
     /** The types a .npy file can hold: every one but bfloat16, which NumPy lacks (Note [bfloat16 in .npy]). */

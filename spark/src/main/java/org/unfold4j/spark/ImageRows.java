@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import javax.imageio.ImageIO;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.LongAccumulator;
 import org.unfold4j.ImageLayout;
 import org.unfold4j.Images;
 import org.unfold4j.Npy;
@@ -22,10 +23,41 @@ import org.unfold4j.Tensor;
  * tensor then wraps. A {@code binaryFile} row's {@code content} is decoded by ImageIO and
  * converted by {@link Images#toTensor(BufferedImage)} (its Note [image conversion]): 16-bit files
  * keep their samples as int32 0..65535, which the image source would have cut to 8 bits.
- * A row that cannot be decoded gives null, and the caller counts it.
+ * A row that cannot be read gives null, counted and logged once with the reason ({@link #read}).
  */
 final class ImageRows {
     private ImageRows() {
+    }
+
+    /**
+     * The pixels of an input row, as {@link SparkPatches} and {@link SparkSlidingWindow} both take
+     * rows: an {@code image} struct (column 0) or {@code path} and {@code content}; null when
+     * they cannot be read, after counting the row in {@code unreadable} (when given) and logging
+     * one line with the reason.
+     *
+     * @param r           the row
+     * @param imageSource whether it is the image source's
+     * @param rank        the window's rank
+     * @param arrayLayout where {@code .npy} arrays holding channels have them
+     * @param unreadable  where unreadable rows are counted, or null
+     */
+    static Input read(Row r, boolean imageSource, int rank, ImageLayout arrayLayout, LongAccumulator unreadable) {
+        Input in;
+        if (imageSource) {
+            Row s = r.getStruct(0);
+            String origin = s == null ? "" : s.getString(s.fieldIndex("origin"));
+            Tensor pixels = s == null ? null : fromImageStruct(s);
+            if (pixels == null) {
+                skip(origin, "the image source marked it invalid (it could not decode the file)");
+            }
+            in = pixels == null ? null : new Input(origin, pixels, ImageLayout.CHANNELS_LAST);
+        } else {
+            in = fromFileBytes((byte[]) r.get(1), r.getString(0), rank, arrayLayout);
+        }
+        if (in == null && unreadable != null) {
+            unreadable.add(1);
+        }
+        return in;
     }
 
     /** The tensor {@code [1, H, W, C]} of a row of the image source's {@code image} struct, or null for an invalid row. */
@@ -64,6 +96,7 @@ final class ImageRows {
      */
     static Input fromFileBytes(byte[] content, String origin, int rank, ImageLayout arrayLayout) {
         if (content == null || content.length == 0) {
+            skip(origin, "the file is empty");
             return null;
         }
         if (isNpy(content)) {
@@ -75,10 +108,14 @@ final class ImageRows {
         }
         try {
             BufferedImage img = ImageIO.read(new ByteArrayInputStream(content));
-            return img == null ? null : new Input(Images.toTensor(img), ImageLayout.CHANNELS_LAST);
+            if (img != null) {
+                return new Input(origin, Images.toTensor(img), ImageLayout.CHANNELS_LAST);
+            }
+            skip(origin, "no image reader knows the file");
         } catch (IOException | RuntimeException e) {
-            return null;  // a truncated or corrupt file: ImageIO throws IIOException or worse
+            skip(origin, "it cannot be decoded (" + e + ")");  // truncated or corrupt: ImageIO throws IIOException or worse
         }
+        return null;
     }
 
     /**
@@ -106,10 +143,10 @@ final class ImageRows {
             long[] one = new long[rank + 1];
             one[0] = 1;
             System.arraycopy(s, 0, one, 1, rank);
-            return new Input(a.reshape(one), ImageLayout.CHANNELS_FIRST);
+            return new Input(origin, a.reshape(one), ImageLayout.CHANNELS_FIRST);
         }
         if (s.length == rank + 1) {
-            return new Input(a, arrayLayout);
+            return new Input(origin, a, arrayLayout);
         }
         skip(origin, "an .npy array of shape " + java.util.Arrays.toString(s) + " for a " + rank + "-D window: "
                 + (rank == 2 ? "[H, W] or [C, H, W] ([H, W, C] channels last)" : "[D, H, W] or [C, D, H, W]") + " expected");
@@ -139,10 +176,11 @@ final class ImageRows {
     /**
      * An input's pixels, unbatched or a batch of one, and where their channels are.
      *
+     * @param origin the image's path
      * @param pixels {@code [(1,) *spatial, C]} for channels last, {@code [(1,) C, *spatial]} for channels first
      * @param layout the pixels' layout
      */
-    record Input(Tensor pixels, ImageLayout layout) {
+    record Input(String origin, Tensor pixels, ImageLayout layout) {
         /** {@return the number of channels} */
         int channels(int rank) {
             long[] s = pixels.shape();

@@ -15,7 +15,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.util.LongAccumulator;
 import org.unfold4j.ColumnGeometry;
 import org.unfold4j.ColumnLayout;
 import org.unfold4j.DType;
@@ -161,30 +160,13 @@ public final class SparkPatches {
 
         @Override
         public Iterator<Row> call(Row r) {
-            String origin;
-            ImageRows.Input input;
-            if (imageSource) {
-                Row s = r.getStruct(0);
-                origin = s == null ? null : s.getString(s.fieldIndex("origin"));
-                Tensor image = s == null ? null : ImageRows.fromImageStruct(s);
-                input = image == null ? null : new ImageRows.Input(image, ImageLayout.CHANNELS_LAST);
-            } else {
-                origin = r.getString(0);
-                input = ImageRows.fromFileBytes((byte[]) r.get(1), origin, kernel.length, options.arrayLayout());
-            }
-            if (input == null) {
-                LongAccumulator counter = options.unreadableCounter();
-                if (counter != null) {
-                    counter.add(1);
-                }
-                System.getLogger("org.unfold4j.spark").log(System.Logger.Level.WARNING,
-                        "unfold4j-spark: skipping unreadable image " + origin);
-                return List.<Row>of().iterator();
-            }
-            return patches(origin == null ? "" : origin, input).iterator();
+            ImageRows.Input input = ImageRows.read(r, imageSource, kernel.length, options.arrayLayout(),
+                    options.unreadableCounter());
+            return input == null ? List.<Row>of().iterator() : patches(input).iterator();
         }
 
-        private List<Row> patches(String origin, ImageRows.Input input) {
+        private List<Row> patches(ImageRows.Input input) {
+            String origin = input.origin();
             // [1, H, W, C] from the image source, unbatched [H, W, C] from Images and [C, *spatial]
             // from arrays: unfold takes each as it is, so none is copied to add a batch dimension.
             Tensor pixels = input.pixels();

@@ -179,21 +179,8 @@ public final class SparkSlidingWindow {
 
         @Override
         public java.util.Iterator<Row> call(Row r) {
-            String origin;
-            ImageRows.Input image;
-            if (imageSource) {
-                Row s = r.getStruct(0);
-                origin = s == null ? "" : s.getString(s.fieldIndex("origin"));
-                Tensor pixels = s == null ? null : ImageRows.fromImageStruct(s);
-                image = pixels == null ? null : new ImageRows.Input(pixels, ImageLayout.CHANNELS_LAST);
-            } else {
-                origin = r.getString(0);
-                image = ImageRows.fromFileBytes((byte[]) r.get(1), origin, 2, ImageLayout.CHANNELS_FIRST);
-            }
+            ImageRows.Input image = ImageRows.read(r, imageSource, 2, ImageLayout.CHANNELS_FIRST, unreadable);
             if (image == null) {
-                if (unreadable != null) {
-                    unreadable.add(1);
-                }
                 return List.<Row>of().iterator();
             }
             Function<Tensor, Tensor> model = MODELS.computeIfAbsent(id, k -> factory.create());
@@ -202,7 +189,7 @@ public final class SparkSlidingWindow {
             ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact((int) out.elementCount(), out.dtype().bytes()))
                     .order(ByteOrder.LITTLE_ENDIAN);
             out.copyTo(b);
-            return List.of(RowFactory.create(origin, out.dtype().toString(),
+            return List.of(RowFactory.create(image.origin(), out.dtype().toString(),
                     SparkPatches.seq(List.of((int) s[1], (int) s[2], (int) s[3])), b.array())).iterator();
         }
     }
