@@ -79,6 +79,26 @@ public final class BlendWindow {
     }
 
     /**
+     * {@return the window a name stands for, as command lines and job options name them}
+     *
+     * @param name       {@code constant}, {@code gaussian}, {@code hann} or {@code triangular}, ignoring case
+     * @param sigmaScale the gaussian window's σ as a fraction of the kernel size; unused by the others
+     * @throws IllegalArgumentException for another name, or a {@code sigmaScale} that
+     *     {@link #gaussian} refuses when the name is {@code gaussian}
+     */
+    public static BlendWindow parse(String name, double sigmaScale) {
+        Objects.requireNonNull(name, "name");
+        return switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "constant" -> constant();
+            case "gaussian" -> gaussian(sigmaScale);
+            case "hann" -> hann();
+            case "triangular" -> triangular();
+            default -> throw new IllegalArgumentException("blend must be constant, gaussian, hann or triangular, but got '"
+                    + name + "'");
+        };
+    }
+
+    /**
      * Explicit weights, one per kernel offset, in PyTorch's kernel order (the tensor's shape is
      * the kernel's spatial shape, checked against the fold's kernel by {@link #weights(long...)}
      * and {@link Fold#withBlend}).

@@ -214,4 +214,17 @@ class BlendingFoldTest {
         assertArrayEquals(new float[] {0.5f, 1, 0.5f}, BlendWindow.hann().weights(3).toFloatArray(), 1e-7f);
         assertArrayEquals(new float[] {0.5f, 1, 0.5f}, BlendWindow.triangular().weights(3).toFloatArray());
     }
+
+    @Test
+    void blendWindowsParseFromTheirNames() {
+        assertEquals(BlendWindow.constant().weights(5, 7), BlendWindow.parse("constant", 0.1).weights(5, 7));
+        assertEquals(BlendWindow.gaussian(0.2).weights(5, 7), BlendWindow.parse(" Gaussian ", 0.2).weights(5, 7));
+        assertNotEquals(BlendWindow.gaussian(0.2).weights(5, 7), BlendWindow.parse("gaussian", 0.3).weights(5, 7));
+        assertEquals(BlendWindow.hann().weights(5, 7), BlendWindow.parse("HANN", 0).weights(5, 7));
+        assertEquals(BlendWindow.triangular().weights(5, 7), BlendWindow.parse("triangular", Double.NaN).weights(5, 7));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BlendWindow.parse("kaiser", 0.1));
+        assertEquals("blend must be constant, gaussian, hann or triangular, but got 'kaiser'", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> BlendWindow.parse("gaussian", -1));
+        assertTrue(e.getMessage().contains("sigma_scale=-1.0"), e.getMessage());
+    }
 }

@@ -59,6 +59,7 @@ class NullArgumentsTest {
     static {
         names("Tensor.of(float[],long[])", "data", "shape");
         names("Tensor.reshape(long[])", "shape");
+        names("BlendWindow.parse(String,double)", "name", null);
         names("Tensor.of(double[],long[])", "data", "shape");
         names("Tensor.of(int[],long[])", "data", "shape");
         names("Tensor.ofUint8(byte[],long[])", "data", "shape");
@@ -344,6 +345,7 @@ class NullArgumentsTest {
     static {
         SAMPLES.put(int.class, () -> 2);
         SAMPLES.put(long.class, () -> 4L);
+        SAMPLES.put(double.class, () -> 0.125);
         SAMPLES.put(boolean.class, () -> false);
         SAMPLES.put(float[].class, () -> new float[16]);
         SAMPLES.put(double[].class, () -> new double[16]);

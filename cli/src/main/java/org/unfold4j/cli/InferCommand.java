@@ -1,7 +1,6 @@
 package org.unfold4j.cli;
 
 import java.nio.file.Path;
-import java.util.Locale;
 import org.unfold4j.BlendWindow;
 import org.unfold4j.Npy;
 import org.unfold4j.PaddingMode;
@@ -71,23 +70,11 @@ final class InferCommand extends BaseCommand {
         return run;
     }
 
-    /** The blend window a name and sigma scale stand for. */
-    static BlendWindow blend(String name, double sigmaScale) {
-        switch (name.toLowerCase(Locale.ROOT)) {
-            case "constant": return BlendWindow.constant();
-            case "gaussian": return BlendWindow.gaussian(sigmaScale);
-            case "hann": return BlendWindow.hann();
-            case "triangular": return BlendWindow.triangular();
-            default: throw new BadInputException("--blend must be constant, gaussian, hann or triangular, but got '"
-                    + name + "'");
-        }
-    }
-
     @Override
     public Integer call() {
         SlidingWindow sw;
         try {
-            sw = SlidingWindow.of(tile, tile).withOverlap(overlap).withBlend(blend(blend, sigmaScale))
+            sw = SlidingWindow.of(tile, tile).withOverlap(overlap).withBlend(BlendWindow.parse(blend, sigmaScale))
                     .withBatchSize(batch).withPaddingMode(PaddingMode.parse(paddingMode));
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage(), e);

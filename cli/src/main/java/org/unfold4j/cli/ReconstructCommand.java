@@ -182,19 +182,15 @@ final class ReconstructCommand extends BaseCommand {
                 return new Combine(FoldMode.parse(m), null, null);
             }
             String b = blend == null ? "constant" : blend.trim().toLowerCase(Locale.ROOT);
-            BlendWindow w = switch (b) {
-                case "constant" -> BlendWindow.constant();
-                case "gaussian" -> {
-                    if (!(sigmaScale > 0) || Double.isInfinite(sigmaScale)) {
-                        throw new BadInputException("--sigma-scale must be a finite number above 0, not " + sigmaScale);
-                    }
-                    yield BlendWindow.gaussian(sigmaScale);
-                }
-                case "hann" -> BlendWindow.hann();
-                case "triangular" -> BlendWindow.triangular();
-                default -> throw new BadInputException("--blend must be constant, gaussian, hann or triangular, not '"
-                        + blend + "'");
-            };
+            if (b.equals("gaussian") && (!(sigmaScale > 0) || Double.isInfinite(sigmaScale))) {
+                throw new BadInputException("--sigma-scale must be a finite number above 0, not " + sigmaScale);
+            }
+            BlendWindow w;
+            try {
+                w = BlendWindow.parse(b, sigmaScale);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(e.getMessage(), e);
+            }
             return new Combine(FoldMode.WEIGHTED, w, b);
         }
 

@@ -86,7 +86,7 @@ class BadInputTest {
                 Arguments.of("patches --kernel 3 --backend cuda", "--backend must be auto, java or opencl"),
                 Arguments.of("patches --kernel 3 --backend java --device gpu", "--device selects an OpenCL device"),
                 Arguments.of("reconstruct --kernel 8 --mode median", "--mode must be sum, mean, weighted or max"),
-                Arguments.of("reconstruct --kernel 8 --blend kaiser", "--blend must be constant, gaussian, hann or triangular"),
+                Arguments.of("reconstruct --kernel 8 --blend kaiser", "blend must be constant, gaussian, hann or triangular, but got 'kaiser'"),
                 Arguments.of("reconstruct --kernel 8 --mode sum --blend hann", "--blend weights the tiles of --mode weighted"),
                 Arguments.of("reconstruct --kernel 8 --blend gaussian --sigma-scale -1", "--sigma-scale must be a finite number above 0"),
                 Arguments.of("reconstruct --kernel 8 --tile-op sharpen", "--tile-op must be none, blur or invert"),

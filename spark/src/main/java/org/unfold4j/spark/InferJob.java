@@ -53,7 +53,7 @@ public final class InferJob {
         }
         SlidingWindow sw = SlidingWindow.of(tile, tile);
         sw = o.has("stride") ? sw.withStride(o.integer("stride", null)) : sw.withOverlap(o.real("overlap", "0.25"));
-        sw = sw.withBlend(blend(o.get("blend", "gaussian"), o.real("sigma-scale", "0.125")))
+        sw = sw.withBlend(BlendWindow.parse(o.get("blend", "gaussian"), o.real("sigma-scale", "0.125")))
                 .withBatchSize(o.integer("batch", "4"))
                 .withPaddingMode(PaddingMode.parse(o.get("padding-mode", "reflect")));
         PixelScale scale = switch (o.get("pixel-scale", "unit").toLowerCase(Locale.ROOT)) {
@@ -85,17 +85,5 @@ public final class InferJob {
             System.out.println("unfold4j: " + n + " " + files.extension() + " files written to " + output
                     + "; unreadable images skipped: " + unreadable.value());
         }
-    }
-
-    /** The blend named as {@code ./unfold4j infer --blend} names it. */
-    static BlendWindow blend(String name, double sigmaScale) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "constant" -> BlendWindow.constant();
-            case "gaussian" -> BlendWindow.gaussian(sigmaScale);
-            case "hann" -> BlendWindow.hann();
-            case "triangular" -> BlendWindow.triangular();
-            default -> throw new IllegalArgumentException("--blend must be constant, gaussian, hann or triangular, but got '"
-                    + name + "'");
-        };
     }
 }
