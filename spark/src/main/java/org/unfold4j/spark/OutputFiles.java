@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
@@ -55,7 +56,12 @@ final class OutputFiles implements ForeachPartitionFunction<Row> {
     public void call(Iterator<Row> rows) throws IOException {
         Path dir = new Path(outputDir);
         FileSystem fs = dir.getFileSystem(conf.value());
-        fs.setWriteChecksum(false);  // no .crc file beside each output on a local disk (HDFS keeps its own checksums)
+        if (fs instanceof ChecksumFileSystem checksummed) {
+            // A local disk: its raw file system writes no .crc file beside each output. Not
+            // setWriteChecksum(false), which would change the JVM's one cached instance for every
+            // other writer in this executor (HDFS keeps its checksums itself).
+            fs = checksummed.getRawFileSystem();
+        }
         TaskContext task = TaskContext.get();
         String attempt = task == null ? "local" : Long.toString(task.taskAttemptId());
         while (rows.hasNext()) {

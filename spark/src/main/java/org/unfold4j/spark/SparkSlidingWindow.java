@@ -208,15 +208,16 @@ public final class SparkSlidingWindow {
         boolean last = input.layout() == ImageLayout.CHANNELS_LAST;
         int o = s.length - 3;
         int c = (int) (last ? s[o + 2] : s[o]), h = (int) (last ? s[o] : s[o + 1]), w = (int) (last ? s[o + 1] : s[o + 2]);
-        float[] v = t.toFloatArray();
-        if (last) {
-            float[] hwc = v;
-            v = new float[hwc.length];
+        float[] v;
+        if (last) {  // moved channels first in the one copy, not copied and then moved
+            v = new float[Math.multiplyExact(Math.multiplyExact(h, w), c)];
             for (int p = 0, i = 0; p < h * w; p++) {
                 for (int ch = 0; ch < c; ch++, i++) {
-                    v[ch * h * w + p] = hwc[i];
+                    v[ch * h * w + p] = (float) t.getDouble(i);
                 }
             }
+        } else {
+            v = t.toFloatArray();
         }
         if (divide) {
             for (int i = 0; i < v.length; i++) {
